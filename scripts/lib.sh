@@ -1,0 +1,155 @@
+# shellcheck shell=bash
+# The local stack, shared by scripts/start.sh and scripts/test.sh.
+# Docker-free: a private PostgreSQL 15 cluster with pg_cron, pgTAP and plpgsql_check,
+# Supabase's platform baseline, migrations applied by the real Supabase CLI, and
+# one Deno process that serves every Edge Function.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+export SEALOG_DATA_DIR="${SEALOG_DATA_DIR:-$ROOT/.sealog}"
+export SEALOG_DB_PORT="${SEALOG_DB_PORT:-54322}"
+export SEALOG_PORT="${SEALOG_PORT:-54321}"
+# Local-only passwords, as `supabase start` uses; never used on a hosted project.
+export SEALOG_DB_PASSWORD="${SEALOG_DB_PASSWORD:-postgres}"
+
+PG_BIN="/usr/lib/postgresql/15/bin"
+PGDATA_DIR="$SEALOG_DATA_DIR/pg"
+PG_LOG="$SEALOG_DATA_DIR/postgres.log"
+TOOLS_BIN="$ROOT/tools/node_modules/.bin"
+DENO="$TOOLS_BIN/deno"
+SUPABASE="$TOOLS_BIN/supabase"
+SQUAWK="$TOOLS_BIN/squawk"
+APT_PACKAGES=(postgresql-15 postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check libtap-parser-sourcehandler-pgtap-perl)
+
+log() { printf '[sealog] %s\n' "$*" >&2; }
+
+db_url() { # db_url [user] [password]
+  printf 'postgresql://%s:%s@127.0.0.1:%s/postgres' "${1:-postgres}" "${2:-$SEALOG_DB_PASSWORD}" "$SEALOG_DB_PORT"
+}
+
+# Runs a command as the cluster's owner: initdb refuses root, so root delegates to `postgres`.
+as_pg_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+ensure_packages() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian's package creates and starts a default cluster on 5432; ours is private.
+  $sudo pg_dropcluster --stop 15 main >/dev/null 2>&1 || true
+}
+
+# Tools are pinned in tools/package.json, apart from the root package.json, so that Deno
+# does not try to resolve them as project dependencies.
+ensure_tools() {
+  if [ ! -x "$DENO" ] || [ ! -x "$SUPABASE" ] || [ ! -x "$SQUAWK" ] ||
+    [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
+    log "installing pinned tools from npm (deno, supabase CLI, squawk)"
+    npm ci --prefix tools --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+  # For editors and hooks that look for node_modules/.bin/deno.
+  mkdir -p node_modules/.bin
+  ln -sf "$DENO" node_modules/.bin/deno
+  export PATH="$TOOLS_BIN:$PATH"
+}
+
+cluster_running() {
+  [ -f "$PGDATA_DIR/postmaster.pid" ] && as_pg_owner "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1
+}
+
+init_cluster() {
+  [ -f "$PGDATA_DIR/PG_VERSION" ] && return 0
+  log "creating a private PostgreSQL 15 cluster in $PGDATA_DIR"
+  mkdir -p "$SEALOG_DATA_DIR"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$SEALOG_DATA_DIR"
+  local pwfile="$SEALOG_DATA_DIR/.pw"
+  as_pg_owner bash -c "umask 077; printf '%s\n' '$SEALOG_DB_PASSWORD' > '$pwfile'"
+  # The bootstrap superuser is supabase_admin, as on hosted projects; `postgres` is created by the baseline.
+  as_pg_owner "$PG_BIN/initdb" -D "$PGDATA_DIR" --username=supabase_admin --pwfile="$pwfile" \
+    --auth-local=scram-sha-256 --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  as_pg_owner rm -f "$pwfile"
+  as_pg_owner bash -c "cat >> '$PGDATA_DIR/postgresql.conf'" <<EOF
+
+# --- sealog local stack ---
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$SEALOG_DATA_DIR'
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'
+cron.use_background_workers = on
+max_worker_processes = 16
+timezone = 'UTC'
+log_timezone = 'UTC'
+shared_buffers = '512MB'
+max_connections = 200
+EOF
+}
+
+start_cluster() {
+  init_cluster
+  if cluster_running; then
+    log "PostgreSQL already running on 127.0.0.1:$SEALOG_DB_PORT (reused)"
+    return 0
+  fi
+  log "starting PostgreSQL on 127.0.0.1:$SEALOG_DB_PORT"
+  as_pg_owner "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PG_LOG" -o "-p $SEALOG_DB_PORT" -w -t 60 start >/dev/null
+}
+
+stop_cluster() {
+  cluster_running && as_pg_owner "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null || true
+}
+
+# Applies the local-only platform baseline (idempotent) as the bootstrap superuser.
+apply_baseline() {
+  PGPASSWORD="$SEALOG_DB_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -d "$(db_url supabase_admin)" \
+    -v db_password="$SEALOG_DB_PASSWORD" -f local/platform_baseline.sql >/dev/null
+}
+
+# Applies migrations with the real Supabase CLI, as `postgres`, like `supabase db push` on a hosted project.
+push_migrations() {
+  "$SUPABASE" db push --remote="$(db_url)" --include-all --yes 2>&1 | grep -v '^$' >&2
+}
+
+start_database() {
+  ensure_packages
+  ensure_tools
+  start_cluster
+  apply_baseline
+  push_migrations
+}
+
+# Environment that a hosted Edge Function gets, plus Sealog's own settings.
+function_env() {
+  export SUPABASE_URL="http://127.0.0.1:$SEALOG_PORT"
+  export SUPABASE_DB_URL
+  SUPABASE_DB_URL="$(db_url)"
+  export SUPABASE_JWKS
+  SUPABASE_JWKS="$("$DENO" run --quiet --allow-read --allow-write --allow-env local/jwt_keys.ts jwks)"
+  export SEALOG_PSEUDONYM_KEY="${SEALOG_PSEUDONYM_KEY:-local-only-pseudonym-key-change-me}"
+}
+
+# Starts the functions server in the background; waits until it answers. Sets SERVER_PID.
+start_functions_server() {
+  "$DENO" run --quiet --allow-net --allow-env --allow-read --allow-sys local/serve.ts &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$SEALOG_PORT/health" >/dev/null 2>&1 && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { log "functions server failed to start"; return 1; }
+    sleep 0.2
+  done
+  log "functions server did not answer on port $SEALOG_PORT"
+  return 1
+}
+
+psql_postgres() {
+  PGPASSWORD="$SEALOG_DB_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -At -d "$(db_url)" "$@"
+}
