@@ -1,0 +1,214 @@
+/**
+ * The request pipeline in the database.
+ * Every sealog_api function runs the same steps in one transaction, so each HTTP request
+ * costs one round trip: resolve the key, check the scope, take a rate-limit token, do the
+ * work, write exactly one access-log row, and answer with a reply the Edge Function maps
+ * onto HTTP. These helpers are SECURITY INVOKER and executable only by their owner: they
+ * run inside the SECURITY DEFINER API functions.
+ *
+ * The request context (p_ctx jsonb) is built by _shared/pipeline.ts:
+ *   request_id uuid, key_digest hex (SHA-256 of the bearer token), static_tenant_id uuid
+ *   (set when the token matched SEALOG_TENANT_TOKEN_MAP), method, path (no query string),
+ *   user_agent, client_ip, elapsed_ms (time spent before the database call),
+ *   user_id (Supabase Auth user, when a user token was verified), status and error_code
+ *   (for responses the pipeline decided itself).
+ */
+
+/** Section - Types */
+
+create type sealog.request_auth as (
+  status smallint,
+  error_code text,
+  tenant_id uuid,
+  key_id uuid,
+  display_prefix text,
+  scopes text[],
+  scope text,
+  rate_limit integer,
+  rate_remaining integer,
+  rate_reset integer,
+  retry_after integer
+);
+comment on type sealog.request_auth is 'Outcome of authenticating a request: status 200 when admitted, else 401, 403 or 429 with a stable error code, plus rate-limit figures for the response headers.';
+
+/** Section - Credential resolution */
+
+create function sealog.resolve_credential(p_ctx jsonb, p_now timestamptz default now())
+returns sealog.request_auth
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_auth sealog.request_auth;
+  v_digest bytea := decode(coalesce(p_ctx ->> 'key_digest', ''), 'hex');
+  v_static_tenant uuid := nullif(p_ctx ->> 'static_tenant_id', '')::uuid;
+  v_usable boolean;
+begin
+  v_auth.status := 401;
+  v_auth.error_code := 'unauthorized';
+  -- One indexed lookup by digest for every key: valid, unknown, revoked and expired keys
+  -- take the same path and the same single query; usability is decided after it.
+  if v_static_tenant is null then
+    select k.tenant_id, k.key_id, k.display_prefix, k.scopes::text[],
+           k.revoked_at is null and (k.expires_at is null or k.expires_at > p_now) and t.disabled_at is null
+      into v_auth.tenant_id, v_auth.key_id, v_auth.display_prefix, v_auth.scopes, v_usable
+      from sealog.api_keys k
+      join sealog.tenants t on t.tenant_id = k.tenant_id
+     where k.key_digest = v_digest;
+  else
+    -- The token matched the static map (compared in constant time by the function).
+    select t.tenant_id, null::uuid, 'static'::text, array['ingest', 'auth-events', 'privacy']::text[], t.disabled_at is null
+      into v_auth.tenant_id, v_auth.key_id, v_auth.display_prefix, v_auth.scopes, v_usable
+      from sealog.tenants t
+     where t.tenant_id = v_static_tenant;
+  end if;
+
+  if coalesce(v_usable, false) then
+    v_auth.status := 200;
+    v_auth.error_code := null;
+  else
+    v_auth.tenant_id := null;
+    v_auth.key_id := null;
+    v_auth.display_prefix := null;
+    v_auth.scopes := null;
+  end if;
+  return v_auth;
+end
+$$;
+comment on function sealog.resolve_credential(jsonb, timestamptz) is 'Resolves the request''s key digest (or static-map tenant) to its tenant, key and scopes; status 401 for a missing, unknown, revoked or expired key or a disabled tenant.';
+
+/** Section - Rate limiting */
+
+create function sealog.take_rate_limit_token(p_auth sealog.request_auth, p_now timestamptz default now())
+returns sealog.request_auth
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_rate integer;
+  v_burst integer;
+  v_tokens double precision;
+  v_allowed boolean;
+begin
+  select t.rate_limit_per_second, t.rate_limit_burst
+    into v_rate, v_burst
+    from sealog.tenants t
+   where t.tenant_id = p_auth.tenant_id;
+
+  -- Refill by elapsed time, then take one token if there is one; atomic under the row lock.
+  insert into sealog.rate_limit_buckets as b (tenant_id, tokens, refilled_at, last_allowed)
+  values (p_auth.tenant_id, v_burst - 1, p_now, true)
+  on conflict (tenant_id) do update
+    set tokens = case
+          when least(v_burst, b.tokens + greatest(extract(epoch from p_now - b.refilled_at), 0) * v_rate) >= 1
+          then least(v_burst, b.tokens + greatest(extract(epoch from p_now - b.refilled_at), 0) * v_rate) - 1
+          else least(v_burst, b.tokens + greatest(extract(epoch from p_now - b.refilled_at), 0) * v_rate)
+        end,
+        last_allowed = least(v_burst, b.tokens + greatest(extract(epoch from p_now - b.refilled_at), 0) * v_rate) >= 1,
+        refilled_at = greatest(b.refilled_at, p_now)
+  returning b.tokens, b.last_allowed into v_tokens, v_allowed;
+
+  p_auth.rate_limit := v_rate;
+  p_auth.rate_remaining := floor(v_tokens);
+  p_auth.rate_reset := ceil((v_burst - v_tokens) / v_rate);
+  if not v_allowed then
+    p_auth.status := 429;
+    p_auth.error_code := 'rate_limited';
+    p_auth.retry_after := greatest(1, ceil((1 - v_tokens) / v_rate));
+  end if;
+  return p_auth;
+end
+$$;
+comment on function sealog.take_rate_limit_token(sealog.request_auth, timestamptz) is 'Takes one token from the tenant''s bucket (refilled at rate_limit_per_second up to rate_limit_burst); status 429 with Retry-After when empty.';
+
+/** Section - Authentication */
+
+create function sealog.authenticate(p_ctx jsonb, p_scope text, p_now timestamptz default now())
+returns sealog.request_auth
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_auth sealog.request_auth := sealog.resolve_credential(p_ctx, p_now);
+begin
+  v_auth.scope := p_scope;
+  if v_auth.status <> 200 then
+    return v_auth;
+  end if;
+  if p_scope is not null and not (p_scope = any (v_auth.scopes)) then
+    v_auth.status := 403;
+    v_auth.error_code := 'insufficient_scope';
+    return v_auth;
+  end if;
+  v_auth := sealog.take_rate_limit_token(v_auth, p_now);
+  if v_auth.status = 200 then
+    -- Throttled, so a busy key does not rewrite its row on every request.
+    update sealog.api_keys
+       set last_used_at = p_now
+     where key_id = v_auth.key_id
+       and (last_used_at is null or last_used_at < p_now - interval '1 minute');
+  end if;
+  return v_auth;
+end
+$$;
+comment on function sealog.authenticate(jsonb, text, timestamptz) is 'Resolves the credential, checks the route''s scope (403) and takes a rate-limit token (429); status 200 when the request may proceed.';
+
+/** Section - The single exit: access log and reply */
+
+create function sealog.finish_request(
+  p_ctx jsonb,
+  p_auth sealog.request_auth,
+  p_status integer,
+  p_error_code text default null,
+  p_body jsonb default null
+)
+returns jsonb
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  insert into sealog.api_access_log (
+    request_id, tenant_id, key_id, scope, user_id, method, path,
+    status_code, error_code, duration_ms, user_agent, client_ip
+  )
+  values (
+    (p_ctx ->> 'request_id')::uuid,
+    p_auth.tenant_id,
+    p_auth.key_id,
+    p_auth.scope,
+    nullif(p_ctx ->> 'user_id', '')::uuid,
+    p_ctx ->> 'method',
+    left(split_part(p_ctx ->> 'path', '?', 1), 256),
+    p_status,
+    p_error_code,
+    coalesce((p_ctx ->> 'elapsed_ms')::integer, 0)
+      + floor(extract(epoch from clock_timestamp() - statement_timestamp()) * 1000)::integer,
+    left(p_ctx ->> 'user_agent', 256),
+    nullif(p_ctx ->> 'client_ip', '')::inet
+  );
+
+  return jsonb_strip_nulls(jsonb_build_object(
+    'status', p_status,
+    'code', p_error_code,
+    'body', p_body,
+    'retry_after', p_auth.retry_after,
+    'rate_limit', case when p_auth.rate_limit is not null then jsonb_build_object(
+      'limit', p_auth.rate_limit,
+      'remaining', p_auth.rate_remaining,
+      'reset', p_auth.rate_reset
+    ) end
+  ));
+end
+$$;
+comment on function sealog.finish_request(jsonb, sealog.request_auth, integer, text, jsonb) is 'Writes the request''s one access-log row (metadata only) and builds the reply {status, code, body, retry_after, rate_limit} that the Edge Function maps onto HTTP.';
+
+/** Section - Grants: owner only */
+
+revoke all on function sealog.resolve_credential(jsonb, timestamptz) from public, anon, authenticated, service_role;
+revoke all on function sealog.take_rate_limit_token(sealog.request_auth, timestamptz) from public, anon, authenticated, service_role;
+revoke all on function sealog.authenticate(jsonb, text, timestamptz) from public, anon, authenticated, service_role;
+revoke all on function sealog.finish_request(jsonb, sealog.request_auth, integer, text, jsonb) from public, anon, authenticated, service_role;
