@@ -1,0 +1,33 @@
+/** Key issuing shared by `tenant create` and `key issue`: generate, store the digest, show once. */
+import { Buffer } from "node:buffer";
+import type postgres from "postgres";
+import { generateApiKey } from "../supabase/functions/_shared/api_keys.ts";
+import { fail } from "./database.ts";
+
+export const ALL_SCOPES = ["ingest", "auth-events", "privacy"] as const;
+
+/** Parses --scopes a,b: every name must be a known scope. */
+export function parseScopes(value: string | undefined): string[] {
+  if (value === undefined) return [...ALL_SCOPES];
+  const scopes = [...new Set(value.split(",").map((scope) => scope.trim()).filter(Boolean))];
+  const unknown = scopes.filter((scope) => !(ALL_SCOPES as readonly string[]).includes(scope));
+  if (scopes.length === 0 || unknown.length > 0) {
+    fail(`--scopes takes a comma-separated subset of ${ALL_SCOPES.join(",")}`);
+  }
+  return scopes;
+}
+
+/** Issues a key for the tenant and returns its id and plaintext (shown once, never stored). */
+export async function issueKey(
+  sql: postgres.Sql | postgres.TransactionSql,
+  tenantId: string,
+  options: { scopes: string[]; label?: string; expiresAt?: string | null },
+): Promise<{ key_id: string; api_key: string }> {
+  const { apiKey, digest, displayPrefix } = generateApiKey();
+  const [row] = await sql`
+    select sealog_admin.issue_key(
+      ${tenantId}::uuid, ${Buffer.from(digest)}::bytea, ${displayPrefix}, ${options.scopes}::text[],
+      ${options.label ?? ""}, ${options.expiresAt ?? null}::timestamptz
+    ) as key_id`;
+  return { key_id: row!.key_id, api_key: apiKey };
+}

@@ -1,0 +1,48 @@
+/**
+ * The local functions server: one Deno process serving every Edge Function at
+ * http://127.0.0.1:${SEALOG_PORT:-54321}/functions/v1/<slug>, the local Supabase URL layout.
+ * Like Supabase's gateway it strips /functions/v1 and reports the peer address in
+ * X-Forwarded-For. Each function's index.ts also runs on its own, as on Supabase.
+ */
+import type { Hono } from "hono";
+// deno-lint-ignore no-explicit-any
+type AnyApp = Hono<any, any, any>;
+
+const functions: Record<string, () => Promise<AnyApp>> = {
+  ingest: async () => (await import("../supabase/functions/ingest/app.ts")).app,
+};
+
+const port = Number(Deno.env.get("SEALOG_PORT") ?? "54321");
+const apps = new Map<string, AnyApp>();
+for (const [slug, load] of Object.entries(functions)) apps.set(slug, await load());
+
+const PREFIX = "/functions/v1/";
+
+const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, (request, info) => {
+  const url = new URL(request.url);
+  if (url.pathname === "/health") return new Response("ok");
+  const slug = url.pathname.startsWith(PREFIX)
+    ? url.pathname.slice(PREFIX.length).split("/")[0]
+    : undefined;
+  const app = slug ? apps.get(slug) : undefined;
+  if (!app) {
+    return Response.json({ code: "not_found", message: "No such function." }, { status: 404 });
+  }
+  url.pathname = url.pathname.slice(PREFIX.length - 1);
+  const headers = new Headers(request.headers);
+  headers.set("X-Forwarded-For", (info.remoteAddr as Deno.NetAddr).hostname);
+  return app.fetch(new Request(url, { method: request.method, headers, body: request.body }), info);
+});
+
+console.error(
+  `[sealog] functions served at http://127.0.0.1:${port}/functions/v1/{${
+    [...apps.keys()].join(",")
+  }}`,
+);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    await server.shutdown();
+    Deno.exit(0);
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * JSON bodies, read with a hard limit while streaming: a chunked body without
+ * Content-Length is never buffered past the limit.
+ */
+import { createMiddleware } from "hono/factory";
+import type { SealogEnv } from "./context.ts";
+import { ApiError } from "./problems.ts";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Reads and parses an application/json body into c.var.body: 415, 413 or 400 otherwise. */
+export const jsonBody = createMiddleware<SealogEnv>(async (c, next) => {
+  const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (mediaType !== "application/json") throw new ApiError("unsupported_media_type");
+  const encoding = (c.req.header("Content-Encoding") ?? "identity").trim().toLowerCase();
+  if (encoding !== "identity") throw new ApiError("unsupported_content_encoding");
+  const declared = Number(c.req.header("Content-Length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new ApiError("payload_too_large");
+
+  const bytes = await readLimited(c.req.raw.body, MAX_BODY_BYTES);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    c.set("body", JSON.parse(text));
+  } catch {
+    throw new ApiError("malformed_json");
+  }
+  await next();
+});
+
+async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: number) {
+  if (!stream) return new Uint8Array();
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel();
+        throw new ApiError("payload_too_large");
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    // A truncated or aborted body cannot be parsed.
+    throw new ApiError("malformed_json");
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}

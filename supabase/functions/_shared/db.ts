@@ -1,0 +1,124 @@
+/**
+ * The database: postgres.js over SUPABASE_DB_URL, switched at connection start to the
+ * least-privileged role (SEALOG_DB_ROLE, default sealog_edge), which may execute the
+ * sealog_api functions and nothing else. Every request makes exactly one call here.
+ */
+import postgres from "postgres";
+import { config } from "./config.ts";
+
+/** The sealog_api functions, with the JSON arguments each takes after the request context. */
+export type ApiFunctions = {
+  log_request: [];
+  whoami: [];
+  ingest: [events: unknown[]];
+  get_session: [sessionId: string];
+};
+
+/** What every sealog_api function answers; pipeline.ts maps it onto HTTP. */
+export type DbReply = {
+  status: number;
+  code?: string;
+  body?: Record<string, unknown>;
+  retry_after?: number;
+  rate_limit?: { limit: number; remaining: number; reset: number };
+};
+
+/** The database could not answer in time or at all: a 503 with Retry-After. */
+export class DatabaseUnavailable extends Error {}
+
+let client: postgres.Sql | undefined;
+
+function sql(): postgres.Sql {
+  if (client) return client;
+  const settings = config();
+  client = postgres(settings.SUPABASE_DB_URL, {
+    max: settings.SEALOG_DB_POOL_SIZE,
+    connect_timeout: settings.SEALOG_DB_CONNECT_TIMEOUT_S,
+    idle_timeout: 30,
+    max_lifetime: 60 * 30,
+    onnotice: () => {},
+    connection: {
+      application_name: "sealog-edge",
+      role: settings.SEALOG_DB_ROLE,
+      statement_timeout: settings.SEALOG_DB_STATEMENT_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: 10_000,
+    },
+  });
+  return client;
+}
+
+// Connection failures, shutdowns, timeouts and lock conflicts: the caller may retry.
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "57014", // statement timeout
+  "57P01", // admin shutdown
+  "57P02", // crash shutdown
+  "57P03", // cannot connect now (starting up or shutting down)
+  "53300", // too many connections
+  "55P03", // lock not available
+  "40001", // serialization failure
+  "40P01", // deadlock detected
+]);
+
+/** True for errors that mean "the database is unavailable right now". */
+export function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== "string") return error instanceof Deno.errors.ConnectionRefused;
+  return UNAVAILABLE_CODES.has(code) || code.startsWith("08");
+}
+
+/**
+ * Calls sealog_api.<fn>(ctx, ...args) in one round trip. Arguments travel as bound
+ * parameters (jsonb or text), never spliced into SQL.
+ */
+export async function callApiFunction<F extends keyof ApiFunctions>(
+  fn: F,
+  ctx: Record<string, unknown>,
+  ...args: ApiFunctions[F]
+): Promise<DbReply> {
+  // postgres.js serialises objects for jsonb parameters itself.
+  const params = [ctx, ...args] as postgres.ParameterOrJSON<never>[];
+  const placeholders = params.map((value, i) =>
+    `$${i + 1}::${typeof value === "string" ? "text" : "jsonb"}`
+  );
+  const client = sql();
+  const timeoutMs = config().SEALOG_DB_STATEMENT_TIMEOUT_MS + 2_000;
+  const query = client.unsafe(
+    `select sealog_api.${fn}(${placeholders.join(", ")}) as reply`,
+    params,
+  );
+  // A hung connection (not just a slow statement) must still end in a 503, never a hang.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      query.cancel();
+      reject(Object.assign(new Error("database call timed out"), { code: "ETIMEDOUT" }));
+    }, timeoutMs);
+  });
+  try {
+    const rows = await Promise.race([query, deadline]);
+    return rows[0]!.reply as DbReply;
+  } catch (error) {
+    if (isUnavailable(error)) {
+      throw new DatabaseUnavailable("database unavailable", { cause: error });
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Closes the pool (tests and graceful shutdown). */
+export async function closeDatabase(): Promise<void> {
+  await client?.end({ timeout: 5 });
+  client = undefined;
+}

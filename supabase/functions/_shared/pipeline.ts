@@ -1,0 +1,140 @@
+/**
+ * The secure request pipeline every function is built on:
+ * request id → access log → CORS → (route: bearerCredential → jsonBody → handler) → one
+ * sealog_api call. Exactly one access-log row is written per request: by the operation's
+ * own database function, or, for requests the pipeline answered itself, by log_request.
+ */
+import { isIP } from "node:net";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { getConnInfo } from "hono/deno";
+import { createMiddleware } from "hono/factory";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { SealogEnv } from "./context.ts";
+import { corsPolicy } from "./cors.ts";
+import { type ApiFunctions, callApiFunction, DatabaseUnavailable, type DbReply } from "./db.ts";
+import { ApiError, problem, type ProblemCode, PROBLEMS } from "./problems.ts";
+import { truncate } from "./strings.ts";
+
+const RETRY_AFTER_UNAVAILABLE_S = "2";
+
+/** A hono app for one Edge Function, mounted at /<slug> as on Supabase. */
+export function createFunctionApp(slug: string): Hono<SealogEnv> {
+  const app = new Hono<SealogEnv>().basePath(`/${slug}`);
+  app.use("*", requestContext, corsPolicy);
+  app.notFound((c) => problem(c, "not_found"));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return problem(c, error.code, error.extensions, error.headers);
+    if (error instanceof DatabaseUnavailable) {
+      c.set("databaseDown", true);
+      return problem(c, "database_unavailable", {}, { "Retry-After": RETRY_AFTER_UNAVAILABLE_S });
+    }
+    // Name only: messages can carry SQL or values.
+    console.error(
+      JSON.stringify({ level: "error", request_id: c.get("requestId"), error: errorName(error) }),
+    );
+    return problem(c, "internal_error");
+  });
+  return app;
+}
+
+const requestContext = createMiddleware<SealogEnv>(async (c, next) => {
+  const requestId = crypto.randomUUID();
+  c.set("requestId", requestId);
+  c.set("startedAt", performance.now());
+  c.set("accessLogged", false);
+  c.set("databaseDown", false);
+  await next();
+  c.header("X-Request-Id", requestId);
+  if (c.get("accessLogged") || c.get("databaseDown")) return;
+  try {
+    await callApiFunction("log_request", {
+      ...requestMetadata(c),
+      status: c.res.status,
+      error_code: c.get("errorCode") ?? null,
+    });
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        request_id: requestId,
+        error: errorName(error),
+        at: "access_log",
+      }),
+    );
+  }
+});
+
+/**
+ * Calls the operation's sealog_api function with the request context. The function
+ * authenticates, authorises, rate limits, does the work and writes the access-log row.
+ */
+export async function callApi<F extends keyof ApiFunctions>(
+  c: Context<SealogEnv>,
+  fn: F,
+  extra: Record<string, unknown>,
+  ...args: ApiFunctions[F]
+): Promise<DbReply> {
+  const reply = await callApiFunction(fn, { ...requestMetadata(c), ...extra }, ...args);
+  c.set("accessLogged", true);
+  return reply;
+}
+
+/**
+ * Answers with a sealog_api reply: rate-limit headers always, problem+json for errors,
+ * otherwise `render(body)` as JSON with the reply's status.
+ */
+export function respond(
+  c: Context<SealogEnv>,
+  reply: DbReply,
+  render: (body: Record<string, unknown>) => unknown = (body) => body,
+  problemExtensions: Record<string, unknown> = {},
+): Response {
+  if (reply.rate_limit) {
+    c.header("RateLimit-Limit", String(reply.rate_limit.limit));
+    c.header("RateLimit-Remaining", String(Math.max(0, reply.rate_limit.remaining)));
+    c.header("RateLimit-Reset", String(Math.max(0, reply.rate_limit.reset)));
+  }
+  if (reply.status >= 400) {
+    const code =
+      (reply.code && reply.code in PROBLEMS ? reply.code : "internal_error") as ProblemCode;
+    const headers: Record<string, string> = reply.retry_after
+      ? { "Retry-After": String(reply.retry_after) }
+      : {};
+    return problem(c, code, problemExtensions, headers);
+  }
+  return c.json(render(reply.body ?? {}), reply.status as ContentfulStatusCode);
+}
+
+/** Request metadata for the access log: never bodies, query strings or credentials. */
+function requestMetadata(c: Context<SealogEnv>): Record<string, unknown> {
+  const credential = c.get("credential");
+  return {
+    request_id: c.get("requestId"),
+    key_digest: credential?.keyDigest ?? null,
+    static_tenant_id: credential?.staticTenantId ?? null,
+    user_id: c.get("userId") ?? null,
+    method: c.req.method.slice(0, 16).toUpperCase().replace(/[^A-Z]/g, "") || "UNKNOWN",
+    path: truncate(c.req.path, 256),
+    user_agent: truncate(c.req.header("User-Agent") ?? "", 256) || null,
+    client_ip: clientIp(c),
+    elapsed_ms: Math.round(performance.now() - c.get("startedAt")),
+  };
+}
+
+/** The client address as the gateway reports it (first X-Forwarded-For hop), else the peer. */
+function clientIp(c: Context<SealogEnv>): string | null {
+  const forwarded = c.req.header("X-Forwarded-For")?.split(",")[0]?.trim();
+  if (forwarded && isIP(forwarded)) return forwarded;
+  try {
+    const address = getConnInfo(c).remote.address;
+    return address && isIP(address) ? address : null;
+  } catch {
+    return null;
+  }
+}
+
+function errorName(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  return `${(error as Error)?.name ?? "Error"}${typeof code === "string" ? `:${code}` : ""}`;
+}

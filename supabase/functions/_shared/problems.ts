@@ -1,0 +1,74 @@
+/**
+ * Errors: one shape, RFC 9457 application/problem+json, with a stable machine `code`
+ * and the request id. The catalogue below is the only list of codes; the API reference
+ * is generated from it.
+ */
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export const PROBLEMS = {
+  malformed_json: [400, "Malformed JSON", "The body is not valid UTF-8 JSON."],
+  unauthorized: [401, "Unauthorized", "A valid API key is required."],
+  insufficient_scope: [403, "Forbidden", "The API key lacks the scope this operation requires."],
+  origin_not_allowed: [403, "Forbidden", "This origin is not allowed."],
+  not_found: [404, "Not Found", "No such resource."],
+  session_not_found: [404, "Not Found", "No such session."],
+  method_not_allowed: [405, "Method Not Allowed", "This method is not allowed here."],
+  payload_too_large: [413, "Payload Too Large", "The body exceeds 1 MiB."],
+  unsupported_media_type: [415, "Unsupported Media Type", "The body must be application/json."],
+  unsupported_content_encoding: [
+    415,
+    "Unsupported Media Type",
+    "Content-Encoding is not supported; send an uncompressed body.",
+  ],
+  invalid_request: [422, "Unprocessable Content", "The request body does not match the schema."],
+  content_not_accepted: [
+    422,
+    "Unprocessable Content",
+    "Prompt or response content is never accepted; send risk tags and counts only.",
+  ],
+  no_valid_events: [422, "Unprocessable Content", "No event in the batch is valid."],
+  too_many_events: [422, "Unprocessable Content", "A batch holds at most 500 events."],
+  rate_limited: [429, "Too Many Requests", "The tenant's rate limit is exhausted; retry later."],
+  internal_error: [500, "Internal Server Error", "An unexpected error occurred."],
+  database_unavailable: [503, "Service Unavailable", "The database is unavailable; retry later."],
+} as const satisfies Record<string, readonly [ContentfulStatusCode, string, string]>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+/** An error that the pipeline turns into a problem+json response. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(code);
+  }
+}
+
+/** Builds the problem+json response for `code` and notes the code for the access log. */
+export function problem(
+  c: Context,
+  code: ProblemCode,
+  extensions: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Response {
+  const [status, title, detail] = PROBLEMS[code];
+  c.set("errorCode", code);
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  if (status === 401) c.header("WWW-Authenticate", 'Bearer realm="sealog"');
+  c.header("Content-Type", "application/problem+json");
+  return c.body(
+    JSON.stringify({
+      type: `urn:sealog:problem:${code}`,
+      title,
+      status,
+      detail,
+      code,
+      request_id: c.get("requestId") ?? null,
+      ...extensions,
+    }),
+    status,
+  );
+}
