@@ -1,0 +1,103 @@
+/**
+ * Telemetry: one row per LLM call, metadata only. No column can hold prompt or response
+ * content: every text column is a bounded domain, and there is no json column.
+ *
+ * llm_request_logs is range-partitioned by day of occurred_at (UTC), so the retention purge
+ * drops whole partitions. tenant_id leads every key and index, so the table can later be
+ * distributed by tenant without a redesign. It has no foreign key to tenants: a per-row
+ * check on the hottest insert path buys nothing that the API functions do not already
+ * guarantee.
+ */
+
+/** Section - Telemetry rows */
+
+create table sealog.llm_request_logs (
+  tenant_id uuid not null,
+  occurred_at timestamptz not null,
+  event_id uuid not null,
+  session_id sealog.session_id not null,
+  model sealog.model_name not null,
+  provider sealog.provider_name,
+  input_tokens sealog.counter not null,
+  output_tokens sealog.counter not null,
+  cache_read_input_tokens sealog.counter,
+  cache_creation_input_tokens sealog.counter,
+  reasoning_tokens sealog.counter,
+  latency_ms sealog.counter,
+  cost_micro_usd sealog.counter,
+  status text check (status in ('ok', 'error')),
+  error_type sealog.label,
+  risk_tags sealog.risk_tag[] check (cardinality(risk_tags) <= 32),
+  end_user_id sealog.label,
+  agent_id sealog.label,
+  received_at timestamptz not null default now(),
+  primary key (tenant_id, occurred_at, event_id)
+) partition by range (occurred_at);
+
+create index llm_request_logs_tenant_id_session_id_idx on sealog.llm_request_logs (tenant_id, session_id);
+create index llm_request_logs_tenant_id_end_user_id_idx on sealog.llm_request_logs (tenant_id, end_user_id)
+  where end_user_id is not null;
+
+-- Catches rows for days without a partition; drained by sealog.maintain_telemetry_partitions().
+create table sealog.llm_request_logs_default partition of sealog.llm_request_logs default;
+
+comment on table sealog.llm_request_logs is 'CONFIDENTIAL; pii=personal; retention=telemetry. One row per LLM call: counts, model and risk tags, never content. Partitioned by day.';
+comment on table sealog.llm_request_logs_default is 'CONFIDENTIAL; pii=personal; retention=telemetry. Default partition for days without their own partition; drained by partition maintenance.';
+comment on column sealog.llm_request_logs.tenant_id is 'INTERNAL; pii=none; retention=telemetry. Tenant, from the API key.';
+comment on column sealog.llm_request_logs.occurred_at is 'INTERNAL; pii=none; retention=telemetry. When the LLM call happened (client clock); the partition key.';
+comment on column sealog.llm_request_logs.event_id is 'INTERNAL; pii=none; retention=telemetry. Client-generated idempotency key.';
+comment on column sealog.llm_request_logs.session_id is 'INTERNAL; pii=none; retention=telemetry. Agent session the call belongs to.';
+comment on column sealog.llm_request_logs.model is 'INTERNAL; pii=none; retention=telemetry. gen_ai.request.model.';
+comment on column sealog.llm_request_logs.provider is 'INTERNAL; pii=none; retention=telemetry. gen_ai.provider.name.';
+comment on column sealog.llm_request_logs.input_tokens is 'INTERNAL; pii=none; retention=telemetry. gen_ai.usage.input_tokens.';
+comment on column sealog.llm_request_logs.output_tokens is 'INTERNAL; pii=none; retention=telemetry. gen_ai.usage.output_tokens.';
+comment on column sealog.llm_request_logs.cache_read_input_tokens is 'INTERNAL; pii=none; retention=telemetry. Input tokens read from the prompt cache.';
+comment on column sealog.llm_request_logs.cache_creation_input_tokens is 'INTERNAL; pii=none; retention=telemetry. Input tokens written to the prompt cache.';
+comment on column sealog.llm_request_logs.reasoning_tokens is 'INTERNAL; pii=none; retention=telemetry. Reasoning tokens.';
+comment on column sealog.llm_request_logs.latency_ms is 'INTERNAL; pii=none; retention=telemetry. Client-measured latency in milliseconds.';
+comment on column sealog.llm_request_logs.cost_micro_usd is 'INTERNAL; pii=none; retention=telemetry. Cost in millionths of a US dollar.';
+comment on column sealog.llm_request_logs.status is 'INTERNAL; pii=none; retention=telemetry. ok or error.';
+comment on column sealog.llm_request_logs.error_type is 'INTERNAL; pii=none; retention=telemetry. error.type of a failed call, at most 128 characters.';
+comment on column sealog.llm_request_logs.risk_tags is 'CONFIDENTIAL; pii=none; retention=telemetry. Risk tags found by the SDK in the (unsent) text, e.g. PII_EMAIL.';
+comment on column sealog.llm_request_logs.end_user_id is 'CONFIDENTIAL; pii=pseudonymous; retention=telemetry. Pseudonymous id of the agent''s end user; removed by erasure.';
+comment on column sealog.llm_request_logs.agent_id is 'INTERNAL; pii=none; retention=telemetry. gen_ai.agent.id.';
+comment on column sealog.llm_request_logs.received_at is 'INTERNAL; pii=none; retention=telemetry. When Sealog stored the row.';
+
+/** Section - Idempotency ledger */
+
+-- A unique index on a partitioned table must contain the partition key, so uniqueness of
+-- (tenant_id, event_id) across days needs its own narrow table.
+create table sealog.llm_event_ids (
+  tenant_id uuid not null,
+  event_id uuid not null,
+  occurred_at timestamptz not null,
+  primary key (tenant_id, event_id)
+);
+create index llm_event_ids_occurred_at_idx on sealog.llm_event_ids (occurred_at);
+comment on table sealog.llm_event_ids is 'INTERNAL; pii=none; retention=telemetry. Every stored event id per tenant, so a resent event is stored once whatever its occurred_at.';
+comment on column sealog.llm_event_ids.tenant_id is 'INTERNAL; pii=none; retention=telemetry. Tenant of the event.';
+comment on column sealog.llm_event_ids.event_id is 'INTERNAL; pii=none; retention=telemetry. Idempotency key of the event.';
+comment on column sealog.llm_event_ids.occurred_at is 'INTERNAL; pii=none; retention=telemetry. occurred_at of the stored event; the ledger is purged with its partition.';
+
+/** Section - RLS and grants */
+
+alter table sealog.llm_request_logs enable row level security;
+alter table sealog.llm_request_logs force row level security;
+alter table sealog.llm_request_logs_default enable row level security;
+alter table sealog.llm_request_logs_default force row level security;
+revoke all on table sealog.llm_request_logs, sealog.llm_request_logs_default from public, anon, authenticated, service_role;
+grant select on table sealog.llm_request_logs to service_role;
+-- service_role may read telemetry for support and exports; rows are written only by sealog_api.ingest.
+create policy llm_request_logs_select_policy on sealog.llm_request_logs
+  for select to service_role using (true);
+-- Partitions are read through the parent; no role reads them directly.
+create policy llm_request_logs_default_select_policy on sealog.llm_request_logs_default
+  for select to service_role using (false);
+
+alter table sealog.llm_event_ids enable row level security;
+alter table sealog.llm_event_ids force row level security;
+revoke all on table sealog.llm_event_ids from public, anon, authenticated, service_role;
+grant select on table sealog.llm_event_ids to service_role;
+-- service_role may read the ledger to diagnose duplicates.
+create policy llm_event_ids_select_policy on sealog.llm_event_ids
+  for select to service_role using (true);

@@ -1,0 +1,173 @@
+/**
+ * Ingest operations of the Edge Functions' API. POST /ingest is one round trip: this one
+ * function authenticates, rate limits, stores the batch, updates session totals and writes
+ * the access-log row, and the Edge Function answers 2xx only after it commits.
+ */
+
+/** Section - Helpers */
+
+create function sealog.counter_add(p_a bigint, p_b bigint)
+returns bigint
+language sql
+immutable
+set search_path = ''
+as $$
+  select least(coalesce(p_a, 0) + coalesce(p_b, 0), 9007199254740991)
+$$;
+comment on function sealog.counter_add(bigint, bigint) is 'Adds two counters, saturating at 2^53-1 so that hostile counts cannot overflow a total and wedge a session.';
+revoke all on function sealog.counter_add(bigint, bigint) from public, anon, authenticated, service_role;
+
+/** Section - POST /ingest */
+
+create function sealog_api.ingest(p_ctx jsonb, p_events jsonb)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_auth sealog.request_auth := sealog.authenticate(p_ctx, 'ingest');
+  v_rejected integer := coalesce((p_ctx ->> 'rejected_count')::integer, 0);
+  v_valid integer := jsonb_array_length(p_events);
+  v_accepted integer;
+  v_status integer;
+begin
+  if v_auth.status <> 200 then
+    return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code);
+  end if;
+
+  -- Events arrive validated and truncated by the Edge Function; the domains check them again.
+  -- Rows are taken in key order so that concurrent batches lock in the same order.
+  with input as (
+    select distinct on (e.event_id) e.*
+      from jsonb_to_recordset(p_events) as e(
+        i integer, event_id uuid, session_id text, occurred_at timestamptz, model text, provider text,
+        input_tokens bigint, output_tokens bigint, cache_read_input_tokens bigint,
+        cache_creation_input_tokens bigint, reasoning_tokens bigint, latency_ms bigint,
+        cost_micro_usd bigint, status text, error_type text, risk_tags text[], end_user_id text,
+        agent_id text)
+     order by e.event_id, e.i
+  ),
+  fresh as (
+    insert into sealog.llm_event_ids (tenant_id, event_id, occurred_at)
+    select v_auth.tenant_id, input.event_id, input.occurred_at
+      from input
+     order by input.event_id
+    on conflict do nothing
+    returning event_id
+  ),
+  stored as (
+    insert into sealog.llm_request_logs (
+      tenant_id, occurred_at, event_id, session_id, model, provider, input_tokens, output_tokens,
+      cache_read_input_tokens, cache_creation_input_tokens, reasoning_tokens, latency_ms,
+      cost_micro_usd, status, error_type, risk_tags, end_user_id, agent_id
+    )
+    select v_auth.tenant_id, input.occurred_at, input.event_id, input.session_id, input.model,
+           input.provider, input.input_tokens, input.output_tokens, input.cache_read_input_tokens,
+           input.cache_creation_input_tokens, input.reasoning_tokens, input.latency_ms,
+           input.cost_micro_usd, input.status, input.error_type, input.risk_tags,
+           input.end_user_id, input.agent_id
+      from input
+      join fresh on fresh.event_id = input.event_id
+    returning session_id, occurred_at, input_tokens, output_tokens, cost_micro_usd, risk_tags, end_user_id
+  ),
+  per_session as (
+    select st.session_id,
+           count(*) as calls,
+           least(sum(st.input_tokens), 9007199254740991) as input_tokens,
+           least(sum(st.output_tokens), 9007199254740991) as output_tokens,
+           least(sum(coalesce(st.cost_micro_usd, 0)), 9007199254740991) as cost_micro_usd,
+           min(st.occurred_at) as first_seen_at,
+           max(st.occurred_at) as last_seen_at,
+           (array_agg(st.end_user_id order by st.occurred_at desc) filter (where st.end_user_id is not null))[1] as end_user_id,
+           coalesce((select array_agg(distinct tag order by tag)
+                       from stored as other, unnest(other.risk_tags) as tag
+                      where other.session_id = st.session_id), '{}') as risk_tags
+      from stored as st
+     group by st.session_id
+  ),
+  sessions as (
+    insert into sealog.session_state as s (
+      tenant_id, session_id, calls, input_tokens, output_tokens, cost_micro_usd, first_seen_at,
+      last_seen_at, risk_tags, end_user_id, last_activity_at, expires_at
+    )
+    select v_auth.tenant_id, ps.session_id, ps.calls, ps.input_tokens, ps.output_tokens,
+           ps.cost_micro_usd, ps.first_seen_at, ps.last_seen_at, ps.risk_tags[1:256], ps.end_user_id,
+           now(), now() + interval '24 hours'
+      from per_session as ps
+     order by ps.session_id
+    on conflict (tenant_id, session_id) do update set
+      -- A session past its expiry that the purge has not removed yet starts afresh.
+      calls = case when s.expires_at <= now() then excluded.calls else sealog.counter_add(s.calls, excluded.calls) end,
+      input_tokens = case when s.expires_at <= now() then excluded.input_tokens else sealog.counter_add(s.input_tokens, excluded.input_tokens) end,
+      output_tokens = case when s.expires_at <= now() then excluded.output_tokens else sealog.counter_add(s.output_tokens, excluded.output_tokens) end,
+      cost_micro_usd = case when s.expires_at <= now() then excluded.cost_micro_usd else sealog.counter_add(s.cost_micro_usd, excluded.cost_micro_usd) end,
+      first_seen_at = case when s.expires_at <= now() then excluded.first_seen_at else least(s.first_seen_at, excluded.first_seen_at) end,
+      last_seen_at = case when s.expires_at <= now() then excluded.last_seen_at else greatest(s.last_seen_at, excluded.last_seen_at) end,
+      risk_tags = (select coalesce(array_agg(distinct tag order by tag), '{}')
+                     from unnest(case when s.expires_at <= now() then excluded.risk_tags
+                                      else s.risk_tags || excluded.risk_tags end) as tag)[1:256],
+      end_user_id = coalesce(excluded.end_user_id, case when s.expires_at > now() then s.end_user_id end),
+      last_activity_at = now(),
+      expires_at = now() + interval '24 hours'
+    returning 1
+  )
+  select count(*) into v_accepted from stored;
+
+  v_status := case
+    when v_rejected = 0 then 200
+    when v_valid > 0 then 207
+    else 422
+  end;
+  return sealog.finish_request(
+    p_ctx, v_auth, v_status,
+    case when v_status = 422 then 'no_valid_events' end,
+    jsonb_build_object('accepted', v_accepted, 'duplicates', v_valid - v_accepted)
+  );
+end
+$$;
+comment on function sealog_api.ingest(jsonb, jsonb) is 'POST /ingest: stores a validated batch once per event id, updates session totals, and reports accepted and duplicate counts; 200, 207 (some rejected by the Edge Function) or 422 (none valid).';
+
+/** Section - GET /ingest/sessions/{session_id} */
+
+create function sealog_api.get_session(p_ctx jsonb, p_session_id text)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_auth sealog.request_auth := sealog.authenticate(p_ctx, 'ingest');
+  v_body jsonb;
+begin
+  if v_auth.status <> 200 then
+    return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code);
+  end if;
+  select jsonb_build_object(
+           'session_id', s.session_id,
+           'calls', s.calls,
+           'input_tokens', s.input_tokens,
+           'output_tokens', s.output_tokens,
+           'cost_micro_usd', s.cost_micro_usd,
+           'first_seen_at', s.first_seen_at,
+           'last_seen_at', s.last_seen_at,
+           'risk_tags', to_jsonb(s.risk_tags),
+           'expires_at', s.expires_at)
+    into v_body
+    from sealog.session_state s
+   where s.tenant_id = v_auth.tenant_id
+     and s.session_id = p_session_id
+     and s.expires_at > now();
+  -- Unknown, expired and other tenants' sessions look the same.
+  if v_body is null then
+    return sealog.finish_request(p_ctx, v_auth, 404, 'session_not_found');
+  end if;
+  return sealog.finish_request(p_ctx, v_auth, 200, null, v_body);
+end
+$$;
+comment on function sealog_api.get_session(jsonb, text) is 'GET /ingest/sessions/{session_id}: the running totals of a live session of the key''s tenant; 404 for unknown, expired or foreign sessions alike.';
+
+revoke all on function sealog_api.ingest(jsonb, jsonb) from public, anon, authenticated, service_role;
+revoke all on function sealog_api.get_session(jsonb, text) from public, anon, authenticated, service_role;
+grant execute on function sealog_api.ingest(jsonb, jsonb) to sealog_edge;
+grant execute on function sealog_api.get_session(jsonb, text) to sealog_edge;
