@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The local stack in the foreground: PostgreSQL 15 + migrations + every Edge Function.
+# Installs what is missing; a second start with the stack already up reuses it. Ctrl-C stops it.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+start_database
+function_env
+
+# A demo tenant, created once and kept with the cluster (the key is shown only here).
+demo_file="$SEALOG_DATA_DIR/demo_tenant.json"
+demo_tenant=""
+[ -f "$demo_file" ] && demo_tenant="$(sed -E 's/.*"tenant_id":"([^"]+)".*/\1/' "$demo_file")"
+if [ -z "$demo_tenant" ] || [ "$(psql_postgres -c "select count(*) from sealog.tenants where tenant_id = '$demo_tenant'")" != 1 ]; then
+  (umask 077; "$DENO" task --quiet tenant create demo > "$demo_file")
+fi
+demo_key="$(sed -E 's/.*"api_key":"([^"]+)".*/\1/' "$demo_file")"
+
+stop() {
+  trap - INT TERM EXIT
+  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  stop_cluster
+  log "stopped"
+}
+trap stop INT TERM EXIT
+
+start_functions_server
+base="http://127.0.0.1:$SEALOG_PORT/functions/v1"
+cat <<MSG
+
+Sealog is running.
+  Functions:  $base/{ingest}
+  Database:   $(db_url)
+  Demo key:   $demo_key   (tenant $demo_tenant)
+
+Try it:
+  curl -sS $base/ingest -H "Authorization: Bearer $demo_key" -H 'Content-Type: application/json' \\
+    -d '{"events":[{"event_id":"'\$(cat /proc/sys/kernel/random/uuid)'","session_id":"demo-1","occurred_at":"'\$(date -u +%Y-%m-%dT%H:%M:%SZ)'","model":"gpt-4o","input_tokens":12,"output_tokens":34,"risk_tags":["PII_EMAIL"]}]}'
+
+Press Ctrl-C to stop.
+MSG
+wait "$SERVER_PID"
