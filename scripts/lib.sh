@@ -26,7 +26,7 @@ APT_PACKAGES=(postgresql-15 postgresql-15-cron postgresql-15-pgtap postgresql-15
 log() { printf '[sealog] %s\n' "$*" >&2; }
 
 db_url() { # db_url [user] [password]
-  printf 'postgresql://%s:%s@127.0.0.1:%s/postgres' "${1:-postgres}" "${2:-$SEALOG_DB_PASSWORD}" "$SEALOG_DB_PORT"
+  printf 'postgresql://%s:%s@127.0.0.1:%s/postgres?sslmode=disable' "${1:-postgres}" "${2:-$SEALOG_DB_PASSWORD}" "$SEALOG_DB_PORT"
 }
 
 # Runs a command as the cluster's owner: initdb refuses root, so root delegates to `postgres`.

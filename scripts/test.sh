@@ -54,7 +54,11 @@ export SEALOG_ALLOWED_ORIGINS="https://app.example.test,https://admin.example.te
 start_functions_server
 
 export SEALOG_TEST_BASE_URL="http://127.0.0.1:$SEALOG_PORT/functions/v1"
-check "deno tests" "$DENO" test --allow-all --parallel tests/
+check "deno tests" "$DENO" test --allow-all --parallel --ignore=tests/disruptive tests/
+# Tests that restart the database run alone, after the others.
+if compgen -G "tests/disruptive/*_test.ts" >/dev/null; then
+  check "deno resilience tests" "$DENO" test --allow-all tests/disruptive/
+fi
 
 check "pgTAP" env PGPASSWORD="$SEALOG_DB_PASSWORD" pg_prove --ext .sql -h 127.0.0.1 -p "$SEALOG_DB_PORT" \
   -U postgres -d postgres -r supabase/tests

@@ -31,7 +31,9 @@ app.post("/", bearerCredential, jsonBody, async (c) => {
   }
   const { valid, rejected } = validateEvents(envelope.data.events);
   const reply = await callApi(c, "ingest", { rejected_count: rejected.length }, valid);
-  return respond(c, reply, (result) => ({ ...result, rejected }), { rejected });
+  // Validation details go only to a caller who passed authentication and scope (the 422).
+  const details = reply.code === "no_valid_events" ? { rejected } : {};
+  return respond(c, reply, (result) => ({ ...result, rejected }), details);
 });
 
 app.get("/whoami", bearerCredential, async (c) => respond(c, await callApi(c, "whoami", {})));

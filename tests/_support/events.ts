@@ -1,0 +1,13 @@
+/** Valid telemetry events for tests; override any field. */
+export function telemetryEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    event_id: crypto.randomUUID(),
+    session_id: "session-1",
+    occurred_at: new Date().toISOString(),
+    model: "gpt-4o-mini",
+    provider: "openai",
+    input_tokens: 100,
+    output_tokens: 20,
+    ...overrides,
+  };
+}
