@@ -9,7 +9,9 @@ export function operatorDatabaseUrl(): string {
   if (url) return url;
   const port = Deno.env.get("SEALOG_DB_PORT") ?? "54322";
   const password = Deno.env.get("SEALOG_DB_PASSWORD") ?? "postgres";
-  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres?sslmode=disable`;
+  return `postgresql://postgres:${
+    encodeURIComponent(password)
+  }@127.0.0.1:${port}/postgres?sslmode=disable`;
 }
 
 /** Runs `work` with a connection pool and always closes it. */

@@ -154,6 +154,10 @@ export function validateEvent(
       message: `key '${clip(contentKey)}' can carry content and is never accepted`,
     };
   }
+  const unknown = Object.keys(event).find((key) => !Object.hasOwn(TelemetryEvent.shape, key));
+  if (unknown !== undefined) {
+    return { code: "unknown_field", message: `unknown field '${clip(unknown)}'` };
+  }
   const parsed = TelemetryEvent.safeParse(event);
   if (!parsed.success) return rejection(parsed.error.issues[0]!);
   const occurredAt = Date.parse(parsed.data.occurred_at);
@@ -167,9 +171,6 @@ export function validateEvent(
 }
 
 function rejection(issue: z.core.$ZodIssue): { code: string; message: string } {
-  if (issue.code === "unrecognized_keys") {
-    return { code: "unknown_field", message: `unknown field '${clip(issue.keys[0] ?? "")}'` };
-  }
   const field = String(issue.path[0] ?? "");
   if (issue.message === INVALID_STRING) {
     return {
