@@ -8,6 +8,8 @@
 create schema if not exists sealog;
 comment on schema sealog is 'INTERNAL; pii=personal; retention=account. Sealog''s private tables and helpers; reached only through sealog_api and sealog_admin functions.';
 revoke all on schema sealog from public;
+-- service_role reads tables through their explicit grants and service_role-only policies.
+grant usage on schema sealog to service_role;
 
 create schema if not exists sealog_api;
 comment on schema sealog_api is 'INTERNAL; pii=none; retention=account. Functions the Edge Functions call, each authenticating, authorising, rate limiting and auditing in one round trip.';

@@ -46,7 +46,8 @@ test("session totals, and the same 404 for unknown, expired, malformed and forei
     await call("/ingest/sessions/unknown", { apiKey: tenant.apiKey }),
     await call("/ingest/sessions/s-expired", { apiKey: tenant.apiKey }),
     await call("/ingest/sessions/s-1", { apiKey: other.apiKey }),
-    await call("/ingest/sessions/..", { apiKey: tenant.apiKey }),
+    // ("..", as a whole segment, never reaches a server: URL parsing removes it.)
+    await call("/ingest/sessions/a..b", { apiKey: tenant.apiKey }),
     await call(`/ingest/sessions/${"x".repeat(300)}`, { apiKey: tenant.apiKey }),
   ];
   for (const response of notFound) {
