@@ -4,13 +4,7 @@
  * Like Supabase's gateway it strips /functions/v1 and reports the peer address in
  * X-Forwarded-For. Each function's index.ts also runs on its own, as on Supabase.
  */
-import type { Hono } from "hono";
-// deno-lint-ignore no-explicit-any
-type AnyApp = Hono<any, any, any>;
-
-const functions: Record<string, () => Promise<AnyApp>> = {
-  ingest: async () => (await import("../supabase/functions/ingest/app.ts")).app,
-};
+import { type AnyApp, functions } from "./functions.ts";
 
 const port = Number(Deno.env.get("SEALOG_PORT") ?? "54321");
 const apps = new Map<string, AnyApp>();

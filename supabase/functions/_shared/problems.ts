@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
 
 export const PROBLEMS = {
   malformed_json: [400, "Malformed JSON", "The body is not valid UTF-8 JSON."],
@@ -72,3 +73,19 @@ export function problem(
     status,
   );
 }
+
+/** The problem+json body, for the API reference. */
+export const Problem = z.object({
+  type: z.string().meta({ examples: ["urn:sealog:problem:rate_limited"] }),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  code: z.enum(Object.keys(PROBLEMS) as [ProblemCode, ...ProblemCode[]]).meta({
+    description: "Stable machine code; the only thing clients should branch on.",
+  }),
+  request_id: z.uuid().nullable().meta({ description: "Also in the X-Request-Id header." }),
+}).catchall(z.unknown()).meta({
+  id: "Problem",
+  description:
+    "RFC 9457 problem details. Some codes add members, e.g. `rejected` on no_valid_events.",
+});

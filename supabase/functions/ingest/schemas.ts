@@ -1,11 +1,17 @@
 /** Request and response schemas of the ingest function, for validation and the API reference. */
 import { z } from "zod";
-import { MAX_EVENTS_PER_BATCH, RiskTag, TelemetryEvent } from "./telemetry_event.ts";
+import { MAX_EVENTS_PER_BATCH, RiskTag } from "./telemetry_event.ts";
+// Registers TelemetryEvent in zod's registry for the API reference.
+import "./telemetry_event.ts";
 
 export const IngestRequest = z.strictObject({
   // Events are validated one by one, so that one bad event does not sink the batch.
   events: z.array(z.unknown()).min(1).max(MAX_EVENTS_PER_BATCH)
-    .meta({ items: TelemetryEvent, description: `1 to ${MAX_EVENTS_PER_BATCH} events.` }),
+    // Documented as TelemetryEvent items; validated one by one in telemetry_event.ts.
+    .meta({
+      items: { $ref: "#/components/schemas/TelemetryEvent" },
+      description: `1 to ${MAX_EVENTS_PER_BATCH} events.`,
+    }),
 }).meta({ id: "IngestRequest" });
 
 export const Rejection = z.object({
