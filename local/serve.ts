@@ -9,6 +9,10 @@ import { type AnyApp, functions } from "./functions.ts";
 const port = Number(Deno.env.get("SEALOG_PORT") ?? "54321");
 const apps = new Map<string, AnyApp>();
 for (const [slug, load] of Object.entries(functions)) apps.set(slug, await load());
+// deno task bench only: a bare hono route behind the same gateway, the HTTP ceiling.
+if (Deno.env.get("SEALOG_BENCH_ROUTES") === "1") {
+  apps.set("bench", (await import("../bench/http_ceiling.ts")).app);
+}
 
 const PREFIX = "/functions/v1/";
 

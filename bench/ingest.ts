@@ -1,0 +1,337 @@
+/**
+ * deno task bench: run by scripts/bench.sh against a local stack of its own.
+ *
+ * Sections, each one bounded in time:
+ *   database ceiling  the same rows COPYed straight into sealog.llm_request_logs, one connection
+ *   ingest            POST /ingest over real HTTP, batch sizes × concurrency, against the
+ *                     HTTP ceiling (a bare hono route in the same server, same bodies)
+ *   auth              GET /ingest/whoami with valid and with invalid keys
+ * Purge and erasure sections are added here once their SQL functions exist.
+ *
+ * Writes bench/results/ingest.json, ingest.md and ingest-latency.svg.
+ */
+import { Buffer } from "node:buffer";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import postgres from "postgres";
+import { operatorDatabaseUrl } from "../cli/database.ts";
+import { latencyChartSvg } from "./chart.ts";
+
+const { values: flags } = parseArgs({
+  args: Deno.args,
+  options: { quick: { type: "boolean", default: false } },
+});
+
+const PLAN = flags.quick
+  ? {
+    batches: [1, 100],
+    concurrency: [1, 16],
+    seconds: 3,
+    ceilingSeconds: 2,
+    warmup: 1,
+    copyRows: 20_000,
+  }
+  : {
+    batches: [1, 10, 100, 500],
+    concurrency: [1, 4, 16, 64],
+    seconds: 10,
+    ceilingSeconds: 5,
+    warmup: 2,
+    copyRows: 200_000,
+  };
+
+const BASE_URL = requiredEnv("SEALOG_BENCH_BASE_URL");
+const API_KEY = requiredEnv("SEALOG_BENCH_API_KEY");
+const TENANT_ID = requiredEnv("SEALOG_BENCH_TENANT_ID");
+const RESULTS_DIR = new URL("./results/", import.meta.url);
+// Quick runs are for development: they never overwrite the committed full-run results.
+const RESULT_NAME = flags.quick ? "ingest-quick" : "ingest";
+
+/** What one autocannon run reports (bench/loadgen/run.mjs). */
+type LoadResult = {
+  seconds: number;
+  requests: number;
+  ok: number;
+  warmupOk: number;
+  statuses: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  requestsPerS: number;
+  eventsPerS: number | null;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  clientCpuUsPerRequest: number;
+};
+
+type LoadOptions = {
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  batch?: number;
+  connections: number;
+  seconds: number;
+  warmupSeconds?: number;
+};
+
+function requiredEnv(name: string): string {
+  const value = Deno.env.get(name);
+  if (!value) throw new Error(`${name} is not set: run deno task bench`);
+  return value;
+}
+
+function progress(message: string) {
+  console.error(`[bench] ${message}`);
+}
+
+/** Runs the load generator in its own Node process and returns its one JSON line. */
+async function load(options: LoadOptions): Promise<LoadResult> {
+  const { path, ...rest } = options;
+  const output = await new Deno.Command("node", {
+    args: [
+      new URL("./loadgen/run.mjs", import.meta.url).pathname,
+      JSON.stringify({ url: `${BASE_URL}${path}`, ...rest }),
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!output.success) throw new Error(`load generator failed for ${path}`);
+  return JSON.parse(new TextDecoder().decode(output.stdout));
+}
+
+const ingestHeaders = (key: string) => ({
+  Authorization: `Bearer ${key}`,
+  "Content-Type": "application/json",
+});
+
+/** Section: the database ceiling, rows/s of one COPY over one connection. */
+async function databaseCeiling(sql: postgres.Sql, rows: number) {
+  const occurredAt = new Date().toISOString();
+  function* lines() {
+    for (let i = 0; i < rows; i++) {
+      yield `${TENANT_ID}\t${occurredAt}\t${crypto.randomUUID()}\tbench-copy-${i % 8}\t` +
+        `gpt-4o-mini\topenai\t1200\t350\t512\t840\t4210\tok\t{PII_EMAIL}\tbench-agent\n`;
+    }
+  }
+  const started = performance.now();
+  const writable = await sql`
+    copy sealog.llm_request_logs (
+      tenant_id, occurred_at, event_id, session_id, model, provider, input_tokens, output_tokens,
+      cache_read_input_tokens, latency_ms, cost_micro_usd, status, risk_tags, agent_id
+    ) from stdin`.writable();
+  await pipeline(Readable.from(lines(), { objectMode: false }), writable);
+  const seconds = (performance.now() - started) / 1000;
+  // These rows are the ceiling's, not ingest's: remove them so the row-count check stays exact.
+  await sql`delete from sealog.llm_request_logs
+             where tenant_id = ${TENANT_ID} and session_id like 'bench-copy-%'`;
+  return { rows, seconds: round(seconds), rowsPerS: Math.round(rows / seconds) };
+}
+
+/** Section: ingest over HTTP at every batch size and concurrency, with the HTTP ceiling. */
+async function ingestGrid(dbRowsPerS: number) {
+  const runs = [];
+  let expectedRows = 0;
+  // Requests cut off when a run's time is up may still commit after the client gave up.
+  let inFlightBound = 0;
+  for (const batch of PLAN.batches) {
+    for (const connections of PLAN.concurrency) {
+      progress(`ingest batch ${batch} × concurrency ${connections}`);
+      const ceiling = await load({
+        path: "/bench/noop",
+        method: "POST",
+        headers: ingestHeaders(API_KEY),
+        batch,
+        connections,
+        seconds: PLAN.ceilingSeconds,
+        warmupSeconds: PLAN.warmup,
+      });
+      const ingest = await load({
+        path: "/ingest",
+        method: "POST",
+        headers: ingestHeaders(API_KEY),
+        batch,
+        connections,
+        seconds: PLAN.seconds,
+        warmupSeconds: PLAN.warmup,
+      });
+      expectedRows += (ingest.ok + ingest.warmupOk) * batch;
+      inFlightBound += 2 * connections * batch;
+      runs.push({
+        batch,
+        concurrency: connections,
+        requestsPerS: ingest.requestsPerS,
+        eventsPerS: ingest.eventsPerS ?? 0,
+        latencyMs: ingest.latencyMs,
+        non2xx: ingest.requests - ingest.ok,
+        errors: ingest.errors + ingest.timeouts,
+        httpCeilingRequestsPerS: ceiling.requestsPerS,
+        httpCeilingLatencyMs: ceiling.latencyMs,
+        ofHttpCeiling: ratio(ingest.requestsPerS, ceiling.requestsPerS),
+        ofDatabaseCeiling: ratio(ingest.eventsPerS ?? 0, dbRowsPerS),
+        loadgenCpuUsPerRequest: ingest.clientCpuUsPerRequest,
+      });
+    }
+  }
+  return { runs, expectedRows, inFlightBound };
+}
+
+/** Section: requests/s of GET /ingest/whoami with a valid key and with an unknown one. */
+async function auth() {
+  // Well-formed, the same length as a real key, and unknown: it takes the full path to the database.
+  const unknownKey = `slg_live_${
+    Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url")
+  }`;
+  const results: Record<string, unknown> = {};
+  for (const [name, key] of [["valid", API_KEY], ["invalid", unknownKey]] as const) {
+    progress(`auth with ${name} keys`);
+    const run = await load({
+      path: "/ingest/whoami",
+      headers: { Authorization: `Bearer ${key}` },
+      connections: 16,
+      seconds: PLAN.seconds,
+      warmupSeconds: PLAN.warmup,
+    });
+    results[name] = {
+      requestsPerS: run.requestsPerS,
+      latencyMs: run.latencyMs,
+      statuses: run.statuses,
+    };
+  }
+  return results;
+}
+
+async function machine(sql: postgres.Sql) {
+  const cpuinfo = await Deno.readTextFile("/proc/cpuinfo").catch(() => "");
+  const memory = Deno.systemMemoryInfo();
+  const [pg] = await sql`select current_setting('server_version') as version,
+    current_setting('shared_buffers') as shared_buffers,
+    current_setting('synchronous_commit') as synchronous_commit`;
+  const nodeVersion = await new Deno.Command("node", { args: ["--version"], stdout: "piped" })
+    .output().then((out) => new TextDecoder().decode(out.stdout).trim());
+  return {
+    nproc: navigator.hardwareConcurrency,
+    cpu: /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1] ?? "unknown",
+    memoryGiB: round(memory.total / 2 ** 30),
+    loadAverageAtStart: Deno.loadavg(),
+    os: `${Deno.build.os} ${Deno.osRelease()}`,
+    deno: Deno.version.deno,
+    node: nodeVersion,
+    postgres: pg,
+    poolSize: Number(Deno.env.get("SEALOG_DB_POOL_SIZE") ?? 4),
+  };
+}
+
+function round(value: number) {
+  return Math.round(value * 100) / 100;
+}
+
+function ratio(value: number, ceiling: number) {
+  return ceiling > 0 ? Math.round((value / ceiling) * 1000) / 1000 : null;
+}
+
+const pct = (value: number | null) => (value === null ? "–" : `${(value * 100).toFixed(1)}%`);
+const int = (value: number) => Math.round(value).toLocaleString("en-US");
+
+function markdown(report: Awaited<ReturnType<typeof main>>): string {
+  const m = report.machine;
+  const lines = [
+    `# Ingest benchmark`,
+    "",
+    `${report.startedAt}${
+      report.quick ? " (quick run)" : ""
+    }: ${m.nproc} × ${m.cpu}, ${m.memoryGiB} GiB, ` +
+    `load average at start ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(" ")}; ` +
+    `Deno ${m.deno}, Node ${m.node}, PostgreSQL ${m.postgres!.version}, pool ${m.poolSize}.`,
+    "",
+    `Database ceiling (COPY of ${int(report.databaseCeiling.rows)} rows, one connection): ` +
+    `**${int(report.databaseCeiling.rowsPerS)} rows/s**.`,
+    "",
+    "| events/request | concurrency | requests/s | events/s | p50 ms | p95 ms | p99 ms | HTTP ceiling req/s | of HTTP ceiling | of DB ceiling | non-2xx |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...report.ingest.runs.map((r) =>
+      `| ${r.batch} | ${r.concurrency} | ${int(r.requestsPerS)} | ${int(r.eventsPerS)} | ` +
+      `${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${
+        int(r.httpCeilingRequestsPerS)
+      } | ` +
+      `${pct(r.ofHttpCeiling)} | ${pct(r.ofDatabaseCeiling)} | ${r.non2xx + r.errors} |`
+    ),
+    "",
+    "| auth (GET /ingest/whoami, 16 connections) | requests/s | p50 ms | p99 ms | statuses |",
+    "|---|---:|---:|---:|---|",
+    ...Object.entries(report.auth).map(([name, value]) => {
+      const v = value as {
+        requestsPerS: number;
+        latencyMs: LoadResult["latencyMs"];
+        statuses: object;
+      };
+      return `| ${name} key | ${int(v.requestsPerS)} | ${v.latencyMs.p50} | ${v.latencyMs.p99} | ` +
+        `${JSON.stringify(v.statuses)} |`;
+    }),
+    "",
+    `Every acknowledged event was stored: ${int(report.rowCheck.stored)} rows for ` +
+    `${int(report.rowCheck.acknowledged)} acknowledged events (requests cut off at the end of a ` +
+    `run may add up to ${int(report.rowCheck.inFlightBound)}).`,
+    "",
+  ];
+  return lines.join("\n");
+}
+
+async function main() {
+  const sql = postgres(operatorDatabaseUrl(), { max: 1, onnotice: () => {} });
+  try {
+    const startedAt = new Date().toISOString();
+    const started = performance.now();
+    const info = await machine(sql);
+    progress(`database ceiling: COPY of ${PLAN.copyRows} rows`);
+    const databaseCeilingResult = await databaseCeiling(sql, PLAN.copyRows);
+    const ingest = await ingestGrid(databaseCeilingResult.rowsPerS);
+    const authResult = await auth();
+    const [count] = await sql`
+      select count(*)::bigint as stored from sealog.llm_request_logs where tenant_id = ${TENANT_ID}`;
+    const stored = count!.stored;
+    return {
+      startedAt,
+      quick: flags.quick,
+      plan: PLAN,
+      machine: info,
+      databaseCeiling: databaseCeilingResult,
+      ingest,
+      auth: authResult,
+      rowCheck: {
+        acknowledged: ingest.expectedRows,
+        stored: Number(stored),
+        inFlightBound: ingest.inFlightBound,
+      },
+      purge: null,
+      erasure: null,
+      durationS: Math.round((performance.now() - started) / 1000),
+    };
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+const report = await main();
+await Deno.mkdir(RESULTS_DIR, { recursive: true });
+await Deno.writeTextFile(
+  new URL(`${RESULT_NAME}.json`, RESULTS_DIR),
+  JSON.stringify(report, null, 2) + "\n",
+);
+await Deno.writeTextFile(new URL(`${RESULT_NAME}.md`, RESULTS_DIR), markdown(report));
+const svg = await latencyChartSvg(
+  report.ingest.runs.map((r) => ({
+    batch: r.batch,
+    concurrency: r.concurrency,
+    eventsPerS: r.eventsPerS,
+    p50: r.latencyMs.p50,
+    p99: r.latencyMs.p99,
+  })),
+  `POST /ingest: latency vs throughput (${report.machine.nproc} × ${report.machine.cpu})`,
+);
+await Deno.writeTextFile(new URL(`${RESULT_NAME}-latency.svg`, RESULTS_DIR), svg);
+console.log(markdown(report));
+progress(`done in ${report.durationS} s; results in bench/results/${RESULT_NAME}.*`);
+const { acknowledged, stored, inFlightBound } = report.rowCheck;
+if (stored < acknowledged || stored > acknowledged + inFlightBound) {
+  progress(`FAILED: ${stored} rows stored for ${acknowledged} acknowledged events`);
+  Deno.exit(1);
+}

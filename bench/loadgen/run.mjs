@@ -1,0 +1,96 @@
+/**
+ * One bounded load run with autocannon, under Node (see docs/performance.md for why).
+ * Input: one JSON argument { url, method, headers, batch, connections, seconds, warmupSeconds }.
+ * With `batch`, every request carries a fresh batch of telemetry events with unique
+ * event ids; each connection writes its own sessions, like one SDK per agent process.
+ * Output: one JSON line with status counts and exact p50/p95/p99 from every response.
+ */
+import autocannon from "autocannon";
+
+const options = JSON.parse(process.argv[2] ?? "{}");
+const occurredAt = new Date().toISOString();
+// A random UUIDv4 prefix per run; the last group counts events, so ids never repeat.
+const hex = (n) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16));
+const idPrefix = `${hex(8).join("")}-${hex(4).join("")}-4${hex(3).join("")}-8${hex(3).join("")}-`;
+let eventCounter = 0;
+let connectionCounter = 0;
+
+function batchBody(connection, size) {
+  const events = new Array(size);
+  for (let i = 0; i < size; i++) {
+    const id = idPrefix + (eventCounter++).toString(16).padStart(12, "0");
+    events[i] = `{"event_id":"${id}","session_id":"bench-c${connection}-${i % 8}",` +
+      `"occurred_at":"${occurredAt}","model":"gpt-4o-mini","provider":"openai",` +
+      `"input_tokens":1200,"output_tokens":350,"cache_read_input_tokens":512,` +
+      `"latency_ms":840,"cost_micro_usd":4210,"status":"ok","risk_tags":["PII_EMAIL"],` +
+      `"agent_id":"bench-agent"}`;
+  }
+  return `{"events":[${events.join(",")}]}`;
+}
+
+async function run(seconds, record) {
+  const latencies = [];
+  const statuses = {};
+  let errors = 0;
+  const instance = autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: seconds,
+    timeout: 30,
+    requests: [{
+      method: options.method ?? "GET",
+      headers: options.headers ?? {},
+      ...(options.batch && {
+        setupRequest: (request, context) => {
+          context.connection ??= connectionCounter++;
+          return { ...request, body: batchBody(context.connection, options.batch) };
+        },
+      }),
+    }],
+  });
+  instance.on("response", (_client, status, _bytes, responseTime) => {
+    if (record) latencies.push(responseTime);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  });
+  instance.on("reqError", () => errors++);
+  const result = await instance;
+  return { result, latencies, statuses, errors };
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const okCount = (statuses) =>
+  Object.entries(statuses)
+    .filter(([status]) => Number(status) >= 200 && Number(status) < 300)
+    .reduce((sum, [, count]) => sum + count, 0);
+// Warm-up requests are not measured, but their stored events are counted.
+const warmup = options.warmupSeconds ? await run(options.warmupSeconds, false) : null;
+const cpuBefore = process.cpuUsage();
+const { result, latencies, statuses, errors } = await run(options.seconds, true);
+const cpu = process.cpuUsage(cpuBefore);
+const sorted = Float64Array.from(latencies).sort();
+const seconds = result.duration;
+const requests = latencies.length;
+const ok = okCount(statuses);
+const round = (value) => (value === null ? null : Math.round(value * 100) / 100);
+console.log(JSON.stringify({
+  seconds,
+  requests,
+  ok,
+  warmupOk: warmup ? okCount(warmup.statuses) : 0,
+  statuses,
+  errors,
+  timeouts: result.timeouts,
+  requestsPerS: Math.round(requests / seconds),
+  eventsPerS: options.batch ? Math.round((ok * options.batch) / seconds) : null,
+  latencyMs: {
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1] ?? null),
+  },
+  clientCpuUsPerRequest: requests ? Math.round((cpu.user + cpu.system) / requests) : null,
+}));

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# deno task bench [--quick]: ingest throughput and latency over real HTTP, against the
+# database (COPY) and HTTP (bare hono route) ceilings, and auth with valid and invalid keys.
+# Uses a local stack of its own (SEALOG_BENCH_DATA_DIR, SEALOG_BENCH_DB_PORT,
+# SEALOG_BENCH_PORT), reusing its cluster when it is already up. Installs what is missing,
+# including the load generator. Writes bench/results/ingest.{json,md} and ingest-latency.svg.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+export SEALOG_DATA_DIR="${SEALOG_BENCH_DATA_DIR:-$ROOT/.sealog/bench}"
+export SEALOG_DB_PORT="${SEALOG_BENCH_DB_PORT:-54342}"
+export SEALOG_PORT="${SEALOG_BENCH_PORT:-54341}"
+PGDATA_DIR="$SEALOG_DATA_DIR/pg"
+PG_LOG="$SEALOG_DATA_DIR/postgres.log"
+
+# autocannon, pinned in bench/loadgen/package-lock.json and run under Node.
+ensure_loadgen() {
+  if [ ! -d bench/loadgen/node_modules/autocannon ] ||
+    [ bench/loadgen/package-lock.json -nt bench/loadgen/node_modules/.package-lock.json ]; then
+    log "installing the load generator (autocannon) from npm"
+    npm ci --prefix bench/loadgen --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+}
+
+reused_cluster=false
+cluster_running && reused_cluster=true
+start_database
+ensure_loadgen
+
+cleanup() {
+  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  [ "$reused_cluster" = true ] || stop_cluster
+}
+trap cleanup EXIT
+
+function_env
+export SEALOG_BENCH_ROUTES=1
+start_functions_server
+
+tenant_json="$("$DENO" task --quiet tenant create bench --rate 100000/s)"
+export SEALOG_BENCH_TENANT_ID SEALOG_BENCH_API_KEY
+SEALOG_BENCH_TENANT_ID="$(sed -E 's/.*"tenant_id":"([^"]+)".*/\1/' <<<"$tenant_json")"
+SEALOG_BENCH_API_KEY="$(sed -E 's/.*"api_key":"([^"]+)".*/\1/' <<<"$tenant_json")"
+export SEALOG_BENCH_BASE_URL="http://127.0.0.1:$SEALOG_PORT/functions/v1"
+
+"$DENO" run --allow-all bench/ingest.ts "$@"
