@@ -110,7 +110,8 @@ stop_cluster() {
 
 # Applies the local-only platform baseline (idempotent) as the bootstrap superuser.
 apply_baseline() {
-  PGPASSWORD="$SEALOG_DB_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -d "$(db_url supabase_admin)" \
+  PGPASSWORD="$SEALOG_DB_PASSWORD" PGOPTIONS="-c client_min_messages=warning" \
+    psql -X -q -v ON_ERROR_STOP=1 -d "$(db_url supabase_admin)" \
     -v db_password="$SEALOG_DB_PASSWORD" -f local/platform_baseline.sql >/dev/null
 }
 

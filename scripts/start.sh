@@ -13,7 +13,31 @@ demo_tenant=""
 if [ -z "$demo_tenant" ] || [ "$(psql_postgres -c "select count(*) from sealog.tenants where tenant_id = '$demo_tenant'")" != 1 ]; then
   (umask 077; "$DENO" task --quiet tenant create demo > "$demo_file")
 fi
+demo_tenant="$(sed -E 's/.*"tenant_id":"([^"]+)".*/\1/' "$demo_file")"
 demo_key="$(sed -E 's/.*"api_key":"([^"]+)".*/\1/' "$demo_file")"
+
+base="http://127.0.0.1:$SEALOG_PORT/functions/v1"
+banner() {
+  cat <<MSG
+
+Sealog is running.
+  Functions:  $base/{$(sed -nE 's/^  ([a-z-]+|"[a-z-]+"): async.*/\1/p' local/functions.ts | tr -d '"' | paste -sd,)}
+  Database:   $(db_url)
+  Demo key:   $demo_key   (tenant $demo_tenant)
+
+Try it:
+  curl -sS $base/ingest -H "Authorization: Bearer $demo_key" -H 'Content-Type: application/json' \\
+    -d '{"events":[{"event_id":"'\$(cat /proc/sys/kernel/random/uuid)'","session_id":"demo-1","occurred_at":"'\$(date -u +%Y-%m-%dT%H:%M:%SZ)'","model":"gpt-4o","input_tokens":12,"output_tokens":34,"risk_tags":["PII_EMAIL"]}]}'
+
+MSG
+}
+
+# A second start while the stack is already served reuses it and leaves it running.
+if curl -fsS "http://127.0.0.1:$SEALOG_PORT/health" >/dev/null 2>&1; then
+  log "functions already served on port $SEALOG_PORT (reused)"
+  banner
+  exit 0
+fi
 
 stop() {
   trap - INT TERM EXIT
@@ -24,18 +48,6 @@ stop() {
 trap stop INT TERM EXIT
 
 start_functions_server
-base="http://127.0.0.1:$SEALOG_PORT/functions/v1"
-cat <<MSG
-
-Sealog is running.
-  Functions:  $base/{ingest}
-  Database:   $(db_url)
-  Demo key:   $demo_key   (tenant $demo_tenant)
-
-Try it:
-  curl -sS $base/ingest -H "Authorization: Bearer $demo_key" -H 'Content-Type: application/json' \\
-    -d '{"events":[{"event_id":"'\$(cat /proc/sys/kernel/random/uuid)'","session_id":"demo-1","occurred_at":"'\$(date -u +%Y-%m-%dT%H:%M:%SZ)'","model":"gpt-4o","input_tokens":12,"output_tokens":34,"risk_tags":["PII_EMAIL"]}]}'
-
-Press Ctrl-C to stop.
-MSG
+banner
+echo "Press Ctrl-C to stop."
 wait "$SERVER_PID"
