@@ -26,6 +26,8 @@ ensure_tools
 check "format" "$DENO" fmt --check
 check "lint" "$DENO" lint
 check "types" "$DENO" check supabase/functions local cli scripts tests
+# Migration lint; .squawk.toml documents every excluded rule.
+check "squawk (migration lint)" "$SQUAWK" --config .squawk.toml supabase/migrations/*.sql
 
 cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null

@@ -1,0 +1,350 @@
+/**
+ * Purge functions: one per data category with a finite retention, run by pg_cron.
+ *
+ * Each is SECURITY DEFINER with an empty search_path, executable by its owner only (the
+ * scheduler's role: postgres, which owns the pg_cron jobs), and takes p_now so that tests can
+ * freeze time. Telemetry drops whole expired daily partitions; everything else is deleted in
+ * bounded batches (p_batch_size rows, at most p_max_batches per run), so no run holds many
+ * locks or writes an unbounded transaction. lock_timeout keeps a purge from queueing ingest
+ * behind it: a step that cannot get its lock within a second is skipped and retried at the
+ * next run. Every run writes one sealog.purge_log row; complete = false says it stopped early.
+ */
+
+-- Never queue live traffic behind this migration: give up on a busy lock, retry the deploy.
+set local lock_timeout = '5s';
+set local statement_timeout = '60s';
+
+/** Section - Batched deletion */
+
+create function sealog.delete_in_batches(
+  p_table regclass,
+  p_key text,
+  p_predicate text,
+  p_batch_size integer,
+  p_max_batches integer,
+  out rows_deleted bigint,
+  out complete boolean,
+  out note text
+)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  -- p_key and p_predicate are built by the purge functions from constants and %L/%I-quoted
+  -- values; no caller outside this file can execute this function.
+  v_sql text := format(
+    'delete from %s where %s and (%s) in (select %s from %s where %s limit %s)',
+    p_table, p_predicate, p_key, p_key, p_table, p_predicate, p_batch_size);
+  v_batch bigint;
+  v_batches integer := 0;
+begin
+  rows_deleted := 0;
+  complete := false;
+  loop
+    begin
+      execute v_sql;
+      get diagnostics v_batch = row_count;
+    exception when lock_not_available then
+      note := format('%s: rows locked; retried at the next run', p_table);
+      return;
+    end;
+    rows_deleted := rows_deleted + v_batch;
+    v_batches := v_batches + 1;
+    if v_batch < p_batch_size then
+      complete := true;
+      return;
+    end if;
+    if v_batches >= p_max_batches then
+      note := format('%s: batch limit reached; continued at the next run', p_table);
+      return;
+    end if;
+  end loop;
+end
+$$;
+comment on function sealog.delete_in_batches(regclass, text, text, integer, integer) is 'Deletes the rows of a table matching a predicate, p_batch_size at a time by key, for at most p_max_batches batches; complete is false when rows remain.';
+
+create function sealog.purge_expired_rows(
+  p_category text,
+  p_table regclass,
+  p_key text,
+  p_now timestamptz,
+  p_batch_size integer,
+  p_max_batches integer,
+  p_default_predicate text default null,
+  p_time_column text default null,
+  out rows_deleted bigint,
+  out tenant_overrides bigint,
+  out complete boolean,
+  out note text
+)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_policy sealog.retention_policies;
+  v_override record;
+  v_step record;
+  v_time_column text;
+begin
+  select * into strict v_policy from sealog.retention_policies where category = p_category;
+  -- A secondary table of the category may measure age by a column of its own.
+  v_time_column := coalesce(p_time_column, v_policy.time_column);
+  tenant_overrides := 0;
+
+  -- Everyone's rows past the policy (or the caller's own predicate, e.g. a stamped expiry).
+  select * into v_step
+    from sealog.delete_in_batches(
+      p_table, p_key,
+      coalesce(p_default_predicate,
+               format('%I <= %L', v_time_column, sealog.retention_cutoff(p_category, p_now))),
+      p_batch_size, p_max_batches);
+  rows_deleted := v_step.rows_deleted;
+  complete := v_step.complete;
+  note := v_step.note;
+
+  -- Then each tenant's rows past its shorter retention.
+  if v_policy.tenant_overridable then
+    for v_override in
+      select o.tenant_id
+        from sealog.retention_overrides o
+       where o.category = p_category
+         and o.retention < v_policy.retention
+       order by o.tenant_id
+    loop
+      select * into v_step
+        from sealog.delete_in_batches(
+          p_table, p_key,
+          format('tenant_id = %L and %I <= %L', v_override.tenant_id, v_time_column,
+                 sealog.retention_cutoff(p_category, p_now, v_override.tenant_id)),
+          p_batch_size, p_max_batches);
+      rows_deleted := rows_deleted + v_step.rows_deleted;
+      tenant_overrides := tenant_overrides + 1;
+      complete := complete and v_step.complete;
+      note := concat_ws('; ', note, v_step.note);
+    end loop;
+  end if;
+end
+$$;
+comment on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text) is 'Deletes a category''s due rows from one table in bounded batches: past the policy for everyone, then past each tenant''s shorter override.';
+
+/** Section - Telemetry: whole expired days */
+
+create function sealog.purge_telemetry(
+  p_now timestamptz default now(),
+  p_batch_size integer default 5000,
+  p_max_batches integer default 200
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+set lock_timeout = '1s'
+as $$
+declare
+  v_started timestamptz := clock_timestamp();
+  v_cutoff timestamptz := sealog.retention_cutoff('telemetry', p_now);
+  v_cutoff_day timestamptz := ((v_cutoff at time zone 'utc')::date)::timestamp at time zone 'utc';
+  v_partition record;
+  v_dropped bigint := 0;
+  v_rows bigint := 0;
+  v_complete boolean := true;
+  v_note text;
+  v_step record;
+begin
+  -- 1. Whole days: every partition whose upper bound is at or before the cutoff. Its rows are
+  --    all older than the retention, so dropping it costs the same whatever its size and
+  --    leaves no bloat. Detaching needs a brief exclusive lock on the parent: lock_timeout
+  --    gives up after a second rather than queue ingest behind us.
+  for v_partition in
+    select c.oid::regclass as partition,
+           substring(pg_catalog.pg_get_expr(c.relpartbound, c.oid) from 'TO \(''([^'']+)''\)')::timestamptz as upper_bound
+      from pg_catalog.pg_inherits i
+      join pg_catalog.pg_class c on c.oid = i.inhrelid
+     where i.inhparent = 'sealog.llm_request_logs'::regclass
+       and pg_catalog.pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
+     order by 2
+  loop
+    exit when v_partition.upper_bound > v_cutoff;
+    begin
+      execute format('alter table sealog.llm_request_logs detach partition %s', v_partition.partition);
+      execute format('drop table %s', v_partition.partition);
+      v_dropped := v_dropped + 1;
+    exception when lock_not_available then
+      v_complete := false;
+      v_note := format('%s: lock not available; retried at the next run', v_partition.partition);
+      exit;
+    end;
+  end loop;
+
+  -- 2. The cutoff's own day, in its partition: rows at or before the cutoff, in batches, and
+  --    each tenant's rows past its shorter retention.
+  select * into v_step
+    from sealog.purge_expired_rows(
+      'telemetry', 'sealog.llm_request_logs', 'tenant_id, occurred_at, event_id', p_now,
+      p_batch_size, p_max_batches,
+      format('occurred_at >= %L and occurred_at <= %L', v_cutoff_day, v_cutoff));
+  v_rows := v_rows + v_step.rows_deleted;
+  v_complete := v_complete and v_step.complete;
+  v_note := concat_ws('; ', v_note, v_step.note);
+
+  -- 3. Stragglers in the default partition (days that never had a partition).
+  select * into v_step
+    from sealog.delete_in_batches(
+      'sealog.llm_request_logs_default', 'tenant_id, occurred_at, event_id',
+      format('occurred_at <= %L', v_cutoff), p_batch_size, p_max_batches);
+  v_rows := v_rows + v_step.rows_deleted;
+  v_complete := v_complete and v_step.complete;
+  v_note := concat_ws('; ', v_note, v_step.note);
+
+  -- 4. The idempotency ledger, by the same cutoffs.
+  select * into v_step
+    from sealog.purge_expired_rows(
+      'telemetry', 'sealog.llm_event_ids', 'tenant_id, event_id', p_now, p_batch_size, p_max_batches);
+  v_rows := v_rows + v_step.rows_deleted;
+  v_complete := v_complete and v_step.complete;
+  v_note := concat_ws('; ', v_note, v_step.note);
+
+  return sealog.record_purge('telemetry', p_now, v_started, v_rows, v_dropped, v_step.tenant_overrides,
+                             v_complete, nullif(v_note, ''));
+end
+$$;
+comment on function sealog.purge_telemetry(timestamptz, integer, integer) is 'Purges telemetry older than its retention: drops whole expired daily partitions, deletes the cutoff day''s due rows, stragglers and ledger entries in batches, and applies tenants'' shorter retention.';
+
+/** Section - Batched categories */
+
+create function sealog.purge_api_access_log(
+  p_now timestamptz default now(),
+  p_batch_size integer default 5000,
+  p_max_batches integer default 200
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+set lock_timeout = '1s'
+as $$
+declare
+  v_started timestamptz := clock_timestamp();
+  v_step record;
+begin
+  select * into v_step
+    from sealog.purge_expired_rows(
+      'api_access_logs', 'sealog.api_access_log', 'log_id', p_now, p_batch_size, p_max_batches);
+  return sealog.record_purge('api_access_logs', p_now, v_started, v_step.rows_deleted, 0,
+                             v_step.tenant_overrides, v_step.complete, nullif(v_step.note, ''));
+end
+$$;
+comment on function sealog.purge_api_access_log(timestamptz, integer, integer) is 'Deletes API access-log rows older than their retention (90 days, or a tenant''s shorter override) in bounded batches.';
+
+create function sealog.purge_session_state(
+  p_now timestamptz default now(),
+  p_batch_size integer default 5000,
+  p_max_batches integer default 200
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+set lock_timeout = '1s'
+as $$
+declare
+  v_started timestamptz := clock_timestamp();
+  v_step record;
+begin
+  -- Sessions carry their own expiry (expires_at, stamped by ingest at the policy's 24 hours
+  -- after the last activity), which the expires_at index finds without a scan; tenants with
+  -- a shorter retention lose theirs by last_activity_at.
+  select * into v_step
+    from sealog.purge_expired_rows(
+      'session_state', 'sealog.session_state', 'tenant_id, session_id', p_now, p_batch_size, p_max_batches,
+      format('expires_at <= %L', p_now));
+  return sealog.record_purge('session_state', p_now, v_started, v_step.rows_deleted, 0,
+                             v_step.tenant_overrides, v_step.complete, nullif(v_step.note, ''));
+end
+$$;
+comment on function sealog.purge_session_state(timestamptz, integer, integer) is 'Deletes expired session state (24 hours after the last activity, or a tenant''s shorter override) in bounded batches.';
+
+create function sealog.purge_ephemeral(
+  p_now timestamptz default now(),
+  p_batch_size integer default 5000,
+  p_max_batches integer default 200
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+set lock_timeout = '1s'
+as $$
+declare
+  v_started timestamptz := clock_timestamp();
+  v_step record;
+begin
+  select * into v_step
+    from sealog.purge_expired_rows(
+      'ephemeral', 'sealog.rate_limit_buckets', 'tenant_id', p_now, p_batch_size, p_max_batches);
+  return sealog.record_purge('ephemeral', p_now, v_started, v_step.rows_deleted, 0,
+                             v_step.tenant_overrides, v_step.complete, nullif(v_step.note, ''));
+end
+$$;
+comment on function sealog.purge_ephemeral(timestamptz, integer, integer) is 'Deletes working state no longer needed: rate-limit buckets idle for a week (the next request starts a full bucket).';
+
+create function sealog.purge_cron_history(
+  p_now timestamptz default now(),
+  p_batch_size integer default 5000,
+  p_max_batches integer default 200
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+set lock_timeout = '1s'
+as $$
+declare
+  v_started timestamptz := clock_timestamp();
+  v_step record;
+begin
+  select * into v_step
+    from sealog.purge_expired_rows(
+      'cron_history', 'cron.job_run_details', 'runid', p_now, p_batch_size, p_max_batches);
+  return sealog.record_purge('cron_history', p_now, v_started, v_step.rows_deleted, 0,
+                             v_step.tenant_overrides, v_step.complete, nullif(v_step.note, ''));
+end
+$$;
+comment on function sealog.purge_cron_history(timestamptz, integer, integer) is 'Deletes pg_cron run history (cron.job_run_details) older than 14 days in bounded batches.';
+
+create function sealog.purge_purge_log(
+  p_now timestamptz default now(),
+  p_batch_size integer default 5000,
+  p_max_batches integer default 200
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+set lock_timeout = '1s'
+as $$
+declare
+  v_started timestamptz := clock_timestamp();
+  v_step record;
+begin
+  select * into v_step
+    from sealog.purge_expired_rows(
+      'purge_log', 'sealog.purge_log', 'purge_id', p_now, p_batch_size, p_max_batches);
+  return sealog.record_purge('purge_log', p_now, v_started, v_step.rows_deleted, 0,
+                             v_step.tenant_overrides, v_step.complete, nullif(v_step.note, ''));
+end
+$$;
+comment on function sealog.purge_purge_log(timestamptz, integer, integer) is 'Deletes purge-log rows older than one year in bounded batches (this run''s own row is new).';
+
+/** Section - Grants: the scheduler (owner) only */
+
+revoke all on function sealog.delete_in_batches(regclass, text, text, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_telemetry(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_api_access_log(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_session_state(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_ephemeral(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_cron_history(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_purge_log(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;

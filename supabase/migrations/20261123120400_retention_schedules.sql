@@ -1,0 +1,24 @@
+/**
+ * Retention schedules: one pg_cron job per purge, in UTC, named sealog-<what>, owned by the
+ * role that runs migrations (postgres), the only role that may execute the purge functions.
+ * cron.schedule upserts by job name, so re-running this migration changes nothing.
+ *
+ *   00:05  sealog-telemetry-partitions      (existing) partitions 7 days ahead, default drained
+ *   00:15  sealog-purge-telemetry           90 days, whole daily partitions
+ *   00:20  sealog-purge-api-access-log      90 days
+ *   00:25  sealog-purge-ephemeral           7 days: idle rate-limit buckets
+ *   00:30  sealog-purge-cron-history        14 days of cron.job_run_details
+ *   00:35  sealog-purge-purge-log           1 year
+ *   every 15 minutes  sealog-purge-session-state  24 hours after the last activity
+ */
+
+-- Never queue live traffic behind this migration: give up on a busy lock, retry the deploy.
+set local lock_timeout = '5s';
+set local statement_timeout = '60s';
+
+select cron.schedule('sealog-purge-telemetry', '15 0 * * *', 'select sealog.purge_telemetry()');
+select cron.schedule('sealog-purge-api-access-log', '20 0 * * *', 'select sealog.purge_api_access_log()');
+select cron.schedule('sealog-purge-ephemeral', '25 0 * * *', 'select sealog.purge_ephemeral()');
+select cron.schedule('sealog-purge-cron-history', '30 0 * * *', 'select sealog.purge_cron_history()');
+select cron.schedule('sealog-purge-purge-log', '35 0 * * *', 'select sealog.purge_purge_log()');
+select cron.schedule('sealog-purge-session-state', '*/15 * * * *', 'select sealog.purge_session_state()');
