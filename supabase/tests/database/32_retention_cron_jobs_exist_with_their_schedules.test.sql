@@ -1,0 +1,26 @@
+-- The retention, partition and report jobs exist in pg_cron with their UTC schedules, owned
+-- by postgres and active.
+begin;
+select plan(2);
+
+select set_has(
+  $$select jobname::text, schedule, command from cron.job where active and username = 'postgres'$$,
+  $$values
+    ('sealog-telemetry-partitions', '5 0 * * *', 'select sealog.maintain_telemetry_partitions()'),
+    ('sealog-purge-telemetry', '15 0 * * *', 'select sealog.purge_telemetry()'),
+    ('sealog-purge-api-access-log', '20 0 * * *', 'select sealog.purge_api_access_log()'),
+    ('sealog-purge-ephemeral', '25 0 * * *', 'select sealog.purge_ephemeral()'),
+    ('sealog-purge-cron-history', '30 0 * * *', 'select sealog.purge_cron_history()'),
+    ('sealog-purge-purge-log', '35 0 * * *', 'select sealog.purge_purge_log()'),
+    ('sealog-purge-session-state', '*/15 * * * *', 'select sealog.purge_session_state()'),
+    ('sealog-soc2-report', '0 6 * * 1', 'select sealog_admin.generate_soc2_report()')$$,
+  'the retention, partition and report jobs are scheduled daily, every 15 minutes and weekly'
+);
+
+select is_empty(
+  $$select jobname from cron.job where jobname not like 'sealog-%' or jobname is null$$,
+  'every pg_cron job is named sealog-...'
+);
+
+select * from finish();
+rollback;
