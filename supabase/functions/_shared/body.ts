@@ -2,6 +2,7 @@
  * JSON bodies, read with a hard limit while streaming: a chunked body without
  * Content-Length is never buffered past the limit.
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { SealogEnv } from "./context.ts";
 import { ApiError } from "./problems.ts";
@@ -10,6 +11,20 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Reads and parses an application/json body into c.var.body: 415, 413 or 400 otherwise. */
 export const jsonBody = createMiddleware<SealogEnv>(async (c, next) => {
+  const text = await readJsonText(c);
+  try {
+    c.set("body", JSON.parse(text));
+  } catch {
+    throw new ApiError("malformed_json");
+  }
+  await next();
+});
+
+/**
+ * Reads an application/json body as UTF-8 text without parsing it, with jsonBody's checks
+ * (415, 413, 400): for verifying a signature over the exact body before trusting it.
+ */
+export async function readJsonText(c: Context): Promise<string> {
   const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (mediaType !== "application/json") throw new ApiError("unsupported_media_type");
   const encoding = (c.req.header("Content-Encoding") ?? "identity").trim().toLowerCase();
@@ -18,15 +33,12 @@ export const jsonBody = createMiddleware<SealogEnv>(async (c, next) => {
   if (declared > MAX_BODY_BYTES) throw new ApiError("payload_too_large");
 
   const bytes = await readLimited(c.req.raw.body, MAX_BODY_BYTES);
-  let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-    c.set("body", JSON.parse(text));
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     throw new ApiError("malformed_json");
   }
-  await next();
-});
+}
 
 async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: number) {
   if (!stream) return new Uint8Array();

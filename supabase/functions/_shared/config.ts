@@ -4,6 +4,7 @@
  * `supabase secrets set` refuses SUPABASE_ names. Every setting and default is in README.md.
  */
 import { z } from "zod";
+import { ApiError } from "./problems.ts";
 
 const csv = z.string().transform((value) =>
   value.split(",").map((item) => item.trim()).filter((item) => item.length > 0)
@@ -19,6 +20,19 @@ const tokenMap = z.string().transform((value, ctx) => {
   }
 });
 
+// Standard Webhooks secrets in Supabase Auth's own format, `v1,whsec_<base64>`; several
+// separated by `|` while rotating. Kept without the `v1,` prefix, as standardwebhooks takes them.
+const HOOK_SECRET = /^v1,whsec_[A-Za-z0-9+/]{22,}={0,2}$/;
+const hookSecrets = z.string().transform((value, ctx) => {
+  const secrets = value.split("|").map((secret) => secret.trim()).filter((secret) => secret);
+  if (secrets.length === 0 || !secrets.every((secret) => HOOK_SECRET.test(secret))) {
+    // Never echo the value: it is a secret.
+    ctx.addIssue({ code: "custom", message: "must be v1,whsec_<base64>, several separated by |" });
+    return z.NEVER;
+  }
+  return secrets.map((secret) => secret.slice("v1,".length));
+});
+
 const EnvSchema = z.object({
   SUPABASE_DB_URL: z.string().min(1, "is required"),
   SEALOG_DB_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default("sealog_edge"),
@@ -27,6 +41,10 @@ const EnvSchema = z.object({
   SEALOG_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   SEALOG_ALLOWED_ORIGINS: csv.default([]),
   SEALOG_TENANT_TOKEN_MAP: tokenMap.default({}),
+  // Needed only by the operations that use them; requireSetting() names a missing one.
+  SEALOG_AUTH_HOOK_SECRET: hookSecrets.optional(),
+  SEALOG_AUTH_HOOK_TENANT_ID: z.uuid().optional(),
+  SEALOG_PSEUDONYM_KEY: z.string().min(32, "must be at least 32 characters").optional(),
 });
 
 export type Config = z.infer<typeof EnvSchema>;
@@ -43,4 +61,17 @@ export function config(): Config {
   }
   cached = parsed.data;
   return cached;
+}
+
+/**
+ * A setting that only some operations need. When it is absent the operation answers 500
+ * not_configured and the log names the setting (never a value); other functions still start.
+ */
+export function requireSetting<K extends keyof Config>(name: K): NonNullable<Config[K]> {
+  const value = config()[name];
+  if (value === undefined || value === null) {
+    console.error(JSON.stringify({ level: "error", error: "setting_missing", setting: name }));
+    throw new ApiError("not_configured");
+  }
+  return value as NonNullable<Config[K]>;
 }

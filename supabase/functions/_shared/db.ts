@@ -12,6 +12,8 @@ export type ApiFunctions = {
   whoami: [];
   ingest: [events: unknown[]];
   get_session: [sessionId: string];
+  record_auth_events: [events: unknown[]];
+  record_auth_hook: [hook: Record<string, unknown>];
 };
 
 /** What every sealog_api function answers; pipeline.ts maps it onto HTTP. */

@@ -9,12 +9,32 @@ import { z } from "zod";
 
 export const PROBLEMS = {
   malformed_json: [400, "Malformed JSON", "The body is not valid UTF-8 JSON."],
+  invalid_auth_hook: [
+    400,
+    "Bad Request",
+    "The body is not a password verification, MFA verification or custom access token hook payload.",
+  ],
   unauthorized: [401, "Unauthorized", "A valid API key is required."],
+  invalid_webhook_signature: [
+    401,
+    "Unauthorized",
+    "The webhook-id, webhook-timestamp and webhook-signature headers must carry a valid Standard Webhooks signature.",
+  ],
+  webhook_timestamp_out_of_range: [
+    401,
+    "Unauthorized",
+    "The webhook-timestamp is more than 5 minutes away from the server's clock.",
+  ],
   insufficient_scope: [403, "Forbidden", "The API key lacks the scope this operation requires."],
   origin_not_allowed: [403, "Forbidden", "This origin is not allowed."],
   not_found: [404, "Not Found", "No such resource."],
   session_not_found: [404, "Not Found", "No such session."],
   method_not_allowed: [405, "Method Not Allowed", "This method is not allowed here."],
+  webhook_replayed: [
+    409,
+    "Conflict",
+    "This webhook-id was already delivered; replays are refused.",
+  ],
   payload_too_large: [413, "Payload Too Large", "The body exceeds 1 MiB."],
   unsupported_media_type: [415, "Unsupported Media Type", "The body must be application/json."],
   unsupported_content_encoding: [
@@ -32,6 +52,11 @@ export const PROBLEMS = {
   too_many_events: [422, "Unprocessable Content", "A batch holds at most 500 events."],
   rate_limited: [429, "Too Many Requests", "The tenant's rate limit is exhausted; retry later."],
   internal_error: [500, "Internal Server Error", "An unexpected error occurred."],
+  not_configured: [
+    500,
+    "Internal Server Error",
+    "The server lacks a setting this operation needs; the operator must configure it.",
+  ],
   database_unavailable: [503, "Service Unavailable", "The database is unavailable; retry later."],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string, string]>;
 
