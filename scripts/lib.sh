@@ -136,6 +136,20 @@ function_env() {
   export SUPABASE_JWKS
   SUPABASE_JWKS="$("$DENO" run --quiet --allow-read --allow-write --allow-env local/jwt_keys.ts jwks)"
   export SEALOG_PSEUDONYM_KEY="${SEALOG_PSEUDONYM_KEY:-local-only-pseudonym-key-change-me}"
+  # Supabase Auth hooks. The tenant (SEALOG_AUTH_HOOK_TENANT_ID) must exist, so start.sh and
+  # test.sh set it once they have created one.
+  export SEALOG_AUTH_HOOK_SECRET
+  SEALOG_AUTH_HOOK_SECRET="${SEALOG_AUTH_HOOK_SECRET:-$(local_auth_hook_secret)}"
+}
+
+# A local-only Standard Webhooks secret (v1,whsec_<base64>), generated once and kept with the
+# cluster like the JWT key; on a hosted project it comes from the Auth hook settings.
+local_auth_hook_secret() {
+  local file="$SEALOG_DATA_DIR/auth_hook_secret"
+  if [ ! -s "$file" ]; then
+    (umask 077; printf 'v1,whsec_%s\n' "$(head -c 32 /dev/urandom | base64 -w0)" > "$file")
+  fi
+  cat "$file"
 }
 
 # Starts the functions server in the background; waits until it answers. Sets SERVER_PID.

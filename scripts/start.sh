@@ -15,6 +15,8 @@ if [ -z "$demo_tenant" ] || [ "$(psql_postgres -c "select count(*) from sealog.t
 fi
 demo_tenant="$(sed -E 's/.*"tenant_id":"([^"]+)".*/\1/' "$demo_file")"
 demo_key="$(sed -E 's/.*"api_key":"([^"]+)".*/\1/' "$demo_file")"
+# Supabase Auth hook deliveries are recorded for the demo tenant unless told otherwise.
+export SEALOG_AUTH_HOOK_TENANT_ID="${SEALOG_AUTH_HOOK_TENANT_ID:-$demo_tenant}"
 
 base="http://127.0.0.1:$SEALOG_PORT/functions/v1"
 banner() {

@@ -52,6 +52,9 @@ export SEALOG_TEST_STATIC_TOKEN="static-$(head -c 24 /dev/urandom | od -An -tx1 
 SEALOG_TEST_STATIC_TENANT="$(psql_postgres -c "select sealog_admin.create_tenant('static-map tenant', 1000)")"
 export SEALOG_TEST_STATIC_TENANT
 export SEALOG_TENANT_TOKEN_MAP="{\"$SEALOG_TEST_STATIC_TOKEN\": \"$SEALOG_TEST_STATIC_TENANT\"}"
+# The tenant of Supabase Auth hook deliveries, as SEALOG_AUTH_HOOK_TENANT_ID on a hosted project.
+SEALOG_AUTH_HOOK_TENANT_ID="$(psql_postgres -c "select sealog_admin.create_tenant('auth-hook tenant', 1000)")"
+export SEALOG_AUTH_HOOK_TENANT_ID
 export SEALOG_ALLOWED_ORIGINS="https://app.example.test,https://admin.example.test"
 start_functions_server
 

@@ -11,3 +11,17 @@ export function telemetryEvent(overrides: Record<string, unknown> = {}): Record<
     ...overrides,
   };
 }
+
+/** Valid auth events (POST /auth-events with a key); override any field. */
+export function authEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    event_id: crypto.randomUUID(),
+    type: "login",
+    occurred_at: new Date().toISOString(),
+    outcome: "success",
+    user_id: `user-${crypto.randomUUID()}`,
+    method: "password",
+    provider: "okta",
+    ...overrides,
+  };
+}
