@@ -24,7 +24,21 @@ const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, (
     : undefined;
   const app = slug ? apps.get(slug) : undefined;
   if (!app) {
-    return Response.json({ code: "not_found", message: "No such function." }, { status: 404 });
+    // The same RFC 9457 shape, with a request id, as every other error.
+    const requestId = crypto.randomUUID();
+    const problem = { type: "urn:sealog:problem:not_found", title: "Not Found", status: 404 };
+    return new Response(
+      JSON.stringify({
+        ...problem,
+        detail: "No such function.",
+        code: "not_found",
+        request_id: requestId,
+      }),
+      {
+        status: 404,
+        headers: { "Content-Type": "application/problem+json", "X-Request-Id": requestId },
+      },
+    );
   }
   url.pathname = url.pathname.slice(PREFIX.length - 1);
   const headers = new Headers(request.headers);

@@ -25,7 +25,7 @@ ensure_tools
 
 check "format" "$DENO" fmt --check
 check "lint" "$DENO" lint
-check "types" "$DENO" check supabase/functions local cli scripts tests
+check "types" "$DENO" check supabase/functions local cli scripts tests bench/ingest.ts
 # Migration lint; .squawk.toml documents every excluded rule.
 check "squawk (migration lint)" "$SQUAWK" --config .squawk.toml supabase/migrations/*.sql
 
@@ -59,7 +59,8 @@ export SEALOG_ALLOWED_ORIGINS="https://app.example.test,https://admin.example.te
 start_functions_server
 
 export SEALOG_TEST_BASE_URL="http://127.0.0.1:$SEALOG_PORT/functions/v1"
-check "deno tests" "$DENO" test --allow-all --parallel --ignore=tests/disruptive tests/
+# tests/soak/ runs in deno task soak.
+check "deno tests" "$DENO" test --allow-all --parallel --ignore=tests/disruptive,tests/soak tests/
 # Tests that restart the database run alone, after the others.
 if compgen -G "tests/disruptive/*_test.ts" >/dev/null; then
   check "deno resilience tests" "$DENO" test --allow-all tests/disruptive/

@@ -17,6 +17,9 @@ export const jsonBody = createMiddleware<SealogEnv>(async (c, next) => {
   } catch {
     throw new ApiError("malformed_json");
   }
+  // Duplicate keys are refused (I-JSON, RFC 7493): JSON.parse would keep the last one
+  // silently, so what was validated could differ from what the sender meant.
+  if (findDuplicateKey(text) !== null) throw new ApiError("malformed_json");
   await next();
 });
 
@@ -68,4 +71,44 @@ async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: num
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+/**
+ * The first key that appears twice in one object of a JSON text, or null. The text must
+ * already have parsed: this scan only tracks strings and nesting. Iterative, so hostile
+ * nesting cannot exhaust the stack; escaped keys are compared by their decoded value.
+ */
+export function findDuplicateKey(text: string): string | null {
+  const objects: (Set<string> | null)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (char === 0x7b /* { */) objects.push(new Set());
+    else if (char === 0x5b /* [ */) objects.push(null);
+    else if (char === 0x7d /* } */ || char === 0x5d /* ] */) objects.pop();
+    else if (char === 0x22 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; text.charCodeAt(i) !== 0x22; i++) {
+        if (text.charCodeAt(i) === 0x5c /* backslash */) {
+          escaped = true;
+          i++;
+        }
+      }
+      const keys = objects[objects.length - 1];
+      if (!keys) continue;
+      let next = i + 1;
+      while (
+        text[next] === " " || text[next] === "\t" || text[next] === "\n" || text[next] === "\r"
+      ) {
+        next++;
+      }
+      if (text[next] !== ":") continue;
+      const key = escaped
+        ? JSON.parse(text.slice(start, i + 1)) as string
+        : text.slice(start + 1, i);
+      if (keys.has(key)) return key;
+      keys.add(key);
+    }
+  }
+  return null;
 }

@@ -115,7 +115,9 @@ function requestMetadata(c: Context<SealogEnv>): Record<string, unknown> {
     static_tenant_id: credential?.staticTenantId ?? null,
     user_id: c.get("userId") ?? null,
     method: c.req.method.slice(0, 16).toUpperCase().replace(/[^A-Z]/g, "") || "UNKNOWN",
-    path: truncate(c.req.path, 256),
+    // As sent, still percent-encoded: hono's decoded c.req.path can hold NUL (%00), which
+    // jsonb refuses, and control characters.
+    path: truncate(new URL(c.req.url).pathname, 256),
     user_agent: truncate(c.req.header("User-Agent") ?? "", 256) || null,
     client_ip: clientIp(c),
     elapsed_ms: Math.round(performance.now() - c.get("startedAt")),
