@@ -10,4 +10,6 @@ export type AnyApp = Hono<any, any, any>;
 export const functions: Record<string, () => Promise<AnyApp>> = {
   ingest: async () => (await import("../supabase/functions/ingest/app.ts")).app,
   "auth-events": async () => (await import("../supabase/functions/auth-events/app.ts")).app,
+  "deletion-requests": async () =>
+    (await import("../supabase/functions/deletion-requests/app.ts")).app,
 };

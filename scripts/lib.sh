@@ -136,10 +136,24 @@ function_env() {
   export SUPABASE_JWKS
   SUPABASE_JWKS="$("$DENO" run --quiet --allow-read --allow-write --allow-env local/jwt_keys.ts jwks)"
   export SEALOG_PSEUDONYM_KEY="${SEALOG_PSEUDONYM_KEY:-local-only-pseudonym-key-change-me}"
+  # The project's secret key (the operator's, for deletion requests), as Supabase injects it.
+  if [ -z "${SUPABASE_SECRET_KEYS:-}" ]; then
+    export SUPABASE_SECRET_KEYS
+    SUPABASE_SECRET_KEYS="{\"default\": \"$(local_secret_key)\"}"
+  fi
   # Supabase Auth hooks. The tenant (SEALOG_AUTH_HOOK_TENANT_ID) must exist, so start.sh and
   # test.sh set it once they have created one.
   export SEALOG_AUTH_HOOK_SECRET
   SEALOG_AUTH_HOOK_SECRET="${SEALOG_AUTH_HOOK_SECRET:-$(local_auth_hook_secret)}"
+}
+
+# A local-only project secret key (sb_secret_...), generated once and kept with the cluster.
+local_secret_key() {
+  local file="$SEALOG_DATA_DIR/secret_key"
+  if [ ! -s "$file" ]; then
+    (umask 077; printf 'sb_secret_%s\n' "$(head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')" > "$file")
+  fi
+  cat "$file"
 }
 
 # A local-only Standard Webhooks secret (v1,whsec_<base64>), generated once and kept with the

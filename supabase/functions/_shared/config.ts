@@ -33,6 +33,51 @@ const hookSecrets = z.string().transform((value, ctx) => {
   return secrets.map((secret) => secret.slice("v1,".length));
 });
 
+// The project's JSON Web Key Set as Supabase injects it, {"keys": [...]}, for user tokens.
+const jwks = z.string().transform((value, ctx) => {
+  try {
+    const parsed = JSON.parse(value);
+    const keys = z.array(z.looseObject({ kid: z.string().optional(), kty: z.string() }))
+      .parse(Array.isArray(parsed) ? parsed : parsed?.keys);
+    return { keys };
+  } catch {
+    ctx.addIssue({ code: "custom", message: "must be a JSON Web Key Set" });
+    return z.NEVER;
+  }
+});
+
+// The project's secret keys as Supabase injects them: a JSON object of name to sb_secret_ key.
+const secretKeys = z.string().transform((value, ctx) => {
+  try {
+    return z.record(z.string(), z.string()).parse(JSON.parse(value));
+  } catch {
+    // Never echo the value: it holds secrets.
+    ctx.addIssue({ code: "custom", message: "must be a JSON object of key name to key" });
+    return z.NEVER;
+  }
+});
+
+// A grace period: 0, or N second(s), minute(s), hour(s), day(s) or week(s), at most 30 days
+// (erasure is due without undue delay). Kept in seconds.
+const GRACE_UNITS: Record<string, number> = {
+  second: 1,
+  minute: 60,
+  hour: 3600,
+  day: 86_400,
+  week: 604_800,
+};
+const gracePeriod = z.string().transform((value, ctx) => {
+  const match = /^\s*(\d{1,7})(?:\s*(second|minute|hour|day|week)s?)?\s*$/i.exec(value);
+  const seconds = match && (match[2] || match[1] === "0")
+    ? Number(match[1]) * GRACE_UNITS[(match[2] ?? "second").toLowerCase()]!
+    : Number.NaN;
+  if (!(seconds >= 0 && seconds <= 30 * 86_400)) {
+    ctx.addIssue({ code: "custom", message: "must be 0 or like '7 days', at most 30 days" });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
 const EnvSchema = z.object({
   SUPABASE_DB_URL: z.string().min(1, "is required"),
   SEALOG_DB_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default("sealog_edge"),
@@ -45,6 +90,13 @@ const EnvSchema = z.object({
   SEALOG_AUTH_HOOK_SECRET: hookSecrets.optional(),
   SEALOG_AUTH_HOOK_TENANT_ID: z.uuid().optional(),
   SEALOG_PSEUDONYM_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  // Injected by Supabase into every Edge Function; users' tokens and the operator's key.
+  SUPABASE_URL: z.url().optional(),
+  SUPABASE_JWKS: jwks.optional(),
+  SUPABASE_SECRET_KEYS: secretKeys.optional(),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
+  // How long a deletion request waits before its erasure runs (and may be cancelled).
+  SEALOG_ERASURE_GRACE: gracePeriod.default(0),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

@@ -12,6 +12,9 @@ export type ApiFunctions = {
   whoami: [];
   ingest: [events: unknown[]];
   get_session: [sessionId: string];
+  create_deletion_request: [request: Record<string, unknown>];
+  get_deletion_request: [requestId: string];
+  cancel_deletion_request: [requestId: string];
   record_auth_events: [events: unknown[]];
   record_auth_hook: [hook: Record<string, unknown>];
 };
