@@ -4,7 +4,8 @@
  * schemas come from zod's registry, so validation and documentation cannot drift apart.
  */
 import { z } from "zod";
-import { Problem, type ProblemCode, PROBLEMS } from "./problems.ts";
+// Loading problems.ts registers the Problem schema that the responses below refer to.
+import { type ProblemCode, PROBLEMS } from "./problems.ts";
 
 export type RouteDoc = {
   method: "get" | "post" | "delete";
