@@ -10,13 +10,13 @@
  *
  * Each request is one database round trip; 2xx is sent only after the transaction commits.
  */
+import { createMiddleware } from "hono/factory";
 import { bearerCredential } from "../_shared/auth.ts";
 import { jsonBody, readJsonText } from "../_shared/body.ts";
 import { requireSetting } from "../_shared/config.ts";
 import type { SealogEnv } from "../_shared/context.ts";
 import { callApi, createFunctionApp, respond } from "../_shared/pipeline.ts";
 import { ApiError } from "../_shared/problems.ts";
-import { createMiddleware } from "hono/factory";
 import { validateAuthEvents } from "./auth_event.ts";
 import { AuthEventsRequest } from "./schemas.ts";
 import { isHookDelivery, parseHook, verifyHookSignature } from "./supabase_auth_hook.ts";
