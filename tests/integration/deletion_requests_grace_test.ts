@@ -130,3 +130,31 @@ test("SEALOG_ERASURE_GRACE accepts 0 or a duration of at most 30 days, and names
     assert.match(result.err, /SEALOG_ERASURE_GRACE/, bad);
   }
 });
+
+test("without the settings it needs the function still starts, and answers not_configured", async () => {
+  // The app, in a process without SUPABASE_JWKS and SEALOG_PSEUDONYM_KEY (and no database).
+  const script = `
+    const { app } = await import("./supabase/functions/deletion-requests/app.ts");
+    const token = Deno.args[0];
+    const user = await app.request("/deletion-requests", { method: "POST", headers: { Authorization: "Bearer " + token } });
+    console.log(JSON.stringify([user.status, (await user.json()).code]));`;
+  const user = await createUser();
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", script, user.accessToken],
+    cwd: new URL("../../", import.meta.url).pathname,
+    env: {
+      HOME: Deno.env.get("HOME") ?? "/root",
+      ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
+      SUPABASE_DB_URL: "postgresql://127.0.0.1:1/none",
+      SUPABASE_URL: "http://127.0.0.1:1",
+    },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  const [status, problem] = JSON.parse(new TextDecoder().decode(stdout));
+  assert.deepEqual([status, problem], [500, "not_configured"]);
+  assert.match(new TextDecoder().decode(stderr), /"setting":"SUPABASE_JWKS"/);
+  assert.doesNotMatch(new TextDecoder().decode(stderr), new RegExp(user.accessToken));
+});

@@ -4,7 +4,7 @@
  * gets a receipt without personal data, and cannot touch anyone else.
  */
 import assert from "node:assert/strict";
-import { telemetryEvent } from "../_support/events.ts";
+import { authEvent, telemetryEvent } from "../_support/events.ts";
 import { accessLogRows, call, createTenant, sql, test } from "../_support/stack.ts";
 import { createUser, seedPlatformData } from "../_support/users.ts";
 
@@ -20,6 +20,23 @@ test("a user erases themselves from every store with their own token, and gets a
     json: { events: [telemetryEvent({ session_id: sessionId, end_user_id: user.userId })] },
   });
   assert.equal(ingested.status, 200);
+  // Auth events: a sign-in by user id, and failed attempts made with the address before the
+  // account existed (kept only as the address's keyed pseudonym).
+  const audited = await call("/auth-events", {
+    apiKey: tenant.apiKey,
+    method: "POST",
+    json: {
+      events: [
+        authEvent({
+          user_id: user.userId,
+          ip: "203.0.113.77",
+          user_agent: "SelfServiceBrowser/1.0",
+        }),
+        authEvent({ user_id: user.email, outcome: "failure", ip: "203.0.113.77" }),
+      ],
+    },
+  });
+  assert.equal(audited.status, 200, audited.text);
   // An earlier request of the user's own leaves an access-log row with their id, ip and agent.
   const earlier = await call(`/deletion-requests/${crypto.randomUUID()}`, {
     apiKey: user.accessToken,
@@ -51,7 +68,12 @@ test("a user erases themselves from every store with their own token, and gets a
            (select count(*)::int from sealog.llm_request_logs
              where tenant_id = ${tenant.tenantId} and session_id = ${sessionId} and end_user_id is null) as telemetry_kept,
            (select count(*)::int from sealog.session_state
-             where tenant_id = ${tenant.tenantId} and session_id = ${sessionId}) as session_state`;
+             where tenant_id = ${tenant.tenantId} and session_id = ${sessionId}) as session_state,
+           (select count(*)::int from sealog.auth_events where tenant_id = ${tenant.tenantId}
+               and user_id is null and user_pseudonym is null and ip is null and user_agent is null)
+             as auth_events_kept,
+           (select count(*)::int from sealog.auth_events where tenant_id = ${tenant.tenantId}
+               and (user_id is not null or user_pseudonym is not null or ip is not null)) as auth_events_identifying`;
   assert.deepEqual({ ...left }, {
     users: 0,
     sessions: 0,
@@ -63,6 +85,8 @@ test("a user erases themselves from every store with their own token, and gets a
     reviews_kept: 1,
     telemetry_kept: 1,
     session_state: 0,
+    auth_events_kept: 2,
+    auth_events_identifying: 0,
   });
 
   // The access log keeps both rows, anonymised: no id, ip or user agent of the user.
@@ -95,6 +119,7 @@ test("a user erases themselves from every store with their own token, and gets a
   assert.equal(receipt.anonymised["public.reviews"], 1);
   assert.equal(receipt.anonymised["sealog.llm_request_logs"], 1);
   assert.equal(receipt.anonymised["sealog.api_access_log"], 1);
+  assert.equal(receipt.anonymised["sealog.auth_events"], 2);
   assert.deepEqual(
     receipt.external_tasks.map((task: Record<string, unknown>) => [task.kind, task.processor]),
     [["cancel_subscription", "stripe"]],
@@ -105,7 +130,15 @@ test("a user erases themselves from every store with their own token, and gets a
     select to_jsonb(r)::text as text from sealog.deletion_requests r
      where request_id = ${created.body.request_id}`;
   for (const text of [status.text, stored!.text]) {
-    for (const identifier of [user.userId, user.email, "SelfServiceBrowser", rows.subscriptionId]) {
+    for (
+      const identifier of [
+        user.userId,
+        user.email,
+        "SelfServiceBrowser",
+        "203.0.113.77",
+        rows.subscriptionId,
+      ]
+    ) {
       assert.ok(!text.includes(identifier), `the request holds no ${identifier}`);
     }
   }
