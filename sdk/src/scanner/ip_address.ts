@@ -1,0 +1,94 @@
+/**
+ * IP addresses. IPv4 is read from numeric candidates: exactly four dot-joined octets (a
+ * fifth dotted part makes it a version or OID), optionally with a /prefix. IPv6 is found by
+ * its colons and checked with a strict parser. Version and section words veto IPv4.
+ */
+import { isHex, isWordChar } from "./chars.ts";
+import { contextKeywords, nearestContext } from "./context.ts";
+import { isPersonalIPv4, isPersonalIPv6, parseIPv4, parseIPv6 } from "./ip.ts";
+import type { NumericCandidate } from "./numeric_candidate.ts";
+import type { Emit } from "./tags.ts";
+
+const IPV4_CONTEXT = contextKeywords(
+  ["\\bip\\b", "address", "\\bhost", "server", "client", "\\bfrom\\b", "\\baddr"],
+  [
+    "version",
+    "\\bver\\b",
+    "upgrade",
+    "update",
+    "install",
+    "\\bpatch",
+    "windows",
+    "\\bbuild",
+    "\\bv\\b",
+    "release",
+    "build",
+    "firmware",
+    "section",
+    "chapter",
+    "§",
+    "article",
+    "clause",
+    "\\brule",
+    "\\bstep",
+    "figure",
+    "\\bfig\\b",
+    "table",
+    "\\boid\\b",
+  ],
+);
+
+/** The end of the IPv4 address the candidate is, or -1. */
+export function ipv4End(text: string, candidate: NumericCandidate): number {
+  if (candidate.plus || candidate.paren) return -1;
+  const { groups, seps, values } = candidate;
+  if (groups.length < 4 || seps[0] !== "." || seps[1] !== "." || seps[2] !== ".") return -1;
+  let end: number;
+  if (groups.length === 4) end = candidate.end;
+  else if (groups.length === 5 && seps[3] === "/" && Number(values[4]) <= 32) end = groups[4]![1];
+  else return -1;
+  const octets = parseIPv4(values.slice(0, 4).join("."));
+  if (!octets || !isPersonalIPv4(octets)) return -1;
+  return nearestContext(text, candidate.start, IPV4_CONTEXT) === "negative" ? -1 : end;
+}
+
+const isV6Char = (c: number) => isHex(c) || c === 58 || c === 46; // hex, ":" and "."
+const MAX_IPV6_TEXT = 45; // the longest text form: 6 groups, then a dotted quad
+
+/**
+ * IPv6 addresses. Each colon followed by a hex digit or a colon anchors a candidate; the run
+ * of hex digits, colons and dots around it is parsed once and the scan resumes after it, so
+ * every character is read a bounded number of times.
+ */
+export function detectIPv6(text: string, emit: Emit): void {
+  let from = 0;
+  for (;;) {
+    const colon = text.indexOf(":", from);
+    if (colon === -1) return;
+    const next = text.charCodeAt(colon + 1);
+    if (!isHex(next) && next !== 58) {
+      from = colon + 1;
+      continue;
+    }
+    let start = colon;
+    while (start > 0 && colon - start <= MAX_IPV6_TEXT && isV6Char(text.charCodeAt(start - 1))) {
+      start--;
+    }
+    let end = colon + 1;
+    let colons = 1;
+    for (let c = text.charCodeAt(end); isV6Char(c); c = text.charCodeAt(++end)) {
+      if (c === 58) colons++;
+    }
+    from = end;
+    // Every IPv6 text form has at least two colons; "at 10:30" has one.
+    if (colons < 2) continue;
+    // Sentence punctuation is not part of the address.
+    let last = end;
+    while (last > start && text.charCodeAt(last - 1) === 46) last--;
+    if (last - start > MAX_IPV6_TEXT || last - start < 3) continue;
+    if (isWordChar(text.charCodeAt(start - 1)) || isV6Char(text.charCodeAt(start - 1))) continue;
+    if (isWordChar(text.charCodeAt(end))) continue;
+    const groups = parseIPv6(text.slice(start, last));
+    if (groups && isPersonalIPv6(groups)) emit("PII_IP_ADDRESS", start, last);
+  }
+}

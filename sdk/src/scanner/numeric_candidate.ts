@@ -1,0 +1,193 @@
+/**
+ * Numeric candidates: runs of digit groups joined by phone-style separators
+ * (space - . / and parentheses), optionally led by "+" or "(". Phone numbers, payment cards,
+ * SSNs and IPv4 addresses are all read from these, so digits are tokenised once.
+ */
+import { isAlnum, isAlpha, isDigit, isWordChar } from "./chars.ts";
+
+/** One candidate: its digit groups, the separators between them, and its span. */
+export type NumericCandidate = {
+  /** [start, end) of each digit group in the text. */
+  groups: Array<[number, number]>;
+  /** The separator text between group i and group i + 1. */
+  seps: string[];
+  /** The digits of each group. */
+  values: string[];
+  /** All digits, concatenated. */
+  digits: string;
+  /** Led by "+" (international) and/or "(" (a bracketed first group). */
+  plus: boolean;
+  paren: boolean;
+  /** Span in the text, including a leading "+" or "(" and a closing ")". */
+  start: number;
+  end: number;
+};
+
+/**
+ * Candidate runs start with a digit, so that the regex engine can skip to digits at native
+ * speed, and are at least MIN_RUN long, so that the many short numbers of prose never leave
+ * the engine. A "+" or "(" just before is taken into the candidate by hand. A failed attempt
+ * costs at most MIN_RUN steps and a match consumes its run, so the scan is linear.
+ */
+const RUN = /\d[\d ()./-]{6,}/g;
+/** The shortest candidate any numeric detector accepts ("1.2.3.4", "5552671"). */
+const MIN_RUN = 7;
+/** No single number is longer ("+44 (0) 20 7946 0958" is 20); longer runs are read by word. */
+const MAX_RUN = 48;
+
+/** Characters that, just before a run, mark it as part of an amount or identifier. */
+const GLUE_BEFORE = new Set(["$", "€", "£", "¥", "₹", "%", "\\", "."]);
+
+/** Calls `visit` with each candidate run of `text`. */
+export function forEachNumericRun(
+  text: string,
+  visit: (candidate: NumericCandidate) => void,
+): void {
+  RUN.lastIndex = 0;
+  for (let match = RUN.exec(text); match; match = RUN.exec(text)) {
+    const runStart = match.index;
+    const runEnd = runStart + match[0].length;
+    if (isWordChar(text.charCodeAt(runStart - 1))) {
+      // abc123 415-555-2671: skip the glued digits and look again after them.
+      let i = runStart;
+      while (i < runEnd && isDigit(text.charCodeAt(i))) i++;
+      RUN.lastIndex = i;
+      continue;
+    }
+    if (runEnd - runStart <= MAX_RUN) {
+      visitRun(text, runStart, runEnd, visit);
+      continue;
+    }
+    // A long list of numbers: each space-separated word on its own.
+    let wordStart = runStart;
+    for (let i = runStart; i <= runEnd; i++) {
+      if (i < runEnd && text.charCodeAt(i) !== 32) continue;
+      if (
+        i - wordStart >= MIN_RUN && i - wordStart <= MAX_RUN && isDigit(text.charCodeAt(wordStart))
+      ) {
+        visitRun(text, wordStart, i, visit);
+      }
+      wordStart = i + 1;
+    }
+  }
+}
+
+function visitRun(
+  text: string,
+  start: number,
+  end: number,
+  visit: (candidate: NumericCandidate) => void,
+): void {
+  let runStart = start;
+  const before = text.charCodeAt(runStart - 1);
+  if (before === 43 /* + */ || before === 40 /* ( */) runStart--;
+  if (text.charCodeAt(runStart - 1) === 40 && text.charCodeAt(runStart) === 43) runStart--;
+  if (!leftBoundaryOk(text, runStart)) return;
+  const candidate = parseRun(text, runStart, end);
+  if (candidate && rightBoundaryOk(text, candidate.end)) visit(candidate);
+}
+
+function leftBoundaryOk(text: string, start: number): boolean {
+  const before = text[start - 1];
+  if (before === undefined) return true;
+  if (GLUE_BEFORE.has(before) || isWordChar(text.charCodeAt(start - 1))) return false;
+  const beforeThat = text.charCodeAt(start - 2);
+  // #1234 is an issue or order number; SSN#123456789 is a labelled value.
+  if (before === "#" && !isAlpha(beforeThat)) return false;
+  // INV-2024-0001 or api/v2/123: the digits belong to an identifier or a path.
+  if ((before === "-" || before === "_" || before === "/") && isAlnum(beforeThat)) return false;
+  // 10:30, 2001:db8:…:1319: a clock time or an IPv6 group (IPv6 has its own detector).
+  if (before === ":" && (isDigit(beforeThat) || beforeThat === 58)) return false;
+  // 1,234,567: a later part of a grouped number.
+  if (before === "," && isDigit(beforeThat)) return false;
+  return true;
+}
+
+function rightBoundaryOk(text: string, end: number): boolean {
+  const after = text.charCodeAt(end);
+  if (isWordChar(after)) return false;
+  const next = text.charCodeAt(end + 1);
+  // 2671-AB: glued to a word. 1,234 or 3.5: a grouped or decimal number continues.
+  if (after === 45 && isAlnum(next)) return false;
+  if ((after === 44 || after === 46) && isDigit(next)) return false;
+  return true;
+}
+
+function parseRun(text: string, runStart: number, runEnd: number): NumericCandidate | null {
+  let i = runStart;
+  let paren = false;
+  let plus = false;
+  if (text[i] === "(") {
+    paren = true;
+    i++;
+  }
+  if (text[i] === "+") {
+    plus = true;
+    i++;
+  }
+  const groups: Array<[number, number]> = [];
+  const values: string[] = [];
+  const seps: string[] = [];
+  let opened = paren ? 1 : 0;
+  let closed = 0;
+  while (i < runEnd) {
+    const groupStart = i;
+    while (i < runEnd && isDigit(text.charCodeAt(i))) i++;
+    groups.push([groupStart, i]);
+    values.push(text.slice(groupStart, i));
+    const sepStart = i;
+    while (i < runEnd && !isDigit(text.charCodeAt(i))) i++;
+    if (i < runEnd) {
+      const sep = text.slice(sepStart, i);
+      seps.push(sep);
+      for (const ch of sep) {
+        if (ch === "(") opened++;
+        else if (ch === ")") closed++;
+      }
+    }
+  }
+  const last = groups[groups.length - 1]!;
+  let end = last[1];
+  // A closing bracket right after the last group belongs to it only if one is open.
+  if (text[end] === ")" && opened > closed) {
+    end++;
+    closed++;
+  }
+  if (opened !== closed) {
+    // An unbalanced leading "(" is prose around the number, not part of it.
+    if (paren && opened === closed + 1) paren = false;
+    else return null;
+  }
+  const start = paren ? runStart : plus ? groups[0]![0] - 1 : groups[0]![0];
+  return { groups, values, seps, digits: values.join(""), plus, paren, start, end };
+}
+
+/** The candidate restricted to groups [from, to): used to read a long run part by part. */
+export function subCandidate(
+  candidate: NumericCandidate,
+  from: number,
+  to: number,
+): NumericCandidate {
+  const groups = candidate.groups.slice(from, to);
+  const values = candidate.values.slice(from, to);
+  return {
+    groups,
+    values,
+    seps: candidate.seps.slice(from, to - 1),
+    digits: values.join(""),
+    plus: from === 0 && candidate.plus,
+    paren: from === 0 && candidate.paren,
+    start: from === 0 ? candidate.start : groups[0]![0],
+    end: to === candidate.groups.length ? candidate.end : groups[groups.length - 1]![1],
+  };
+}
+
+/** Separator kinds with brackets removed: " ", "-", ".", "/", "" or a mixture. */
+export function sepKinds(candidate: NumericCandidate): string[] {
+  return candidate.seps.map((sep) => sep.replace(/[()]/g, ""));
+}
+
+/** Digit counts of the groups. */
+export function groupLengths(candidate: NumericCandidate): number[] {
+  return candidate.values.map((value) => value.length);
+}

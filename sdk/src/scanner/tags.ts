@@ -1,0 +1,34 @@
+/**
+ * The risk-tag vocabulary: one tag per kind of finding. Tags are what leaves the process;
+ * the matched text never does. Every tag matches the ingest schema's `^[A-Z][A-Z0-9_]{1,63}$`.
+ */
+
+/** Each tag the scanner emits, with what it means. */
+export const RISK_TAGS = {
+  PII_EMAIL: "An email address (local@domain.tld).",
+  PII_PHONE: "A phone number: E.164 (+country code) or a common national format.",
+  PII_CREDIT_CARD: "A payment card number of a known issuer, Luhn-valid.",
+  PII_IBAN: "An IBAN whose length fits its country and whose mod-97 checksum is valid.",
+  PII_US_SSN: "A US Social Security number within the issued ranges.",
+  PII_IP_ADDRESS: "An IPv4 or IPv6 address other than loopback, unspecified or netmask.",
+  SECRET_AWS_ACCESS_KEY: "An AWS access key id (AKIA…, ASIA…) or a labelled AWS secret key.",
+  SECRET_PRIVATE_KEY: "A PEM, OpenSSH, PGP or PuTTY private-key block.",
+  SECRET_JWT: "A JSON Web Token whose header decodes to JSON with an `alg`.",
+  SECRET_BEARER_TOKEN: "A credential after `Bearer ` (an Authorization header or similar).",
+  SECRET_API_KEY: "An API key in a well-known provider format (see the README's list).",
+} as const;
+
+/** A risk tag emitted by the scanner. */
+export type RiskTag = keyof typeof RISK_TAGS;
+
+/** Every risk tag, in a stable order. */
+export const RISK_TAG_NAMES = Object.keys(RISK_TAGS) as RiskTag[];
+
+/** Where one finding is: UTF-16 offsets into the scanned string, end exclusive. Never the text. */
+export type Finding = { tag: RiskTag; start: number; end: number };
+
+/** Receives each candidate finding from a detector. */
+export type Emit = (tag: RiskTag, start: number, end: number) => void;
+
+/** A detector scans the whole text once and emits its findings. */
+export type Detector = (text: string, emit: Emit) => void;

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { foundAs } from "./scanner_support.ts";
+
+Deno.test("email: addresses in prose, headers, JSON, URLs and mailto links", () => {
+  assert.deepEqual(foundAs("PII_EMAIL", "Mail jane.doe+tag@example.co.uk."), [
+    "jane.doe+tag@example.co.uk",
+  ]);
+  assert.deepEqual(foundAs("PII_EMAIL", "From: Jo <JO.SMITH@MAIL.EXAMPLE.ORG>"), [
+    "JO.SMITH@MAIL.EXAMPLE.ORG",
+  ]);
+  assert.deepEqual(foundAs("PII_EMAIL", '{"email":"o\'brien@uni-bonn.de"}'), [
+    "o'brien@uni-bonn.de",
+  ]);
+  assert.deepEqual(foundAs("PII_EMAIL", "mailto:a_b@x.io"), ["a_b@x.io"]);
+  assert.deepEqual(foundAs("PII_EMAIL", "/unsubscribe?user=kim@example.com&x=1"), [
+    "kim@example.com",
+  ]);
+  assert.deepEqual(foundAs("PII_EMAIL", "a@b.cd, e@f.gh"), ["a@b.cd", "e@f.gh"]);
+});
+
+Deno.test("email: hard negatives are not addresses", () => {
+  for (
+    const text of [
+      "thanks @octocat for the review",
+      "ssh admin@localhost",
+      "npm install react@18.2.0 and zod@4.6.7",
+      "logo@2x.png and icon@3x.webp",
+      "git clone git@github.com:org/repo.git",
+      '@app.route("/users")',
+      "https://user:secret@host.example.com/path",
+      "a@b.c",
+      "..@example.com",
+      "user@-example.com",
+    ]
+  ) {
+    assert.deepEqual(foundAs("PII_EMAIL", text), [], text);
+  }
+});
