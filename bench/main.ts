@@ -6,9 +6,10 @@
  *   ingest            POST /ingest over real HTTP, batch sizes × concurrency, against the
  *                     HTTP ceiling (a bare hono route in the same server, same bodies)
  *   auth              GET /ingest/whoami with valid and with invalid keys
- * Purge and erasure sections are added here once their SQL functions exist.
+ *   erasure, purge    on a table of --large-rows rows (default 10 million) over 100 daily
+ *                     partitions: bench/large_tables.ts
  *
- * Writes bench/results/ingest.json, ingest.md and ingest-latency.svg.
+ * Writes bench/results/bench.json, bench.md and ingest-latency.svg (bench-quick.* with --quick).
  */
 import { Buffer } from "node:buffer";
 import { Readable } from "node:stream";
@@ -17,10 +18,15 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { operatorDatabaseUrl } from "../cli/database.ts";
 import { latencyChartSvg } from "./chart.ts";
+import { erasure, purge, seedLargeTable } from "./large_tables.ts";
+import { API_KEY, ingestHeaders, load, type LoadResult, progress, TENANT_ID } from "./load.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
-  options: { quick: { type: "boolean", default: false } },
+  options: {
+    quick: { type: "boolean", default: false },
+    "large-rows": { type: "string" },
+  },
 });
 
 const PLAN = flags.quick
@@ -31,77 +37,22 @@ const PLAN = flags.quick
     ceilingSeconds: 2,
     warmup: 1,
     copyRows: 20_000,
+    largeRows: 200_000,
   }
   : {
     batches: [1, 10, 100, 500],
     concurrency: [1, 4, 16, 64],
-    seconds: 10,
-    ceilingSeconds: 5,
+    seconds: 8,
+    ceilingSeconds: 4,
     warmup: 2,
     copyRows: 200_000,
+    largeRows: 10_000_000,
   };
+if (flags["large-rows"]) PLAN.largeRows = Number(flags["large-rows"]);
 
-const BASE_URL = requiredEnv("SEALOG_BENCH_BASE_URL");
-const API_KEY = requiredEnv("SEALOG_BENCH_API_KEY");
-const TENANT_ID = requiredEnv("SEALOG_BENCH_TENANT_ID");
 const RESULTS_DIR = new URL("./results/", import.meta.url);
 // Quick runs are for development: they never overwrite the committed full-run results.
-const RESULT_NAME = flags.quick ? "ingest-quick" : "ingest";
-
-/** What one autocannon run reports (bench/loadgen/run.mjs). */
-type LoadResult = {
-  seconds: number;
-  requests: number;
-  ok: number;
-  warmupOk: number;
-  statuses: Record<string, number>;
-  errors: number;
-  timeouts: number;
-  requestsPerS: number;
-  eventsPerS: number | null;
-  latencyMs: { p50: number; p95: number; p99: number; max: number };
-  clientCpuUsPerRequest: number;
-};
-
-type LoadOptions = {
-  path: string;
-  method?: string;
-  headers?: Record<string, string>;
-  batch?: number;
-  connections: number;
-  seconds: number;
-  warmupSeconds?: number;
-};
-
-function requiredEnv(name: string): string {
-  const value = Deno.env.get(name);
-  if (!value) throw new Error(`${name} is not set: run deno task bench`);
-  return value;
-}
-
-function progress(message: string) {
-  console.error(`[bench] ${message}`);
-}
-
-/** Runs the load generator in its own Node process and returns its one JSON line. */
-async function load(options: LoadOptions): Promise<LoadResult> {
-  const { path, ...rest } = options;
-  const output = await new Deno.Command("node", {
-    args: [
-      new URL("./loadgen/run.mjs", import.meta.url).pathname,
-      JSON.stringify({ url: `${BASE_URL}${path}`, ...rest }),
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!output.success) throw new Error(`load generator failed for ${path}`);
-  return JSON.parse(new TextDecoder().decode(output.stdout));
-}
-
-const ingestHeaders = (key: string) => ({
-  Authorization: `Bearer ${key}`,
-  "Content-Type": "application/json",
-});
+const RESULT_NAME = flags.quick ? "bench-quick" : "bench";
 
 /** Section: the database ceiling, rows/s of one COPY over one connection. */
 async function databaseCeiling(sql: postgres.Sql, rows: number) {
@@ -234,7 +185,7 @@ const int = (value: number) => Math.round(value).toLocaleString("en-US");
 function markdown(report: Awaited<ReturnType<typeof main>>): string {
   const m = report.machine;
   const lines = [
-    `# Ingest benchmark`,
+    `# Benchmarks`,
     "",
     `${report.startedAt}${
       report.quick ? " (quick run)" : ""
@@ -271,6 +222,29 @@ function markdown(report: Awaited<ReturnType<typeof main>>): string {
     `${int(report.rowCheck.acknowledged)} acknowledged events (requests cut off at the end of a ` +
     `run may add up to ${int(report.rowCheck.inFlightBound)}).`,
     "",
+    `Large table: ${int(report.largeTable.rows)} rows over ${report.largeTable.partitions} daily ` +
+    `partitions, seeded server-side at ${int(report.largeTable.rowsPerS)} rows/s.`,
+    "",
+    "| erasure of one end user | rows anonymised | seconds | status |",
+    "|---|---:|---:|---|",
+    ...report.erasure.map((e) =>
+      `| ${int(e.subjectRows)} rows among ${int(e.totalRows)} | ${int(e.rowsAnonymised)} | ` +
+      `${e.seconds} | ${e.status} |`
+    ),
+    "",
+    `Purge of the expired days: **${report.purge.seconds} s** ` +
+    `(${JSON.stringify(report.purge.summary)}).`,
+    "",
+    "| ingest, 100 events/request, 16 connections | requests/s | p50 ms | p95 ms | p99 ms | non-2xx |",
+    "|---|---:|---:|---:|---:|---:|",
+    ...([["without a purge", report.purge.ingestWithout], [
+      "during the purge",
+      report.purge.ingestDuring,
+    ]] as const).map(([name, r]) =>
+      `| ${name} | ${int(r.requestsPerS)} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ` +
+      `${r.latencyMs.p99} | ${r.non2xx} |`
+    ),
+    "",
   ];
   return lines.join("\n");
 }
@@ -288,6 +262,12 @@ async function main() {
     const [count] = await sql`
       select count(*)::bigint as stored from sealog.llm_request_logs where tenant_id = ${TENANT_ID}`;
     const stored = count!.stored;
+    progress(
+      `large table: ${PLAN.largeRows.toLocaleString("en-US")} rows over 100 daily partitions`,
+    );
+    const seed = await seedLargeTable(sql, PLAN.largeRows);
+    const erasureResult = await erasure(sql, seed.tenantId, seed.rows);
+    const purgeResult = await purge(sql, seed.rows);
     return {
       startedAt,
       quick: flags.quick,
@@ -301,8 +281,9 @@ async function main() {
         stored: Number(stored),
         inFlightBound: ingest.inFlightBound,
       },
-      purge: null,
-      erasure: null,
+      largeTable: { ...seed, tenantId: undefined },
+      erasure: erasureResult,
+      purge: purgeResult,
       durationS: Math.round((performance.now() - started) / 1000),
     };
   } finally {
@@ -327,7 +308,10 @@ const svg = await latencyChartSvg(
   })),
   `POST /ingest: latency vs throughput (${report.machine.nproc} × ${report.machine.cpu})`,
 );
-await Deno.writeTextFile(new URL(`${RESULT_NAME}-latency.svg`, RESULTS_DIR), svg);
+await Deno.writeTextFile(
+  new URL(`${flags.quick ? "ingest-quick" : "ingest"}-latency.svg`, RESULTS_DIR),
+  svg,
+);
 console.log(markdown(report));
 progress(`done in ${report.durationS} s; results in bench/results/${RESULT_NAME}.*`);
 const { acknowledged, stored, inFlightBound } = report.rowCheck;

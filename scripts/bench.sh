@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# deno task bench [--quick]: ingest throughput and latency over real HTTP, against the
-# database (COPY) and HTTP (bare hono route) ceilings, and auth with valid and invalid keys.
+# deno task bench [--quick] [--large-rows N]: ingest throughput and latency over real HTTP,
+# against the database (COPY) and HTTP (bare hono route) ceilings; auth with valid and invalid
+# keys; erasure and purge on a table of N rows (default 10 million) over 100 daily partitions.
 # Uses a local stack of its own (SEALOG_BENCH_DATA_DIR, SEALOG_BENCH_DB_PORT,
 # SEALOG_BENCH_PORT), reusing its cluster when it is already up. Installs what is missing,
-# including the load generator. Writes bench/results/ingest.{json,md} and ingest-latency.svg.
+# including the load generator. Writes bench/results/bench.{json,md} and ingest-latency.svg.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 export SEALOG_DATA_DIR="${SEALOG_BENCH_DATA_DIR:-$ROOT/.sealog/bench}"
@@ -42,4 +43,4 @@ SEALOG_BENCH_TENANT_ID="$(sed -E 's/.*"tenant_id":"([^"]+)".*/\1/' <<<"$tenant_j
 SEALOG_BENCH_API_KEY="$(sed -E 's/.*"api_key":"([^"]+)".*/\1/' <<<"$tenant_json")"
 export SEALOG_BENCH_BASE_URL="http://127.0.0.1:$SEALOG_PORT/functions/v1"
 
-"$DENO" run --allow-all bench/ingest.ts "$@"
+"$DENO" run --allow-all bench/main.ts "$@"

@@ -1,6 +1,7 @@
 /**
  * One bounded load run with autocannon, under Node (see docs/performance.md for why).
  * Input: one JSON argument { url, method, headers, batch, connections, seconds, warmupSeconds }.
+ * SIGTERM ends the measured run early; the results cover the time it ran.
  * With `batch`, every request carries a fresh batch of telemetry events with unique
  * event ids; each connection writes its own sessions, like one SDK per agent process.
  * Output: one JSON line with status counts and exact p50/p95/p99 from every response.
@@ -28,6 +29,11 @@ function batchBody(connection, size) {
   return `{"events":[${events.join(",")}]}`;
 }
 
+// SIGTERM ends the current run early and reports it: for load that lasts as long as
+// something else (a purge) runs.
+let current = null;
+process.on("SIGTERM", () => current?.stop());
+
 async function run(seconds, record) {
   const latencies = [];
   const statuses = {};
@@ -53,7 +59,9 @@ async function run(seconds, record) {
     statuses[status] = (statuses[status] ?? 0) + 1;
   });
   instance.on("reqError", () => errors++);
+  current = instance;
   const result = await instance;
+  current = null;
   return { result, latencies, statuses, errors };
 }
 
