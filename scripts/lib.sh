@@ -55,7 +55,10 @@ ensure_tools() {
   if [ ! -x "$DENO" ] || [ ! -x "$SUPABASE" ] || [ ! -x "$SQUAWK" ] ||
     [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
     log "installing pinned tools from npm (deno, supabase CLI, squawk)"
-    npm ci --prefix tools --no-audit --no-fund --loglevel=error >/dev/null
+    # Not `npm ci`: npm records only this platform's optional binaries (@deno/linux-x64-glibc,
+    # @supabase/cli-linux-x64, …) in the lock, and `npm ci` then refuses the lock as out of
+    # sync. `install --no-save` honours the pinned versions and leaves the lock untouched.
+    npm install --prefix tools --no-save --no-audit --no-fund --loglevel=error >/dev/null
   fi
   # For editors and hooks that look for node_modules/.bin/deno.
   mkdir -p node_modules/.bin
