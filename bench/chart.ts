@@ -13,7 +13,7 @@ export type LatencyPoint = {
   p99: number;
 };
 
-/** One line per batch size and percentile (p50 dashed, p99 solid), concurrency along each. */
+/** One line per batch size and percentile (p99 solid, p50 dashed), concurrency along each. */
 export async function latencyChartSvg(points: LatencyPoint[], title: string): Promise<string> {
   const values = points.flatMap((point) =>
     (["p50", "p99"] as const).map((percentile) => ({
@@ -27,7 +27,10 @@ export async function latencyChartSvg(points: LatencyPoint[], title: string): Pr
   );
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title,
+    title: {
+      text: title,
+      subtitle: "solid: p99, dashed: p50; point labels: concurrent connections",
+    },
     width: 560,
     height: 340,
     background: "white",
@@ -56,7 +59,13 @@ export async function latencyChartSvg(points: LatencyPoint[], title: string): Pr
       {
         mark: { type: "line", point: true },
         encoding: {
-          strokeDash: { field: "percentile", type: "nominal", title: "percentile" },
+          strokeDash: {
+            field: "percentile",
+            type: "nominal",
+            title: "percentile",
+            scale: { domain: ["p50", "p99"], range: [[4, 3], [1, 0]] },
+            legend: null,
+          },
           order: { field: "concurrency", type: "quantitative" },
         },
       },
