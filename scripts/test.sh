@@ -25,7 +25,7 @@ ensure_tools
 
 check "format" "$DENO" fmt --check
 check "lint" "$DENO" lint
-check "types" "$DENO" check supabase/functions local cli scripts tests bench/main.ts
+check "types" "$DENO" check supabase/functions local cli scripts tests bench/main.ts sdk bench/scanner.ts examples
 # Migration lint; .squawk.toml documents every excluded rule.
 check "squawk (migration lint)" "$SQUAWK" --config .squawk.toml supabase/migrations/*.sql
 

@@ -6,3 +6,15 @@
  */
 export { scan, type ScanResult } from "./src/scanner/scan.ts";
 export { type Finding, RISK_TAG_NAMES, RISK_TAGS, type RiskTag } from "./src/scanner/tags.ts";
+export {
+  type ClientOptions,
+  type ClientStats,
+  createClient,
+  type DeliveryError,
+  type RecordResult,
+  type RejectedEvent,
+  type SealogClient,
+} from "./src/client/client.ts";
+export { InvalidEventError, type LlmCall, type Usage } from "./src/client/event.ts";
+export type { OverflowPolicy } from "./src/client/buffer.ts";
+export type { RetryOptions } from "./src/client/retry.ts";
