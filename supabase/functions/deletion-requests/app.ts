@@ -15,7 +15,7 @@ import { jsonBody } from "../_shared/body.ts";
 import { config } from "../_shared/config.ts";
 import type { SealogEnv } from "../_shared/context.ts";
 import { callApi, createFunctionApp, respond } from "../_shared/pipeline.ts";
-import { callerContext, identifyCaller } from "./callers.ts";
+import { type Caller, callerContext, identifyCaller } from "./callers.ts";
 import { DeletionRequestBody } from "./schemas.ts";
 import { subjectHash, subjectRequest } from "./subject.ts";
 
@@ -44,22 +44,21 @@ app.post("/", async (c) => {
 });
 
 app.get("/:request_id", async (c) => {
-  const caller = await identifyCaller(c);
-  const ctx = {
-    ...callerContext(caller),
-    ...(caller.kind === "user" ? { subject_hash: subjectHash("user", caller.userId) } : {}),
-  };
+  const ctx = lookupContext(await identifyCaller(c));
   return respond(c, await callApi(c, "get_deletion_request", ctx, c.req.param("request_id")));
 });
 
 app.delete("/:request_id", async (c) => {
-  const caller = await identifyCaller(c);
-  const ctx = {
-    ...callerContext(caller),
-    ...(caller.kind === "user" ? { subject_hash: subjectHash("user", caller.userId) } : {}),
-  };
+  const ctx = lookupContext(await identifyCaller(c));
   return respond(c, await callApi(c, "cancel_deletion_request", ctx, c.req.param("request_id")));
 });
+
+/** Who may see a request: a user is known to the database only by their subject hash. */
+function lookupContext(caller: Caller): Record<string, unknown> {
+  return caller.kind === "user"
+    ? { ...callerContext(caller), subject_hash: subjectHash("user", caller.userId) }
+    : callerContext(caller);
+}
 
 /** The JSON body, or undefined when the request has none (a self-service POST may omit it). */
 async function optionalJsonBody(c: Context<SealogEnv>): Promise<unknown> {
