@@ -41,6 +41,18 @@ Deno.test("phone: common national formats stand on their own", () => {
   }
 });
 
+Deno.test("phone: numbers listed back to back are found one by one", () => {
+  assert.deepEqual(foundAs("PII_PHONE", "Tel (415) 555-2671 (415) 555-2672"), [
+    "(415) 555-2671",
+    "(415) 555-2672",
+  ]);
+  assert.deepEqual(foundAs("PII_PHONE", "phones: 415-555-2671 020 7946 0958"), [
+    "415-555-2671",
+    "020 7946 0958",
+  ]);
+  assert.equal(foundAs("PII_PHONE", "+44 20 7946 0958 ".repeat(50)).length, 50);
+});
+
 Deno.test("phone: weak shapes count only after a phone word", () => {
   assert.deepEqual(foundAs("PII_PHONE", "call me on 4155552671"), ["4155552671"]);
   assert.deepEqual(foundAs("PII_PHONE", "Mobile: 555-2671"), ["555-2671"]);

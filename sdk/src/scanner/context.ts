@@ -14,7 +14,9 @@ export function nearestContext(
   start: number,
   keywords: RegExp,
 ): "positive" | "negative" | null {
-  const window = text.slice(Math.max(0, start - CONTEXT_WINDOW), start).toLowerCase();
+  const from = Math.max(0, start - CONTEXT_WINDOW);
+  if (!hasWordCharacter(text, from, start)) return null;
+  const window = text.slice(from, start).toLowerCase();
   // Words of an earlier sentence or line do not count ("…or id. Call 555…"); a keyword that
   // ends with the full stop ("tel.") still does.
   SENTENCE_END.lastIndex = 0;
@@ -31,6 +33,16 @@ export function nearestContext(
     if (match[0].length === 0) keywords.lastIndex++;
   }
   return nearest;
+}
+
+/** Whether [from, to) holds a letter (any script), "#" or "§": else no keyword can be there. */
+function hasWordCharacter(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if ((c | 32) >= 97 && (c | 32) <= 122) return true; // A-Z, a-z
+    if (c === 35 || c > 127) return true; // "#", and letters beyond ASCII
+  }
+  return false;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * The numeric detectors, in one pass over the numeric candidates: IPv4, SSN, payment card
  * and phone, tried in that order. A run that is none of them as a whole (a list such as
- * "call 415 555 2671 or 020 7946 0958") is tried part by part, split where a separator
- * contains a space.
+ * "(415) 555-2671 (415) 555-2672") is read part by part: parts end where a separator holds a
+ * space, and from each position the longest part of at most MAX_GROUPS groups that is a
+ * number wins. Each position tries a bounded number of parts, so this stays linear.
  */
 import { ipv4End } from "./ip_address.ts";
 import { forEachNumericRun, type NumericCandidate, subCandidate } from "./numeric_candidate.ts";
@@ -13,22 +14,90 @@ import { isUsSsn } from "./us_ssn.ts";
 
 /** Runs of more groups than this are never one number; they are only read part by part. */
 const MAX_GROUPS = 8;
+/** The fewest and most digits any numeric detector accepts (1.2.3.4; a 19-digit card). */
+const MIN_DIGITS = 4;
+const MAX_DIGITS = 19;
+/** Parts that span a space are phone numbers, cards or SSNs: 7 digits at least. */
+const MIN_DIGITS_ACROSS_SPACES = 7;
 
 /** Emits PII_IP_ADDRESS (IPv4), PII_US_SSN, PII_CREDIT_CARD and PII_PHONE findings. */
 export function detectNumbers(text: string, emit: Emit): void {
   forEachNumericRun(text, (candidate) => {
-    if (candidate.groups.length <= MAX_GROUPS && classify(text, candidate, emit)) return;
-    let from = 0;
-    for (let i = 0; i < candidate.seps.length; i++) {
-      if (!candidate.seps[i]!.includes(" ")) continue;
-      classify(text, subCandidate(candidate, from, i + 1), emit);
-      from = i + 1;
-    }
-    if (from > 0) classify(text, subCandidate(candidate, from, candidate.groups.length), emit);
+    const whole = candidate.groups.length <= MAX_GROUPS;
+    // Strong shapes first, whole then by parts; weak shapes only where no strong one is found.
+    if (whole && classify(text, candidate, emit, false)) return;
+    const parts = cutPoints(candidate);
+    if (parts && readParts(text, candidate, parts, emit, false)) return;
+    if (whole && classify(text, candidate, emit, true)) return;
+    if (parts) readParts(text, candidate, parts, emit, true);
   });
 }
 
-function classify(text: string, candidate: NumericCandidate, emit: Emit): boolean {
+/** Group indexes where a part may begin or end (separators holding a space), or null. */
+function cutPoints(candidate: NumericCandidate): number[] | null {
+  const cuts = [0];
+  candidate.seps.forEach((sep, i) => {
+    if (sep.includes(" ")) cuts.push(i + 1);
+  });
+  cuts.push(candidate.groups.length);
+  return cuts.length > 2 ? cuts : null;
+}
+
+/** Greedy: from each cut, the longest part that is a number. Whether any part was one. */
+function readParts(
+  text: string,
+  candidate: NumericCandidate,
+  cuts: number[],
+  emit: Emit,
+  weak: boolean,
+): boolean {
+  // Prefix sums, so that each part is judged by its digit count and its one-digit groups
+  // before it is built: no number has a one-digit group inside it ("1 800…" and the "…-1"
+  // of a 13-digit card are at its ends), and a part across a space has 7 digits or more.
+  const digitsBefore = [0];
+  const singlesBefore = [0];
+  for (const value of candidate.values) {
+    digitsBefore.push(digitsBefore.at(-1)! + value.length);
+    singlesBefore.push(singlesBefore.at(-1)! + (value.length === 1 ? 1 : 0));
+  }
+  const last = cuts.length - 1;
+  let found = false;
+  for (let a = 0; a < last;) {
+    let b = a + 1;
+    while (b < last && cuts[b + 1]! - cuts[a]! <= MAX_GROUPS) b++;
+    let next = a + 1;
+    for (; b > a; b--) {
+      if (a === 0 && b === last) continue; // the whole run, already tried
+      const from = cuts[a]!;
+      const to = cuts[b]!;
+      const digits = digitsBefore[to]! - digitsBefore[from]!;
+      if (digits < (b === a + 1 ? MIN_DIGITS : MIN_DIGITS_ACROSS_SPACES)) break;
+      if (digits > MAX_DIGITS) continue;
+      if (to - from > 2 && singlesBefore[to - 1]! - singlesBefore[from + 1]! > 0) continue;
+      const part = subCandidate(candidate, from, to);
+      if (bracketsBalanced(text, part) && classify(text, part, emit, weak)) {
+        next = b;
+        found = true;
+        break;
+      }
+    }
+    a = next;
+  }
+  return found;
+}
+
+function bracketsBalanced(text: string, part: NumericCandidate): boolean {
+  let depth = part.paren ? 1 : 0;
+  for (const sep of part.seps) {
+    for (const ch of sep) depth += ch === "(" ? 1 : ch === ")" ? -1 : 0;
+    if (depth < 0) return false;
+  }
+  if (text[part.end - 1] === ")") depth--;
+  return depth === 0;
+}
+
+/** Emits the first numeric kind the candidate is; `weak` admits shapes that need context. */
+function classify(text: string, candidate: NumericCandidate, emit: Emit, weak: boolean): boolean {
   if (candidate.groups.length > MAX_GROUPS) return false;
   const ipEnd = ipv4End(text, candidate);
   if (ipEnd >= 0) {
@@ -43,7 +112,7 @@ function classify(text: string, candidate: NumericCandidate, emit: Emit): boolea
     emit("PII_CREDIT_CARD", candidate.start, candidate.end);
     return true;
   }
-  if (isPhoneNumber(text, candidate)) {
+  if (isPhoneNumber(text, candidate, weak)) {
     emit("PII_PHONE", candidate.start, candidate.end);
     return true;
   }

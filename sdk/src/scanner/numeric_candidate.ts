@@ -29,11 +29,12 @@ export type NumericCandidate = {
  * the engine. A "+" or "(" just before is taken into the candidate by hand. A failed attempt
  * costs at most MIN_RUN steps and a match consumes its run, so the scan is linear.
  */
-const RUN = /\d[\d ()./-]{6,}/g;
 /** The shortest candidate any numeric detector accepts ("1.2.3.4", "5552671"). */
 const MIN_RUN = 7;
-/** No single number is longer ("+44 (0) 20 7946 0958" is 20); longer runs are read by word. */
-const MAX_RUN = 48;
+/** Longer runs are lists, read in chunks of whole words of at most MAX_WORD characters. */
+const MAX_RUN = 256;
+const MAX_WORD = 40;
+const RUN = new RegExp(`\\d[\\d ()./-]{${MIN_RUN - 1},}`, "g");
 
 /** Characters that, just before a run, mark it as part of an amount or identifier. */
 const GLUE_BEFORE = new Set(["$", "€", "£", "¥", "₹", "%", "\\", "."]);
@@ -58,18 +59,37 @@ export function forEachNumericRun(
       visitRun(text, runStart, runEnd, visit);
       continue;
     }
-    // A long list of numbers: each space-separated word on its own.
+    // A long list: read in chunks of whole words, skipping words too long to be a number.
+    let chunkStart = -1;
+    let chunkEnd = -1;
+    const flush = () => {
+      if (chunkStart !== -1) visitChunk(text, chunkStart, chunkEnd, visit);
+      chunkStart = -1;
+    };
     let wordStart = runStart;
     for (let i = runStart; i <= runEnd; i++) {
       if (i < runEnd && text.charCodeAt(i) !== 32) continue;
-      if (
-        i - wordStart >= MIN_RUN && i - wordStart <= MAX_RUN && isDigit(text.charCodeAt(wordStart))
-      ) {
-        visitRun(text, wordStart, i, visit);
+      if (i - wordStart > MAX_WORD) {
+        flush();
+      } else if (i > wordStart) {
+        if (chunkStart !== -1 && i - chunkStart > MAX_RUN) flush();
+        if (chunkStart === -1) chunkStart = wordStart;
+        chunkEnd = i;
       }
       wordStart = i + 1;
     }
+    flush();
   }
+}
+
+function visitChunk(
+  text: string,
+  start: number,
+  end: number,
+  visit: (candidate: NumericCandidate) => void,
+): void {
+  const first = text.charCodeAt(start);
+  if (end - start >= MIN_RUN && (isDigit(first) || first === 40)) visitRun(text, start, end, visit);
 }
 
 function visitRun(
@@ -170,21 +190,49 @@ export function subCandidate(
 ): NumericCandidate {
   const groups = candidate.groups.slice(from, to);
   const values = candidate.values.slice(from, to);
+  const seps = candidate.seps.slice(from, to - 1);
+  // A bracket opened just before the part's first group, or closed just after its last.
+  const opens = from > 0 && candidate.seps[from - 1]!.endsWith("(");
+  const closes = to < candidate.groups.length && candidate.seps[to - 1]!.startsWith(")");
+  let opened = opens ? 1 : 0;
+  let closed = 0;
+  for (const sep of seps) {
+    for (let i = 0; i < sep.length; i++) {
+      if (sep[i] === "(") opened++;
+      else if (sep[i] === ")") closed++;
+    }
+  }
+  const first = groups[0]!;
+  const last = groups[groups.length - 1]!;
   return {
     groups,
     values,
-    seps: candidate.seps.slice(from, to - 1),
+    seps,
     digits: values.join(""),
     plus: from === 0 && candidate.plus,
-    paren: from === 0 && candidate.paren,
-    start: from === 0 ? candidate.start : groups[0]![0],
-    end: to === candidate.groups.length ? candidate.end : groups[groups.length - 1]![1],
+    paren: from === 0 ? candidate.paren : opens,
+    start: from === 0 ? candidate.start : opens ? first[0] - 1 : first[0],
+    end: to === candidate.groups.length
+      ? candidate.end
+      : closes && opened > closed
+      ? last[1] + 1
+      : last[1],
   };
 }
 
 /** Separator kinds with brackets removed: " ", "-", ".", "/", "" or a mixture. */
 export function sepKinds(candidate: NumericCandidate): string[] {
-  return candidate.seps.map((sep) => sep.replace(/[()]/g, ""));
+  return candidate.seps.map((sep) =>
+    sep.includes("(") || sep.includes(")") ? sep.replace(/[()]/g, "") : sep
+  );
+}
+
+/** Whether the groups have exactly these digit counts. */
+export function shapeIs(candidate: NumericCandidate, ...lengths: number[]): boolean {
+  const { values } = candidate;
+  if (values.length !== lengths.length) return false;
+  for (let i = 0; i < lengths.length; i++) if (values[i]!.length !== lengths[i]) return false;
+  return true;
 }
 
 /** Digit counts of the groups. */

@@ -7,7 +7,7 @@
  * ("order", "invoice", "#") veto everything but E.164.
  */
 import { contextKeywords, IDENTIFIER_WORDS, nearestContext } from "./context.ts";
-import { groupLengths, type NumericCandidate, sepKinds } from "./numeric_candidate.ts";
+import { groupLengths, type NumericCandidate, sepKinds, shapeIs } from "./numeric_candidate.ts";
 
 /** ITU-T E.164 country calling codes in use (they are prefix-free). */
 const COUNTRY_CODES = new Set(
@@ -95,15 +95,18 @@ export function e164Valid(digits: string): boolean {
   return true;
 }
 
-/** Whether the candidate is a phone number, given the words before it. */
-export function isPhoneNumber(text: string, candidate: NumericCandidate): boolean {
+/**
+ * Whether the candidate is a phone number, given the words before it. Weak shapes are
+ * considered only when `weak` is set: callers try strong shapes first.
+ */
+export function isPhoneNumber(text: string, candidate: NumericCandidate, weak = true): boolean {
   const { digits } = candidate;
   if (candidate.plus) return candidate.groups.length <= 7 && e164Valid(digits);
   if (digits.length < 7 || digits.length > 15 || SEQUENCES.includes(digits)) return false;
-  const context = nearestContext(text, candidate.start, CONTEXT);
-  if (context === "negative") return false;
-  if (strongShape(candidate)) return true;
-  return context === "positive" && weakShape(candidate);
+  // The shape first: it is cheap, and most candidates fail it before context is read.
+  if (strongShape(candidate)) return nearestContext(text, candidate.start, CONTEXT) !== "negative";
+  return weak && weakShape(candidate) &&
+    nearestContext(text, candidate.start, CONTEXT) === "positive";
 }
 
 function strongShape(candidate: NumericCandidate): boolean {
@@ -120,16 +123,19 @@ function strongShape(candidate: NumericCandidate): boolean {
   }
   // International access code instead of "+": 0044 20 7946 0958.
   if (digits.startsWith("00") && e164Valid(digits.slice(2))) return true;
-  if (isNanp(lengths, candidate)) return true;
+  if (isNanp(candidate)) return true;
   if (isTrunkNational(lengths, kinds, candidate)) return true;
   // Spanish mobiles and landlines: 612 34 56 78.
-  return lengths.join(",") === "3,2,2,2" && /^[6-9]/.test(digits) && uniform(kinds);
+  return shapeIs(candidate, 3, 2, 2, 2) && /^[6-9]/.test(digits) && uniform(kinds);
 }
 
-function isNanp(lengths: number[], candidate: NumericCandidate): boolean {
-  const shape = lengths.join(",");
+function isNanp(candidate: NumericCandidate): boolean {
   const { values } = candidate;
-  const offset = shape === "1,3,3,4" && values[0] === "1" ? 1 : shape === "3,3,4" ? 0 : -1;
+  const offset = shapeIs(candidate, 1, 3, 3, 4) && values[0] === "1"
+    ? 1
+    : shapeIs(candidate, 3, 3, 4)
+    ? 0
+    : -1;
   if (offset < 0) return false;
   // Without brackets, separators are needed: a bare 10-digit string is weak.
   const bracketed = candidate.paren || candidate.seps.some((sep) => sep.includes(")"));
@@ -146,8 +152,7 @@ function isTrunkNational(lengths: number[], kinds: string[], candidate: NumericC
   if (!uniform(rest) || rest.includes("") || (!closesFirst && kinds[0] === "")) return false;
   if (lengths[0]! > 6 || lengths.some((length) => length < 2)) return false;
   // 02134-1234 is a US ZIP+4 code and 078-05-1120 has the shape of an SSN.
-  const shape = lengths.join(",");
-  return !(shape === "5,4" && kinds[0] === "-") && shape !== "3,2,4";
+  return !(shapeIs(candidate, 5, 4) && kinds[0] === "-") && !shapeIs(candidate, 3, 2, 4);
 }
 
 function weakShape(candidate: NumericCandidate): boolean {
@@ -157,7 +162,7 @@ function weakShape(candidate: NumericCandidate): boolean {
     return false;
   }
   if (lengths.length === 1) return true;
-  if (lengths.join(",") === "5,4" && kinds[0] === "-") return false; // ZIP+4
+  if (shapeIs(candidate, 5, 4) && kinds[0] === "-") return false; // ZIP+4
   return lengths.slice(1).every((length) => length >= 2) && !dateShape(candidate);
 }
 

@@ -4,7 +4,7 @@
  * published in advertising. Nine bare digits count only after a word such as "SSN".
  */
 import { contextKeywords, nearestContext } from "./context.ts";
-import { groupLengths, type NumericCandidate, sepKinds } from "./numeric_candidate.ts";
+import { type NumericCandidate, sepKinds, shapeIs } from "./numeric_candidate.ts";
 
 const CONTEXT = contextKeywords(
   ["\\bssn", "social security", "social sec", "\\bss#", "\\bss no", "\\btin\\b", "\\bitin\\b"],
@@ -26,15 +26,14 @@ export function ssnValid(area: string, group: string, serial: string): boolean {
 /** Whether the candidate is a US SSN, given the words before it. */
 export function isUsSsn(text: string, candidate: NumericCandidate): boolean {
   if (candidate.plus || candidate.paren) return false;
-  const lengths = groupLengths(candidate).join(",");
   const { values, digits } = candidate;
-  if (lengths === "3,2,4") {
+  if (shapeIs(candidate, 3, 2, 4)) {
     const kinds = sepKinds(candidate);
     if (kinds[0] !== kinds[1] || (kinds[0] !== "-" && kinds[0] !== " ")) return false;
     return ssnValid(values[0]!, values[1]!, values[2]!) &&
       nearestContext(text, candidate.start, CONTEXT) !== "negative";
   }
-  if (lengths === "9") {
+  if (shapeIs(candidate, 9)) {
     return ssnValid(digits.slice(0, 3), digits.slice(3, 5), digits.slice(5)) &&
       nearestContext(text, candidate.start, CONTEXT) === "positive";
   }
