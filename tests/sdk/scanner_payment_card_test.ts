@@ -21,6 +21,10 @@ Deno.test("card: Luhn-valid numbers of known networks, bare or grouped by spaces
   }
 });
 
+Deno.test("card: cards listed back to back are found one by one", () => {
+  assert.equal(foundAs("PII_CREDIT_CARD", "4532 0151 1283 0366 ".repeat(20)).length, 20);
+});
+
 Deno.test("card: network prefixes and lengths", () => {
   assert.equal(cardNetwork("4111111111111111"), "visa");
   assert.equal(cardNetwork("5555555555554444"), "mastercard");

@@ -51,6 +51,8 @@ Deno.test("phone: numbers listed back to back are found one by one", () => {
     "020 7946 0958",
   ]);
   assert.equal(foundAs("PII_PHONE", "+44 20 7946 0958 ".repeat(50)).length, 50);
+  // A number printed as one (here a card that fails Luhn) is not cut into a phone number.
+  assert.deepEqual(foundAs("PII_PHONE", "card number 4778 0880 9636 6073"), []);
 });
 
 Deno.test("phone: weak shapes count only after a phone word", () => {

@@ -22,19 +22,38 @@ const MIN_DIGITS_ACROSS_SPACES = 7;
 
 /** Emits PII_IP_ADDRESS (IPv4), PII_US_SSN, PII_CREDIT_CARD and PII_PHONE findings. */
 export function detectNumbers(text: string, emit: Emit): void {
-  forEachNumericRun(text, (candidate) => {
+  forEachNumericRun(text, (candidate, limit) => {
+    // Findings from `limit` on are left to the next chunk of a long run.
+    let lastEnd = -1;
+    const kept: Emit = (tag, start, end) => {
+      if (start >= limit) return;
+      emit(tag, start, end);
+      lastEnd = Math.max(lastEnd, end);
+    };
     const whole = candidate.groups.length <= MAX_GROUPS;
-    // Strong shapes first, whole then by parts; weak shapes only where no strong one is found.
-    if (whole && classify(text, candidate, emit, false)) return;
+    // Strong shapes first, whole then by parts; weak shapes only where no strong one is kept.
+    if (whole && classify(text, candidate, kept, false)) return lastEnd;
     const parts = cutPoints(candidate);
-    if (parts && readParts(text, candidate, parts, emit, false)) return;
-    if (whole && classify(text, candidate, emit, true)) return;
-    if (parts) readParts(text, candidate, parts, emit, true);
+    if (parts) readParts(text, candidate, parts, kept, false);
+    if (lastEnd !== -1) return lastEnd;
+    if (whole && classify(text, candidate, kept, true)) return lastEnd;
+    if (parts) readParts(text, candidate, parts, kept, true);
+    return lastEnd;
   });
 }
 
-/** Group indexes where a part may begin or end (separators holding a space), or null. */
+/**
+ * Group indexes where a part may begin or end (separators holding a space), or null. A run
+ * printed as one number (equal groups, one separator, at most 19 digits: "4778 0880 9636
+ * 6073", a card that failed Luhn) is not cut: its tail is not a phone number.
+ */
 function cutPoints(candidate: NumericCandidate): number[] | null {
+  const { seps, values } = candidate;
+  const oneSeparator = seps.every((sep) => sep === seps[0]);
+  const equalGroups = values.slice(0, -1).every((value) => value.length === values[0]!.length);
+  if (oneSeparator && equalGroups && values.length > 2 && candidate.digits.length <= MAX_DIGITS) {
+    return null;
+  }
   const cuts = [0];
   candidate.seps.forEach((sep, i) => {
     if (sep.includes(" ")) cuts.push(i + 1);
@@ -43,14 +62,14 @@ function cutPoints(candidate: NumericCandidate): number[] | null {
   return cuts.length > 2 ? cuts : null;
 }
 
-/** Greedy: from each cut, the longest part that is a number. Whether any part was one. */
+/** Greedy: from each cut, the longest part that is a number. */
 function readParts(
   text: string,
   candidate: NumericCandidate,
   cuts: number[],
   emit: Emit,
   weak: boolean,
-): boolean {
+): void {
   // Prefix sums, so that each part is judged by its digit count and its one-digit groups
   // before it is built: no number has a one-digit group inside it ("1 800…" and the "…-1"
   // of a 13-digit card are at its ends), and a part across a space has 7 digits or more.
@@ -61,7 +80,6 @@ function readParts(
     singlesBefore.push(singlesBefore.at(-1)! + (value.length === 1 ? 1 : 0));
   }
   const last = cuts.length - 1;
-  let found = false;
   for (let a = 0; a < last;) {
     let b = a + 1;
     while (b < last && cuts[b + 1]! - cuts[a]! <= MAX_GROUPS) b++;
@@ -77,13 +95,11 @@ function readParts(
       const part = subCandidate(candidate, from, to);
       if (bracketsBalanced(text, part) && classify(text, part, emit, weak)) {
         next = b;
-        found = true;
         break;
       }
     }
     a = next;
   }
-  return found;
 }
 
 function bracketsBalanced(text: string, part: NumericCandidate): boolean {

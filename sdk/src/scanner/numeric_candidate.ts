@@ -31,19 +31,26 @@ export type NumericCandidate = {
  */
 /** The shortest candidate any numeric detector accepts ("1.2.3.4", "5552671"). */
 const MIN_RUN = 7;
-/** Longer runs are lists, read in chunks of whole words of at most MAX_WORD characters. */
+/** Longer runs are lists, read in chunks (see visitLongRun). */
 const MAX_RUN = 256;
+/** No number is a space-free word longer than this ("+1-(415)-555-2671" is 17). */
 const MAX_WORD = 40;
+const CHUNK_WORDS = 64;
+const OVERLAP_WORDS = 8;
 const RUN = new RegExp(`\\d[\\d ()./-]{${MIN_RUN - 1},}`, "g");
 
 /** Characters that, just before a run, mark it as part of an amount or identifier. */
 const GLUE_BEFORE = new Set(["$", "€", "£", "¥", "₹", "%", "\\", "."]);
 
+/**
+ * Reads one candidate. Findings that start at or after `limit` must be left out: a later
+ * chunk of the same long run reads them again, with the words after them in view. Returns
+ * where the last finding it kept ends, or -1.
+ */
+export type Visit = (candidate: NumericCandidate, limit: number) => number;
+
 /** Calls `visit` with each candidate run of `text`. */
-export function forEachNumericRun(
-  text: string,
-  visit: (candidate: NumericCandidate) => void,
-): void {
+export function forEachNumericRun(text: string, visit: Visit): void {
   RUN.lastIndex = 0;
   for (let match = RUN.exec(text); match; match = RUN.exec(text)) {
     const runStart = match.index;
@@ -55,56 +62,66 @@ export function forEachNumericRun(
       RUN.lastIndex = i;
       continue;
     }
-    if (runEnd - runStart <= MAX_RUN) {
-      visitRun(text, runStart, runEnd, visit);
-      continue;
-    }
-    // A long list: read in chunks of whole words, skipping words too long to be a number.
-    let chunkStart = -1;
-    let chunkEnd = -1;
-    const flush = () => {
-      if (chunkStart !== -1) visitChunk(text, chunkStart, chunkEnd, visit);
-      chunkStart = -1;
-    };
-    let wordStart = runStart;
-    for (let i = runStart; i <= runEnd; i++) {
-      if (i < runEnd && text.charCodeAt(i) !== 32) continue;
-      if (i - wordStart > MAX_WORD) {
-        flush();
-      } else if (i > wordStart) {
-        if (chunkStart !== -1 && i - chunkStart > MAX_RUN) flush();
-        if (chunkStart === -1) chunkStart = wordStart;
-        chunkEnd = i;
-      }
-      wordStart = i + 1;
-    }
-    flush();
+    if (runEnd - runStart <= MAX_RUN) visitRun(text, runStart, runEnd, visit, Infinity);
+    else visitLongRun(text, runStart, runEnd, visit);
   }
 }
 
-function visitChunk(
-  text: string,
-  start: number,
-  end: number,
-  visit: (candidate: NumericCandidate) => void,
-): void {
-  const first = text.charCodeAt(start);
-  if (end - start >= MIN_RUN && (isDigit(first) || first === 40)) visitRun(text, start, end, visit);
+/**
+ * A long run (a list of numbers) is read in overlapping chunks of CHUNK_WORDS words: a
+ * chunk keeps only findings that start before its last OVERLAP_WORDS words, and the next
+ * chunk starts there (or after the last finding kept). No number spans more than
+ * OVERLAP_WORDS words, so none is cut in two; each chunk is bounded, so memory is too, and
+ * each word is read a bounded number of times. Words too long to be a number end a chunk.
+ */
+function visitLongRun(text: string, runStart: number, runEnd: number, visit: Visit): void {
+  const starts: number[] = [];
+  let pos = runStart;
+  while (pos < runEnd) {
+    starts.length = 0;
+    let end = pos;
+    let longWordAt = -1;
+    // Collect up to CHUNK_WORDS words from pos, stopping at a word too long to be a number.
+    let i = pos;
+    while (i < runEnd && starts.length < CHUNK_WORDS) {
+      while (i < runEnd && text.charCodeAt(i) === 32) i++;
+      if (i >= runEnd) break;
+      const wordStart = i;
+      while (i < runEnd && text.charCodeAt(i) !== 32) i++;
+      if (i - wordStart > MAX_WORD) {
+        longWordAt = i;
+        break;
+      }
+      starts.push(wordStart);
+      end = i;
+    }
+    const more = longWordAt === -1 && i < runEnd && starts.length === CHUNK_WORDS;
+    if (starts.length > 0) {
+      const limit = more ? starts[starts.length - OVERLAP_WORDS]! : Infinity;
+      const lastEnd = visitChunk(text, starts[0]!, end, visit, limit);
+      if (more) {
+        pos = Math.max(limit, lastEnd);
+        continue;
+      }
+    }
+    pos = longWordAt === -1 ? (more ? i : runEnd) : longWordAt;
+  }
 }
 
-function visitRun(
-  text: string,
-  start: number,
-  end: number,
-  visit: (candidate: NumericCandidate) => void,
-): void {
+function visitChunk(text: string, start: number, end: number, visit: Visit, limit: number): number {
+  const first = text.charCodeAt(start);
+  if (end - start < MIN_RUN || !(isDigit(first) || first === 40)) return -1;
+  return visitRun(text, start, end, visit, limit);
+}
+
+function visitRun(text: string, start: number, end: number, visit: Visit, limit: number): number {
   let runStart = start;
   const before = text.charCodeAt(runStart - 1);
   if (before === 43 /* + */ || before === 40 /* ( */) runStart--;
   if (text.charCodeAt(runStart - 1) === 40 && text.charCodeAt(runStart) === 43) runStart--;
-  if (!leftBoundaryOk(text, runStart)) return;
+  if (!leftBoundaryOk(text, runStart)) return -1;
   const candidate = parseRun(text, runStart, end);
-  if (candidate && rightBoundaryOk(text, candidate.end)) visit(candidate);
+  return candidate && rightBoundaryOk(text, candidate.end) ? visit(candidate, limit) : -1;
 }
 
 function leftBoundaryOk(text: string, start: number): boolean {
