@@ -8,15 +8,38 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-export SEALOG_DATA_DIR="${SEALOG_DATA_DIR:-$ROOT/.sealog}"
-export SEALOG_DB_PORT="${SEALOG_DB_PORT:-54322}"
-export SEALOG_PORT="${SEALOG_PORT:-54321}"
 # Local-only passwords, as `supabase start` uses; never used on a hosted project.
 export SEALOG_DB_PASSWORD="${SEALOG_DB_PASSWORD:-postgres}"
-
 PG_BIN="/usr/lib/postgresql/15/bin"
-PGDATA_DIR="$SEALOG_DATA_DIR/pg"
-PG_LOG="$SEALOG_DATA_DIR/postgres.log"
+
+# use_stack DATA_DIR DB_PORT FUNCTIONS_PORT: points every function below at one local stack
+# (the dev stack by default; test.sh, bench.sh and soak.sh use stacks of their own).
+use_stack() {
+  mkdir -p "$1"
+  SEALOG_DATA_DIR="$(cd "$1" && pwd)"
+  export SEALOG_DATA_DIR SEALOG_DB_PORT="$2" SEALOG_PORT="$3"
+  unset SEALOG_PGDATA
+}
+use_stack "${SEALOG_DATA_DIR:-$ROOT/.sealog}" "${SEALOG_DB_PORT:-54322}" "${SEALOG_PORT:-54321}"
+
+# The cluster's directory, exported as SEALOG_PGDATA. It lives in the data dir, unless the
+# cluster runs as `postgres` (we are root) and that user cannot reach the checkout (under
+# /root, say): then it goes to postgres's home. Resolved once the packages are installed.
+cluster_dir() {
+  if [ -z "${SEALOG_PGDATA:-}" ]; then
+    mkdir -p "$SEALOG_DATA_DIR"
+    SEALOG_PGDATA="$SEALOG_DATA_DIR/pg"
+    if [ "$(id -u)" = 0 ]; then
+      chown postgres:postgres "$SEALOG_DATA_DIR"
+      if ! as_pg_owner test -w "$SEALOG_DATA_DIR"; then
+        SEALOG_PGDATA="/var/lib/postgresql/sealog/$(printf '%s' "$SEALOG_DATA_DIR" | sha256sum | cut -c1-12)/pg"
+        as_pg_owner mkdir -p "$(dirname "$SEALOG_PGDATA")"
+      fi
+    fi
+    export SEALOG_PGDATA
+  fi
+  printf '%s' "$SEALOG_PGDATA"
+}
 TOOLS_BIN="$ROOT/tools/node_modules/.bin"
 DENO="$TOOLS_BIN/deno"
 SUPABASE="$TOOLS_BIN/supabase"
@@ -31,7 +54,8 @@ db_url() { # db_url [user] [password]
 
 # Runs a command as the cluster's owner: initdb refuses root, so root delegates to `postgres`.
 as_pg_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /, since the checkout may be out of postgres's reach; every path here is absolute.
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 ensure_packages() {
@@ -67,25 +91,28 @@ ensure_tools() {
 }
 
 cluster_running() {
-  [ -f "$PGDATA_DIR/postmaster.pid" ] && as_pg_owner "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1
+  local pgdata
+  pgdata="$(cluster_dir)"
+  [ -f "$pgdata/postmaster.pid" ] && as_pg_owner "$PG_BIN/pg_ctl" -D "$pgdata" status >/dev/null 2>&1
 }
 
 init_cluster() {
-  [ -f "$PGDATA_DIR/PG_VERSION" ] && return 0
-  log "creating a private PostgreSQL 15 cluster in $PGDATA_DIR"
-  mkdir -p "$SEALOG_DATA_DIR"
-  [ "$(id -u)" = 0 ] && chown postgres:postgres "$SEALOG_DATA_DIR"
-  local pwfile="$SEALOG_DATA_DIR/.pw"
+  local pgdata run_dir
+  pgdata="$(cluster_dir)"
+  run_dir="$(dirname "$pgdata")"
+  [ -f "$pgdata/PG_VERSION" ] && return 0
+  log "creating a private PostgreSQL 15 cluster in $pgdata"
+  local pwfile="$run_dir/.pw"
   as_pg_owner bash -c "umask 077; printf '%s\n' '$SEALOG_DB_PASSWORD' > '$pwfile'"
   # The bootstrap superuser is supabase_admin, as on hosted projects; `postgres` is created by the baseline.
-  as_pg_owner "$PG_BIN/initdb" -D "$PGDATA_DIR" --username=supabase_admin --pwfile="$pwfile" \
+  as_pg_owner "$PG_BIN/initdb" -D "$pgdata" --username=supabase_admin --pwfile="$pwfile" \
     --auth-local=scram-sha-256 --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   as_pg_owner rm -f "$pwfile"
-  as_pg_owner bash -c "cat >> '$PGDATA_DIR/postgresql.conf'" <<EOF
+  as_pg_owner bash -c "cat >> '$pgdata/postgresql.conf'" <<EOF
 
 # --- sealog local stack ---
 listen_addresses = '127.0.0.1'
-unix_socket_directories = '$SEALOG_DATA_DIR'
+unix_socket_directories = '$run_dir'
 shared_preload_libraries = 'pg_cron'
 cron.database_name = 'postgres'
 cron.use_background_workers = on
@@ -104,11 +131,12 @@ start_cluster() {
     return 0
   fi
   log "starting PostgreSQL on 127.0.0.1:$SEALOG_DB_PORT"
-  as_pg_owner "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PG_LOG" -o "-p $SEALOG_DB_PORT" -w -t 60 start >/dev/null
+  as_pg_owner "$PG_BIN/pg_ctl" -D "$(cluster_dir)" -l "$(dirname "$(cluster_dir)")/postgres.log" \
+    -o "-p $SEALOG_DB_PORT" -w -t 60 start >/dev/null
 }
 
 stop_cluster() {
-  cluster_running && as_pg_owner "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null || true
+  cluster_running && as_pg_owner "$PG_BIN/pg_ctl" -D "$(cluster_dir)" -m fast -w stop >/dev/null || true
 }
 
 # Applies the local-only platform baseline (idempotent) as the bootstrap superuser.

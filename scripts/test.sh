@@ -5,11 +5,7 @@
 # tests over real HTTP; pgTAP through pg_prove. Installs what is missing.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-export SEALOG_DATA_DIR="${SEALOG_TEST_DATA_DIR:-$ROOT/.sealog/test}"
-export SEALOG_DB_PORT="${SEALOG_TEST_DB_PORT:-54332}"
-export SEALOG_PORT="${SEALOG_TEST_PORT:-54331}"
-PGDATA_DIR="$SEALOG_DATA_DIR/pg"
-PG_LOG="$SEALOG_DATA_DIR/postgres.log"
+use_stack "${SEALOG_TEST_DATA_DIR:-$ROOT/.sealog/test}" "${SEALOG_TEST_DB_PORT:-54332}" "${SEALOG_TEST_PORT:-54331}"
 
 failures=()
 step() { log "== $*"; }
@@ -37,7 +33,8 @@ trap cleanup EXIT
 
 step "fresh database"
 stop_cluster
-rm -rf "$SEALOG_DATA_DIR"
+rm -rf "$(cluster_dir)" "$SEALOG_DATA_DIR"
+unset SEALOG_PGDATA
 start_database
 
 check "supabase db advisors (fail on WARN)" \

@@ -2,7 +2,9 @@
  * Control of the test cluster for resilience tests (tests/disruptive/, run serially):
  * restarts PostgreSQL the way an outage would, as the cluster's owner.
  */
-const dataDir = Deno.env.get("SEALOG_DATA_DIR") ?? ".sealog/test";
+// scripts/lib.sh exports where the cluster lives (see cluster_dir there).
+const pgdata = Deno.env.get("SEALOG_PGDATA") ??
+  `${Deno.env.get("SEALOG_DATA_DIR") ?? ".sealog/test"}/pg`;
 const PG_CTL = "/usr/lib/postgresql/15/bin/pg_ctl";
 
 async function pgCtl(...args: string[]): Promise<void> {
@@ -12,9 +14,9 @@ async function pgCtl(...args: string[]): Promise<void> {
     args: [
       ...asOwner.slice(1),
       "-D",
-      `${dataDir}/pg`,
+      pgdata,
       "-l",
-      `${dataDir}/postgres.log`,
+      `${pgdata}/../postgres.log`,
       "-o",
       `-p ${port}`,
       ...args,
