@@ -172,7 +172,7 @@ function adversarial(runs: number) {
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
-async function machine() {
+function machine() {
   // node:os reads /proc/cpuinfo and /proc/loadavg, which Deno's file API would only read with
   // --allow-all; the task grants --allow-sys=cpus,loadavg instead.
   return {
@@ -213,7 +213,7 @@ if (args.has("--examples")) {
 }
 if (args.has("--accuracy")) Deno.exit(0);
 
-const info = await machine();
+const info = machine();
 const prose = buildProse(4 * MiB);
 const dense = corpus.docs.map((doc) => doc.text).join("\n");
 console.log("throughput (best of 5 runs)");
