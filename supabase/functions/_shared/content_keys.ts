@@ -76,22 +76,37 @@ export function isContentKey(key: string): boolean {
 }
 
 /**
- * Finds a content key anywhere in a parsed JSON value. Iterative, so hostile nesting
- * cannot exhaust the stack; returns the first offending key, or null.
+ * Walks a parsed JSON value iteratively (hostile nesting cannot exhaust the stack) and
+ * returns the first non-null finding of `onKey` for an object key or `onString` for a string.
  */
-export function findContentKey(value: unknown): string | null {
+export function findInJson(
+  value: unknown,
+  onKey: (key: string) => string | null,
+  onString: (text: string) => string | null = () => null,
+): string | null {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const current = stack.pop();
+    if (typeof current === "string") {
+      const found = onString(current);
+      if (found !== null) return found;
+      continue;
+    }
     if (current === null || typeof current !== "object") continue;
     if (Array.isArray(current)) {
       for (const item of current) stack.push(item);
       continue;
     }
     for (const [key, child] of Object.entries(current)) {
-      if (isContentKey(key)) return key;
+      const found = onKey(key);
+      if (found !== null) return found;
       stack.push(child);
     }
   }
   return null;
+}
+
+/** Finds a content key anywhere in a parsed JSON value; returns the key, or null. */
+export function findContentKey(value: unknown): string | null {
+  return findInJson(value, (key) => isContentKey(key) ? key : null);
 }

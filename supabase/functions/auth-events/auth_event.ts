@@ -6,16 +6,22 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
-import { findContentKey } from "../_shared/content_keys.ts";
+import { findInJson } from "../_shared/content_keys.ts";
+import {
+  clip,
+  type EventRules,
+  eventValidator,
+  rejectionCodes,
+  Rfc3339,
+  validateBatch,
+} from "../_shared/event_batch.ts";
 import { emailPseudonym, isEmailLike } from "../_shared/pseudonym.ts";
 import { INVALID_STRING, isCleanText, truncatedText } from "../_shared/strings.ts";
-// Per-event results have the ingest function's shape, by design.
-import type { Rejection } from "../ingest/telemetry_event.ts";
 
-export const MAX_EVENTS_PER_BATCH = 500;
-export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
-/** Auth events are kept one year; older ones would be purged at once. */
-export const AUTH_EVENT_RETENTION_MS = 365 * 24 * 60 * 60 * 1000;
+export { MAX_EVENTS_PER_BATCH } from "../_shared/event_batch.ts";
+
+/** Auth events are kept one year; an older one would be purged at once. */
+export const AUTH_EVENT_RETENTION_DAYS = 365;
 
 /** A lowercase event type, e.g. login, sso_grant, account_locked (sealog.auth_event_type). */
 export const AuthEventType = z.string().regex(
@@ -41,7 +47,7 @@ export const AuthEvent = z.strictObject({
     description:
       "Lowercase identifier of at most 64 characters: login, logout, token_refresh, sso_grant, sso_revoke, password_change, mfa_challenge, account_locked, …",
   }),
-  occurred_at: z.iso.datetime({ offset: true }).meta({
+  occurred_at: Rfc3339.meta({
     description: "RFC 3339. At most 5 minutes in the future and at most one year old.",
   }),
   outcome: z.enum(["success", "failure"]),
@@ -144,149 +150,74 @@ export function isSecretKey(key: string): boolean {
  * holds a JWT. Iterative, like findContentKey; returns what to name in the message, or null.
  */
 export function findSecret(value: unknown): string | null {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const current = stack.pop();
-    if (typeof current === "string") {
-      if (JWT_IN_TEXT.test(current)) return "a JWT";
-      continue;
-    }
-    if (current === null || typeof current !== "object") continue;
-    if (Array.isArray(current)) {
-      for (const item of current) stack.push(item);
-      continue;
-    }
-    for (const [key, child] of Object.entries(current)) {
-      if (isSecretKey(key)) return `key '${clip(key)}'`;
-      stack.push(child);
-    }
-  }
-  return null;
+  return findInJson(
+    value,
+    (key) => isSecretKey(key) ? `key '${clip(key)}'` : null,
+    (text) => JWT_IN_TEXT.test(text) ? "a JWT" : null,
+  );
 }
 
-/** Per-field rejection codes; the first issue of an event decides its code. */
-const FIELD_CODES: Record<string, string> = {
-  event_id: "invalid_event_id",
-  type: "invalid_type",
-  occurred_at: "invalid_occurred_at",
-  outcome: "invalid_outcome",
-  user_id: "invalid_user_id",
-  method: "invalid_method",
-  provider: "invalid_provider",
-  reason: "invalid_reason",
-  ip: "invalid_ip",
-  user_agent: "invalid_user_agent",
-};
-
-export const AUTH_EVENT_REJECTION_CODES = [
-  "invalid_event",
-  "content_not_accepted",
-  "secret_not_accepted",
-  "unknown_field",
-  INVALID_STRING,
-  "occurred_at_out_of_range",
-  ...Object.values(FIELD_CODES),
-] as const;
-
-/** Validates every event of a batch; the valid ones come back ready to store, with index `i`. */
-export function validateAuthEvents(
-  events: unknown[],
-  now = Date.now(),
-): { valid: StoredAuthEvent[]; rejected: Rejection[] } {
-  const valid: StoredAuthEvent[] = [];
-  const rejected: Rejection[] = [];
-  events.forEach((event, index) => {
-    const outcome = validateAuthEvent(event, now);
-    if ("code" in outcome) rejected.push({ index, event_id: echoEventId(event), ...outcome });
-    else valid.push({ ...outcome.event, i: index });
-  });
-  return { valid, rejected };
-}
-
-/**
- * Validates one event: content keys, then credentials, then unknown keys, then each field.
- * An email-like user_id is replaced by its pseudonym here, before anything is stored.
- */
-export function validateAuthEvent(
-  event: unknown,
-  now = Date.now(),
-): { event: Omit<StoredAuthEvent, "i"> } | { code: string; message: string } {
-  if (event === null || typeof event !== "object" || Array.isArray(event)) {
-    return { code: "invalid_event", message: "each event must be a JSON object" };
-  }
-  const contentKey = findContentKey(event);
-  if (contentKey !== null) {
-    return {
-      code: "content_not_accepted",
-      message: `key '${clip(contentKey)}' can carry content and is never accepted`,
-    };
-  }
-  const secret = findSecret(event);
-  if (secret !== null) {
-    return {
+const rules: EventRules<typeof AuthEvent, Omit<StoredAuthEvent, "i">> = {
+  schema: AuthEvent,
+  maxAgeDays: AUTH_EVENT_RETENTION_DAYS,
+  fieldCodes: {
+    event_id: "invalid_event_id",
+    type: "invalid_type",
+    occurred_at: "invalid_occurred_at",
+    outcome: "invalid_outcome",
+    user_id: "invalid_user_id",
+    method: "invalid_method",
+    provider: "invalid_provider",
+    reason: "invalid_reason",
+    ip: "invalid_ip",
+    user_agent: "invalid_user_agent",
+  },
+  refuse: (event) => {
+    const secret = findSecret(event);
+    return secret === null ? null : {
       code: "secret_not_accepted",
       message: `${secret} can carry a credential; passwords, tokens and codes are never accepted`,
     };
-  }
-  const unknown = Object.keys(event).find((key) => !Object.hasOwn(AuthEvent.shape, key));
-  if (unknown !== undefined) {
-    return { code: "unknown_field", message: `unknown field '${clip(unknown)}'` };
-  }
-  const parsed = AuthEvent.safeParse(event);
-  if (!parsed.success) return rejection(parsed.error.issues[0]!);
-  const data = parsed.data;
-  const occurredAt = Date.parse(data.occurred_at);
-  if (occurredAt > now + MAX_FUTURE_SKEW_MS || occurredAt < now - AUTH_EVENT_RETENTION_MS) {
+  },
+  // An email-like user_id is replaced by its pseudonym here, before anything is stored.
+  finish: (data) => {
+    const userId = data.user_id ?? null;
+    const pseudonymised = userId !== null && isEmailLike(userId);
+    if (
+      userId !== null && !pseudonymised &&
+      (Array.from(userId).length > 128 || CONTROL.test(userId))
+    ) {
+      return {
+        code: "invalid_user_id",
+        message: "user_id must be 1 to 128 characters without control characters",
+      };
+    }
     return {
-      code: "occurred_at_out_of_range",
-      message: "occurred_at must be within the last year and at most 5 minutes ahead",
+      event: {
+        event_id: data.event_id,
+        occurred_at: data.occurred_at,
+        type: data.type,
+        outcome: data.outcome,
+        user_id: pseudonymised ? null : userId,
+        user_pseudonym: pseudonymised ? emailPseudonym(userId) : null,
+        method: data.method ?? null,
+        provider: data.provider ?? null,
+        reason: data.reason ?? null,
+        ip: data.ip ?? null,
+        user_agent: data.user_agent ?? null,
+      },
     };
-  }
-  const userId = data.user_id ?? null;
-  const pseudonymised = userId !== null && isEmailLike(userId);
-  if (
-    userId !== null && !pseudonymised &&
-    (Array.from(userId).length > 128 || CONTROL.test(userId))
-  ) {
-    return {
-      code: "invalid_user_id",
-      message: "user_id must be 1 to 128 characters without control characters",
-    };
-  }
-  return {
-    event: {
-      event_id: data.event_id,
-      occurred_at: data.occurred_at,
-      type: data.type,
-      outcome: data.outcome,
-      user_id: pseudonymised ? null : userId,
-      user_pseudonym: pseudonymised ? emailPseudonym(userId) : null,
-      method: data.method ?? null,
-      provider: data.provider ?? null,
-      reason: data.reason ?? null,
-      ip: data.ip ?? null,
-      user_agent: data.user_agent ?? null,
-    },
-  };
-}
+  },
+};
 
-function rejection(issue: z.core.$ZodIssue): { code: string; message: string } {
-  const field = String(issue.path[0] ?? "");
-  if (issue.message === INVALID_STRING) {
-    return {
-      code: INVALID_STRING,
-      message: `${field} contains a NUL character or an unpaired surrogate`,
-    };
-  }
-  return { code: FIELD_CODES[field] ?? "invalid_event", message: `${field}: ${issue.message}` };
-}
+export const AUTH_EVENT_REJECTION_CODES = rejectionCodes(rules, ["secret_not_accepted"]);
 
-/** The rejected event's id, echoed only when it is a short clean string. */
-function echoEventId(event: unknown): string | null {
-  const id = (event as { event_id?: unknown } | null)?.event_id;
-  return typeof id === "string" && id.length <= 64 && isCleanText(id) ? id : null;
-}
+/**
+ * Validates one event: content keys, then credentials, then unknown keys, then each field.
+ * An email-like user_id is replaced by its pseudonym before anything is stored.
+ */
+export const validateAuthEvent = eventValidator(rules);
 
-function clip(value: string): string {
-  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
-}
+/** Validates every event of a batch; the valid ones come back ready to store, with index `i`. */
+export const validateAuthEvents = (events: unknown[], now = Date.now()) =>
+  validateBatch(events, validateAuthEvent, now);

@@ -4,15 +4,19 @@
  * OpenTelemetry GenAI semantic-convention names, so that an OTLP adapter is only a mapping.
  */
 import { z } from "zod";
-import { findContentKey } from "../_shared/content_keys.ts";
-import { boundedText, INVALID_STRING, isCleanText, truncatedText } from "../_shared/strings.ts";
+import {
+  type EventRules,
+  eventValidator,
+  rejectionCodes,
+  Rfc3339,
+  validateBatch,
+} from "../_shared/event_batch.ts";
+import { boundedText, truncatedText } from "../_shared/strings.ts";
 
-export const MAX_EVENTS_PER_BATCH = 500;
-export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
-export const TELEMETRY_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+export { MAX_EVENTS_PER_BATCH, type Rejection } from "../_shared/event_batch.ts";
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+/** Telemetry is kept 90 days; an older event would be purged at once. */
+export const TELEMETRY_RETENTION_DAYS = 90;
 
 const counter = z.number()
   .refine((value) => Number.isSafeInteger(value) && value >= 0, {
@@ -46,12 +50,9 @@ export const TelemetryEvent = z.strictObject({
     description: "Idempotency key, unique per tenant. A resent event is stored once.",
   }),
   session_id: SessionId,
-  occurred_at: z.string()
-    .refine(isRfc3339, { error: "must be an RFC 3339 timestamp" })
-    .meta({
-      format: "date-time",
-      description: "At most 5 minutes in the future and at most 90 days old.",
-    }),
+  occurred_at: Rfc3339.meta({
+    description: "At most 5 minutes in the future and at most 90 days old.",
+  }),
   model: truncatedText(256).meta({
     description: "gen_ai.request.model. Truncated to 256 characters.",
   }),
@@ -97,113 +98,51 @@ export const TelemetryEvent = z.strictObject({
 
 export type TelemetryEvent = z.output<typeof TelemetryEvent>;
 
-/** Per-field rejection codes; the first issue of an event decides its code. */
-const FIELD_CODES: Record<string, string> = {
-  event_id: "invalid_event_id",
-  session_id: "invalid_session_id",
-  occurred_at: "invalid_occurred_at",
-  model: "invalid_model",
-  provider: "invalid_provider",
-  status: "invalid_status",
-  error_type: "invalid_error_type",
-  risk_tags: "invalid_risk_tags",
-  end_user_id: "invalid_end_user_id",
-  agent_id: "invalid_agent_id",
+const COUNTERS = new Set([
+  "input_tokens",
+  "output_tokens",
+  "cache_read_input_tokens",
+  "cache_creation_input_tokens",
+  "reasoning_tokens",
+  "latency_ms",
+  "cost_micro_usd",
+]);
+
+const rules: EventRules<typeof TelemetryEvent, TelemetryEvent> = {
+  schema: TelemetryEvent,
+  maxAgeDays: TELEMETRY_RETENTION_DAYS,
+  fieldCodes: {
+    event_id: "invalid_event_id",
+    session_id: "invalid_session_id",
+    occurred_at: "invalid_occurred_at",
+    model: "invalid_model",
+    provider: "invalid_provider",
+    status: "invalid_status",
+    error_type: "invalid_error_type",
+    risk_tags: "invalid_risk_tags",
+    end_user_id: "invalid_end_user_id",
+    agent_id: "invalid_agent_id",
+  },
+  // Every counter answers one code, whichever counter it is.
+  issueRefusal: (field, issue) =>
+    COUNTERS.has(field)
+      ? {
+        code: "invalid_counter",
+        message: `${field} ${
+          issue.code === "invalid_type" ? "is required and must be an integer" : issue.message
+        }`,
+      }
+      : null,
+  finish: (event) => ({ event }),
 };
 
-export const EVENT_REJECTION_CODES = [
-  "invalid_event",
-  "content_not_accepted",
-  "unknown_field",
-  INVALID_STRING,
-  "invalid_counter",
-  "occurred_at_out_of_range",
-  ...Object.values(FIELD_CODES),
-] as const;
+export const EVENT_REJECTION_CODES = rejectionCodes(rules, ["invalid_counter"]);
 
-export type Rejection = { index: number; event_id: string | null; code: string; message: string };
 export type AcceptedEvent = TelemetryEvent & { i: number };
 
+/** Validates one telemetry event. */
+export const validateEvent = eventValidator(rules);
+
 /** Validates every event of a batch; the valid ones carry their batch index `i`. */
-export function validateEvents(
-  events: unknown[],
-  now = Date.now(),
-): { valid: AcceptedEvent[]; rejected: Rejection[] } {
-  const valid: AcceptedEvent[] = [];
-  const rejected: Rejection[] = [];
-  events.forEach((event, index) => {
-    const outcome = validateEvent(event, now);
-    if ("code" in outcome) rejected.push({ index, event_id: echoEventId(event), ...outcome });
-    else valid.push({ ...outcome.event, i: index });
-  });
-  return { valid, rejected };
-}
-
-/** Validates one event: content keys first, then unknown keys, then each field. */
-export function validateEvent(
-  event: unknown,
-  now = Date.now(),
-): { event: TelemetryEvent } | { code: string; message: string } {
-  if (event === null || typeof event !== "object" || Array.isArray(event)) {
-    return { code: "invalid_event", message: "each event must be a JSON object" };
-  }
-  const contentKey = findContentKey(event);
-  if (contentKey !== null) {
-    return {
-      code: "content_not_accepted",
-      message: `key '${clip(contentKey)}' can carry content and is never accepted`,
-    };
-  }
-  const unknown = Object.keys(event).find((key) => !Object.hasOwn(TelemetryEvent.shape, key));
-  if (unknown !== undefined) {
-    return { code: "unknown_field", message: `unknown field '${clip(unknown)}'` };
-  }
-  const parsed = TelemetryEvent.safeParse(event);
-  if (!parsed.success) return rejection(parsed.error.issues[0]!);
-  const occurredAt = Date.parse(parsed.data.occurred_at);
-  if (occurredAt > now + MAX_FUTURE_SKEW_MS || occurredAt < now - TELEMETRY_RETENTION_MS) {
-    return {
-      code: "occurred_at_out_of_range",
-      message: "occurred_at must be within the last 90 days and at most 5 minutes ahead",
-    };
-  }
-  return { event: { ...parsed.data, occurred_at: parsed.data.occurred_at.toUpperCase() } };
-}
-
-function rejection(issue: z.core.$ZodIssue): { code: string; message: string } {
-  const field = String(issue.path[0] ?? "");
-  if (issue.message === INVALID_STRING) {
-    return {
-      code: INVALID_STRING,
-      message: `${field} contains a NUL character or an unpaired surrogate`,
-    };
-  }
-  if (field.endsWith("_tokens") || field === "latency_ms" || field === "cost_micro_usd") {
-    return { code: "invalid_counter", message: `${field} ${counterMessage(issue)}` };
-  }
-  return { code: FIELD_CODES[field] ?? "invalid_event", message: `${field}: ${issue.message}` };
-}
-
-function counterMessage(issue: z.core.$ZodIssue): string {
-  return issue.code === "invalid_type" ? "is required and must be an integer" : issue.message;
-}
-
-function isRfc3339(value: string): boolean {
-  const match = RFC3339.exec(value);
-  if (!match) return false;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as number[];
-  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
-  return month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth && hour! <= 23 &&
-    minute! <= 59 &&
-    second! <= 59 && !Number.isNaN(Date.parse(value));
-}
-
-/** The rejected event's id, echoed only when it is a short clean string. */
-function echoEventId(event: unknown): string | null {
-  const id = (event as { event_id?: unknown } | null)?.event_id;
-  return typeof id === "string" && id.length <= 64 && isCleanText(id) ? id : null;
-}
-
-function clip(value: string): string {
-  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
-}
+export const validateEvents = (events: unknown[], now = Date.now()) =>
+  validateBatch(events, validateEvent, now);
