@@ -206,9 +206,37 @@ end
 $$;
 comment on function sealog.finish_request(jsonb, sealog.request_auth, integer, text, jsonb) is 'Writes the request''s one access-log row (metadata only) and builds the reply {status, code, body, retry_after, rate_limit} that the Edge Function maps onto HTTP.';
 
+create function sealog.finish_batch(
+  p_ctx jsonb,
+  p_auth sealog.request_auth,
+  p_valid integer,
+  p_accepted integer
+)
+returns jsonb
+language sql
+volatile
+set search_path = ''
+as $$
+  -- p_ctx.rejected_count: events the Edge Function rejected before the call.
+  select sealog.finish_request(
+    p_ctx, p_auth, status,
+    case when status = 422 then 'no_valid_events' end,
+    jsonb_build_object('accepted', p_accepted, 'duplicates', p_valid - p_accepted)
+  )
+    from (
+      select case
+               when coalesce((p_ctx ->> 'rejected_count')::integer, 0) = 0 then 200
+               when p_valid > 0 then 207
+               else 422
+             end as status
+    ) as outcome
+$$;
+comment on function sealog.finish_batch(jsonb, sealog.request_auth, integer, integer) is 'Finishes a batch request: 200 when no event was rejected, 207 when some were and others valid, 422 (no_valid_events) when none was valid; the body counts accepted and duplicate events.';
+
 /** Section - Grants: owner only */
 
 revoke all on function sealog.resolve_credential(jsonb, timestamptz) from public, anon, authenticated, service_role;
 revoke all on function sealog.take_rate_limit_token(sealog.request_auth, timestamptz) from public, anon, authenticated, service_role;
 revoke all on function sealog.authenticate(jsonb, text, timestamptz) from public, anon, authenticated, service_role;
 revoke all on function sealog.finish_request(jsonb, sealog.request_auth, integer, text, jsonb) from public, anon, authenticated, service_role;
+revoke all on function sealog.finish_batch(jsonb, sealog.request_auth, integer, integer) from public, anon, authenticated, service_role;

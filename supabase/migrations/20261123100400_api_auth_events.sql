@@ -56,10 +56,8 @@ set search_path = ''
 as $$
 declare
   v_auth sealog.request_auth := sealog.authenticate(p_ctx, 'auth-events');
-  v_rejected integer := coalesce((p_ctx ->> 'rejected_count')::integer, 0);
   v_valid integer := jsonb_array_length(p_events);
   v_accepted integer;
-  v_status integer;
 begin
   if v_auth.status <> 200 then
     return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code);
@@ -88,17 +86,7 @@ begin
     returning 1
   )
   select count(*) into v_accepted from stored;
-
-  v_status := case
-    when v_rejected = 0 then 200
-    when v_valid > 0 then 207
-    else 422
-  end;
-  return sealog.finish_request(
-    p_ctx, v_auth, v_status,
-    case when v_status = 422 then 'no_valid_events' end,
-    jsonb_build_object('accepted', v_accepted, 'duplicates', v_valid - v_accepted)
-  );
+  return sealog.finish_batch(p_ctx, v_auth, v_valid, v_accepted);
 end
 $$;
 comment on function sealog_api.record_auth_events(jsonb, jsonb) is 'POST /auth-events with a key of scope auth-events: stores a validated batch once per event id and reports accepted and duplicate counts; 200, 207 (some rejected by the Edge Function) or 422 (none valid).';

@@ -94,7 +94,8 @@ export function problem(
   const [status, title, detail] = PROBLEMS[code];
   c.set("errorCode", code);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  if (status === 401) c.header("WWW-Authenticate", 'Bearer realm="sealog"');
+  // Only a missing or bad bearer key is a Bearer challenge; a bad webhook signature is not.
+  if (code === "unauthorized") c.header("WWW-Authenticate", 'Bearer realm="sealog"');
   c.header("Content-Type", "application/problem+json");
   return c.body(
     JSON.stringify({
