@@ -24,14 +24,15 @@ export async function seedLargeTable(sql: postgres.Sql, rows: number) {
   const [tenant] = await sql`select sealog_admin.create_tenant('bench large table', 1000) as id`;
   const tenantId = tenant!.id as string;
   await sql`select sealog.maintain_telemetry_partitions(now(), 7, ${DAYS + 1}::int)`;
+  // Each subject's rows are spread evenly over the days (fewer when a day has fewer rows);
+  // everyone else is one of 100k users.
+  const subject10k = Math.min(Math.ceil(SUBJECTS["10k"] / DAYS), perDay);
+  const subject100k = Math.min(Math.ceil(SUBJECTS["100k"] / DAYS), perDay - subject10k);
   const started = performance.now();
   for (let day = 1; day <= DAYS; day++) {
     if (day % 10 === 1) {
       progress(`seeding ${rows.toLocaleString("en-US")} rows: day ${day} of ${DAYS}`);
     }
-    // Each subject's rows are spread evenly over the days; everyone else is one of 100k users.
-    const subject10k = Math.ceil(SUBJECTS["10k"] / DAYS);
-    const subject100k = Math.ceil(SUBJECTS["100k"] / DAYS);
     await sql.begin(async (tx) => {
       // Bench data only: a crash would lose a seed, not an acknowledged event.
       await tx`set local synchronous_commit = off`;
@@ -63,6 +64,7 @@ export async function seedLargeTable(sql: postgres.Sql, rows: number) {
   await sql`analyze sealog.llm_event_ids`;
   return {
     tenantId,
+    subjectRows: { "10k": subject10k * DAYS, "100k": subject100k * DAYS },
     rows: perDay * DAYS,
     partitions: DAYS,
     seconds: round(seconds),
@@ -71,9 +73,13 @@ export async function seedLargeTable(sql: postgres.Sql, rows: number) {
 }
 
 /** Section: erasing one end user, all or nothing, with 10k and with 100k telemetry rows. */
-export async function erasure(sql: postgres.Sql, tenantId: string, totalRows: number) {
+export async function erasure(
+  sql: postgres.Sql,
+  seed: { tenantId: string; rows: number; subjectRows: Record<keyof typeof SUBJECTS, number> },
+) {
+  const { tenantId, rows: totalRows } = seed;
   const results = [];
-  for (const [name, expected] of Object.entries(SUBJECTS)) {
+  for (const [name, expected] of Object.entries(seed.subjectRows)) {
     const subject = `subject-${name}`;
     const hash = createHash("sha256").update(`${tenantId}:${subject}`).digest();
     progress(`erasure of an end user with ${name} rows among ${totalRows.toLocaleString("en-US")}`);

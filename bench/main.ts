@@ -266,7 +266,7 @@ async function main() {
       `large table: ${PLAN.largeRows.toLocaleString("en-US")} rows over 100 daily partitions`,
     );
     const seed = await seedLargeTable(sql, PLAN.largeRows);
-    const erasureResult = await erasure(sql, seed.tenantId, seed.rows);
+    const erasureResult = await erasure(sql, seed);
     const purgeResult = await purge(sql, seed.rows);
     return {
       startedAt,
@@ -281,7 +281,7 @@ async function main() {
         stored: Number(stored),
         inFlightBound: ingest.inFlightBound,
       },
-      largeTable: { ...seed, tenantId: undefined },
+      largeTable: { ...seed, tenantId: undefined, subjectRows: undefined },
       erasure: erasureResult,
       purge: purgeResult,
       durationS: Math.round((performance.now() - started) / 1000),

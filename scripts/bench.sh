@@ -3,15 +3,11 @@
 # against the database (COPY) and HTTP (bare hono route) ceilings; auth with valid and invalid
 # keys; erasure and purge on a table of N rows (default 10 million) over 100 daily partitions.
 # Uses a local stack of its own (SEALOG_BENCH_DATA_DIR, SEALOG_BENCH_DB_PORT,
-# SEALOG_BENCH_PORT), reusing its cluster when it is already up. Installs what is missing,
+# SEALOG_BENCH_PORT): reused when it is already up, else created afresh. Installs what is missing,
 # including the load generator. Writes bench/results/bench.{json,md} and ingest-latency.svg.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-export SEALOG_DATA_DIR="${SEALOG_BENCH_DATA_DIR:-$ROOT/.sealog/bench}"
-export SEALOG_DB_PORT="${SEALOG_BENCH_DB_PORT:-54342}"
-export SEALOG_PORT="${SEALOG_BENCH_PORT:-54341}"
-PGDATA_DIR="$SEALOG_DATA_DIR/pg"
-PG_LOG="$SEALOG_DATA_DIR/postgres.log"
+use_stack "${SEALOG_BENCH_DATA_DIR:-$ROOT/.sealog/bench}" "${SEALOG_BENCH_DB_PORT:-54342}" "${SEALOG_BENCH_PORT:-54341}"
 
 # autocannon, pinned in bench/loadgen/package-lock.json and run under Node.
 ensure_loadgen() {
@@ -24,6 +20,12 @@ ensure_loadgen() {
 
 reused_cluster=false
 cluster_running && reused_cluster=true
+# A bench cluster that is not running is created afresh, so that every run measures the same
+# tables (the large-table sections add 10 million rows).
+if [ "$reused_cluster" = false ]; then
+  rm -rf "$(cluster_dir)" "$SEALOG_DATA_DIR"
+  unset SEALOG_PGDATA
+fi
 start_database
 ensure_loadgen
 

@@ -6,11 +6,7 @@
 # (SEALOG_TIMING_SAMPLES per class). Installs what is missing.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-export SEALOG_DATA_DIR="${SEALOG_SOAK_DATA_DIR:-$ROOT/.sealog/soak}"
-export SEALOG_DB_PORT="${SEALOG_SOAK_DB_PORT:-54352}"
-export SEALOG_PORT="${SEALOG_SOAK_PORT:-54351}"
-PGDATA_DIR="$SEALOG_DATA_DIR/pg"
-PG_LOG="$SEALOG_DATA_DIR/postgres.log"
+use_stack "${SEALOG_SOAK_DATA_DIR:-$ROOT/.sealog/soak}" "${SEALOG_SOAK_DB_PORT:-54352}" "${SEALOG_SOAK_PORT:-54351}"
 
 reused_cluster=false
 cluster_running && reused_cluster=true
