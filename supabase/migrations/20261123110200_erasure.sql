@@ -154,6 +154,16 @@ begin
   get diagnostics v_count = row_count;
   v_deleted := v_deleted || jsonb_build_object('sealog.session_state', v_count);
 
+  -- Auth events stay for the audit trail, without who, from where and with what: the user
+  -- id, the pseudonym of an address (as the Edge Function computed it for this subject),
+  -- the ip and the user agent are cleared.
+  update sealog.auth_events e
+     set user_id = null, user_pseudonym = null, ip = null, user_agent = null
+   where e.tenant_id = any (v_tenant_ids)
+     and (e.user_id = any (v_end_user_ids) or e.user_pseudonym = any (v_subject.email_pseudonyms));
+  get diagnostics v_count = row_count;
+  v_anonymised := v_anonymised || jsonb_build_object('sealog.auth_events', v_count);
+
   if v_request.subject_kind <> 'end_user' then
     -- Other pending requests for the same person are settled by this one: their subject rows
     -- would otherwise keep the identifiers that were just erased.
@@ -213,7 +223,7 @@ begin
   return v_receipt;
 end
 $$;
-comment on function sealog.erase_subject(uuid, timestamptz) is 'Erases the subject of one pending deletion request from every store, in the caller''s transaction, and stores and returns the receipt; returns the stored receipt unchanged for a request that is no longer pending.';
+comment on function sealog.erase_subject(uuid, timestamptz) is 'Erases the subject of one pending deletion request from every store (auth events included), in the caller''s transaction, and stores and returns the receipt; returns the stored receipt unchanged for a request that is no longer pending.';
 
 /** Section - Running erasures */
 
