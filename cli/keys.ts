@@ -24,9 +24,12 @@ export async function issueKey(
   options: { scopes: string[]; label?: string; expiresAt?: string | null },
 ): Promise<{ key_id: string; api_key: string }> {
   const { apiKey, digest, displayPrefix } = generateApiKey();
+  // Scopes travel as JSON: pools without fetch_types cannot serialize a JS array as text[].
   const [row] = await sql`
     select sealog_admin.issue_key(
-      ${tenantId}::uuid, ${Buffer.from(digest)}::bytea, ${displayPrefix}, ${options.scopes}::text[],
+      ${tenantId}::uuid, ${Buffer.from(digest)}::bytea, ${displayPrefix}, array(
+        select jsonb_array_elements_text(${sql.json(options.scopes)})
+      ),
       ${options.label ?? ""}, ${options.expiresAt ?? null}::timestamptz
     ) as key_id`;
   return { key_id: row!.key_id, api_key: apiKey };

@@ -10,7 +10,13 @@ export const BASE_URL = Deno.env.get("SEALOG_TEST_BASE_URL") ??
   "http://127.0.0.1:54331/functions/v1";
 
 /** A connection as `postgres` (the migration owner), for seeding and for checking what was stored. */
-export const sql = postgres(operatorDatabaseUrl(), { max: 4, onnotice: () => {} });
+// fetch_types off, as in _shared/db.ts: the restart tests reconnect this pool too, and the
+// array-type fetch of a reconnect is where it hung. Arrays therefore travel as JSON.
+export const sql = postgres(operatorDatabaseUrl(), {
+  max: 4,
+  onnotice: () => {},
+  fetch_types: false,
+});
 
 /** Deno.test without the resource sanitizers: the shared pool and keep-alive sockets outlive one test. */
 export function test(name: string, fn: () => Promise<void> | void): void {

@@ -135,7 +135,7 @@ async function columnsHolding(db: postgres.Sql | postgres.TransactionSql, patter
     const [hit] = await db.unsafe(
       `select count(*)::int as n from sealog.${ident(table_name)} where ${
         ident(column_name)
-      }::text ilike any ($1::text[])`,
+      }::text ilike any (array(select jsonb_array_elements_text($1::jsonb)))`,
       [patterns],
     );
     if (hit!.n > 0) found.push(`sealog.${table_name}.${column_name}`);

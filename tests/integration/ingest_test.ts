@@ -10,7 +10,10 @@ const ingest = (tenant: TestTenant, body: unknown) =>
   call("/ingest", { method: "POST", apiKey: tenant.apiKey, json: body });
 
 async function storedEvents(tenantId: string) {
-  return await sql`select * from sealog.llm_request_logs where tenant_id = ${tenantId} order by occurred_at, event_id`;
+  // Arrays come back as JSON: the test pool does not fetch array types (stack.ts).
+  return await sql`
+    select *, to_jsonb(risk_tags) as risk_tags from sealog.llm_request_logs
+     where tenant_id = ${tenantId} order by occurred_at, event_id`;
 }
 
 test("a valid batch is stored and answered 200 after commit", async () => {

@@ -70,7 +70,7 @@ test("SDK: the example agent run records its calls against the stack", async () 
   assert.equal(output.code, 0, stdout + new TextDecoder().decode(output.stderr));
   assert.match(stdout, /recorded 3 calls, 3 stored/);
   const rows = await sql`
-    select session_id, risk_tags, end_user_id from sealog.llm_request_logs
+    select session_id, to_jsonb(risk_tags) as risk_tags, end_user_id from sealog.llm_request_logs
      where tenant_id = ${tenant.tenantId}`;
   assert.equal(rows.length, 3);
   assert.ok(rows.every((r) => r.end_user_id === "user_4f1c9a"));

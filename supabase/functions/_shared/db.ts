@@ -42,6 +42,10 @@ function sql(): postgres.Sql {
     idle_timeout: 30,
     max_lifetime: 60 * 30,
     onnotice: () => {},
+    // No array-type catalog fetch on connect: every parameter is text or jsonb, and a
+    // backend killed during that fetch (a restart) can wedge or poison the new connection
+    // (porsager/postgres#1192, #1223).
+    fetch_types: false,
     connection: {
       application_name: "sealog-edge",
       role: settings.SEALOG_DB_ROLE,
