@@ -73,6 +73,7 @@ create function sealog.purge_expired_rows(
   p_max_batches integer,
   p_default_predicate text default null,
   p_time_column text default null,
+  p_floor text default null,
   out rows_deleted bigint,
   out tenant_overrides bigint,
   out complete boolean,
@@ -94,11 +95,13 @@ begin
   tenant_overrides := 0;
 
   -- Everyone's rows past the policy (or the caller's own predicate, e.g. a stamped expiry).
+  -- p_floor bounds both this and the overrides below, e.g. to skip days about to be dropped.
   select * into v_step
     from sealog.delete_in_batches(
       p_table, p_key,
-      coalesce(p_default_predicate,
-               format('%I <= %L', v_time_column, sealog.retention_cutoff(p_category, p_now))),
+      concat_ws(' and ', p_floor,
+                coalesce(p_default_predicate,
+                         format('%I <= %L', v_time_column, sealog.retention_cutoff(p_category, p_now)))),
       p_batch_size, p_max_batches);
   rows_deleted := v_step.rows_deleted;
   complete := v_step.complete;
@@ -116,8 +119,9 @@ begin
       select * into v_step
         from sealog.delete_in_batches(
           p_table, p_key,
-          format('tenant_id = %L and %I <= %L', v_override.tenant_id, v_time_column,
-                 sealog.retention_cutoff(p_category, p_now, v_override.tenant_id)),
+          concat_ws(' and ', p_floor,
+                    format('tenant_id = %L and %I <= %L', v_override.tenant_id, v_time_column,
+                           sealog.retention_cutoff(p_category, p_now, v_override.tenant_id))),
           p_batch_size, p_max_batches);
       rows_deleted := rows_deleted + v_step.rows_deleted;
       tenant_overrides := tenant_overrides + 1;
@@ -127,7 +131,7 @@ begin
   end if;
 end
 $$;
-comment on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text) is 'Deletes a category''s due rows from one table in bounded batches: past the policy for everyone, then past each tenant''s shorter override.';
+comment on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text, text) is 'Deletes a category''s due rows from one table in bounded batches: past the policy for everyone, then past each tenant''s shorter override.';
 
 /** Section - Telemetry: whole expired days */
 
@@ -149,14 +153,48 @@ declare
   v_partition record;
   v_dropped bigint := 0;
   v_rows bigint := 0;
+  v_overrides bigint;
   v_complete boolean := true;
   v_note text;
   v_step record;
 begin
-  -- 1. Whole days: every partition whose upper bound is at or before the cutoff. Its rows are
+  -- Row deletes first, while ingest runs alongside them (they take row locks only); the
+  -- partition drops last, because detaching takes an exclusive lock on the parent that is
+  -- held until this transaction commits, which must then come at once.
+
+  -- 1. The cutoff's own day and later, in their partitions: rows at or before the cutoff, in
+  --    batches, and each tenant's rows past its shorter retention. The floor keeps the
+  --    overrides out of the whole days that step 4 drops anyway.
+  select * into v_step
+    from sealog.purge_expired_rows(
+      'telemetry', 'sealog.llm_request_logs', 'tenant_id, occurred_at, event_id', p_now,
+      p_batch_size, p_max_batches, p_floor => format('occurred_at >= %L', v_cutoff_day));
+  v_rows := v_rows + v_step.rows_deleted;
+  v_overrides := v_step.tenant_overrides;
+  v_complete := v_complete and v_step.complete;
+  v_note := concat_ws('; ', v_note, v_step.note);
+
+  -- 2. Stragglers in the default partition (days that never had a partition).
+  select * into v_step
+    from sealog.delete_in_batches(
+      'sealog.llm_request_logs_default', 'tenant_id, occurred_at, event_id',
+      format('occurred_at <= %L', v_cutoff), p_batch_size, p_max_batches);
+  v_rows := v_rows + v_step.rows_deleted;
+  v_complete := v_complete and v_step.complete;
+  v_note := concat_ws('; ', v_note, v_step.note);
+
+  -- 3. The idempotency ledger, by the same cutoffs.
+  select * into v_step
+    from sealog.purge_expired_rows(
+      'telemetry', 'sealog.llm_event_ids', 'tenant_id, event_id', p_now, p_batch_size, p_max_batches);
+  v_rows := v_rows + v_step.rows_deleted;
+  v_complete := v_complete and v_step.complete;
+  v_note := concat_ws('; ', v_note, v_step.note);
+
+  -- 4. Whole days: every partition whose upper bound is at or before the cutoff. Its rows are
   --    all older than the retention, so dropping it costs the same whatever its size and
-  --    leaves no bloat. Detaching needs a brief exclusive lock on the parent: lock_timeout
-  --    gives up after a second rather than queue ingest behind us.
+  --    leaves no bloat. lock_timeout gives up after a second rather than queue ingest behind
+  --    us; the days left are dropped at the next run.
   for v_partition in
     select c.oid::regclass as partition,
            substring(pg_catalog.pg_get_expr(c.relpartbound, c.oid) from 'TO \(''([^'']+)''\)')::timestamptz as upper_bound
@@ -173,44 +211,17 @@ begin
       v_dropped := v_dropped + 1;
     exception when lock_not_available then
       v_complete := false;
-      v_note := format('%s: lock not available; retried at the next run', v_partition.partition);
+      v_note := concat_ws('; ', v_note,
+                          format('%s: lock not available; retried at the next run', v_partition.partition));
       exit;
     end;
   end loop;
 
-  -- 2. The cutoff's own day, in its partition: rows at or before the cutoff, in batches, and
-  --    each tenant's rows past its shorter retention.
-  select * into v_step
-    from sealog.purge_expired_rows(
-      'telemetry', 'sealog.llm_request_logs', 'tenant_id, occurred_at, event_id', p_now,
-      p_batch_size, p_max_batches,
-      format('occurred_at >= %L and occurred_at <= %L', v_cutoff_day, v_cutoff));
-  v_rows := v_rows + v_step.rows_deleted;
-  v_complete := v_complete and v_step.complete;
-  v_note := concat_ws('; ', v_note, v_step.note);
-
-  -- 3. Stragglers in the default partition (days that never had a partition).
-  select * into v_step
-    from sealog.delete_in_batches(
-      'sealog.llm_request_logs_default', 'tenant_id, occurred_at, event_id',
-      format('occurred_at <= %L', v_cutoff), p_batch_size, p_max_batches);
-  v_rows := v_rows + v_step.rows_deleted;
-  v_complete := v_complete and v_step.complete;
-  v_note := concat_ws('; ', v_note, v_step.note);
-
-  -- 4. The idempotency ledger, by the same cutoffs.
-  select * into v_step
-    from sealog.purge_expired_rows(
-      'telemetry', 'sealog.llm_event_ids', 'tenant_id, event_id', p_now, p_batch_size, p_max_batches);
-  v_rows := v_rows + v_step.rows_deleted;
-  v_complete := v_complete and v_step.complete;
-  v_note := concat_ws('; ', v_note, v_step.note);
-
-  return sealog.record_purge('telemetry', p_now, v_started, v_rows, v_dropped, v_step.tenant_overrides,
+  return sealog.record_purge('telemetry', p_now, v_started, v_rows, v_dropped, v_overrides,
                              v_complete, nullif(v_note, ''));
 end
 $$;
-comment on function sealog.purge_telemetry(timestamptz, integer, integer) is 'Purges telemetry older than its retention: drops whole expired daily partitions, deletes the cutoff day''s due rows, stragglers and ledger entries in batches, and applies tenants'' shorter retention.';
+comment on function sealog.purge_telemetry(timestamptz, integer, integer) is 'Purges telemetry older than its retention: deletes the cutoff day''s due rows, tenants'' rows past their shorter retention, stragglers and ledger entries in batches, then drops whole expired daily partitions.';
 
 /** Section - Batched categories */
 
@@ -341,7 +352,7 @@ comment on function sealog.purge_purge_log(timestamptz, integer, integer) is 'De
 /** Section - Grants: the scheduler (owner) only */
 
 revoke all on function sealog.delete_in_batches(regclass, text, text, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_telemetry(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_api_access_log(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_session_state(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
