@@ -14,7 +14,11 @@ create table sealog.tenants (
   rate_limit_burst integer not null default 100
     check (rate_limit_burst between 1 and 1000000),
   created_at timestamptz not null default now(),
-  disabled_at timestamptz
+  disabled_at timestamptz,
+  -- The nil uuid is reserved for the bucket of unauthenticated requests (rate_limits) and
+  -- can never authenticate anything.
+  constraint tenants_reserved_stays_disabled
+    check (tenant_id <> '00000000-0000-0000-0000-000000000000' or disabled_at is not null)
 );
 comment on table sealog.tenants is 'CONFIDENTIAL; pii=none; retention=account. Customers of Sealog; every other row belongs to exactly one tenant.';
 comment on column sealog.tenants.tenant_id is 'INTERNAL; pii=none; retention=account. Tenant id; derived server-side from the API key on every request.';

@@ -22,3 +22,22 @@ grant select on table sealog.rate_limit_buckets to service_role;
 -- service_role may read bucket state to diagnose 429s.
 create policy rate_limit_buckets_select_policy on sealog.rate_limit_buckets
   for select to service_role using (true);
+
+/** Section - The bucket of unauthenticated requests */
+
+-- A key that resolves to no usable tenant still takes a token, from this reserved tenant's
+-- bucket, so that valid and invalid keys run the same statements (timing-safe, promise 3).
+-- The tenant is disabled (tenants_reserved_stays_disabled), owns no data, and its bucket
+-- never turns a 401 into a 429.
+create function sealog.unauthenticated_tenant_id()
+returns uuid
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$ select '00000000-0000-0000-0000-000000000000'::uuid $$;
+comment on function sealog.unauthenticated_tenant_id() is 'The reserved, always-disabled tenant whose rate-limit bucket requests with an unknown, revoked or expired key draw from.';
+revoke all on function sealog.unauthenticated_tenant_id() from public, anon, authenticated, service_role;
+
+insert into sealog.tenants (tenant_id, name, rate_limit_per_second, rate_limit_burst, disabled_at)
+values (sealog.unauthenticated_tenant_id(), 'unauthenticated requests (reserved)', 1000, 2000, now());

@@ -48,14 +48,15 @@ begin
   v_auth.status := 401;
   v_auth.error_code := 'unauthorized';
   -- One indexed lookup by digest for every key: valid, unknown, revoked and expired keys
-  -- take the same path and the same single query; usability is decided after it.
+  -- take the same path and the same single query, which reads a tenant row either way (an
+  -- unknown key's is the reserved, disabled one); usability is decided after it.
   if v_static_tenant is null then
     select k.tenant_id, k.key_id, k.display_prefix, k.scopes::text[],
            k.revoked_at is null and (k.expires_at is null or k.expires_at > p_now) and t.disabled_at is null
       into v_auth.tenant_id, v_auth.key_id, v_auth.display_prefix, v_auth.scopes, v_usable
-      from sealog.api_keys k
-      join sealog.tenants t on t.tenant_id = k.tenant_id
-     where k.key_digest = v_digest;
+      from (select v_digest as key_digest) as presented
+      left join sealog.api_keys k on k.key_digest = presented.key_digest
+      join sealog.tenants t on t.tenant_id = coalesce(k.tenant_id, sealog.unauthenticated_tenant_id());
   else
     -- The token matched the static map (compared in constant time by the function).
     select t.tenant_id, null::uuid, 'static'::text, array['ingest', 'auth-events', 'privacy']::text[], t.disabled_at is null
@@ -133,28 +134,40 @@ set search_path = ''
 as $$
 declare
   v_auth sealog.request_auth := sealog.resolve_credential(p_ctx, p_now);
+  v_bucket sealog.request_auth := v_auth;
 begin
   v_auth.scope := p_scope;
+  -- Every request runs the same statements whatever its key, so that valid and invalid keys
+  -- cost the same (timing-safe): a key without a usable tenant takes its token from the
+  -- reserved bucket of unauthenticated requests, and the last-use update runs for all.
+  v_bucket.tenant_id := coalesce(v_auth.tenant_id, sealog.unauthenticated_tenant_id());
+  v_bucket := sealog.take_rate_limit_token(v_bucket, p_now);
+  -- The figures travel in every reply, so its shape does not depend on the key either; the
+  -- Edge Function sends none of them with a 401 (the reserved bucket is nobody's to report).
+  v_auth.rate_limit := v_bucket.rate_limit;
+  v_auth.rate_remaining := v_bucket.rate_remaining;
+  v_auth.rate_reset := v_bucket.rate_reset;
   if v_auth.status <> 200 then
-    return v_auth;
-  end if;
-  if p_scope is not null and not (p_scope = any (v_auth.scopes)) then
+    null; -- 401 even when the reserved bucket is empty: a bad key is told so, not to wait
+  elsif p_scope is not null and not (p_scope = any (v_auth.scopes)) then
     v_auth.status := 403;
     v_auth.error_code := 'insufficient_scope';
-    return v_auth;
+  else
+    v_auth.status := v_bucket.status;
+    v_auth.error_code := v_bucket.error_code;
+    v_auth.retry_after := v_bucket.retry_after;
   end if;
-  v_auth := sealog.take_rate_limit_token(v_auth, p_now);
-  if v_auth.status = 200 then
-    -- Throttled, so a busy key does not rewrite its row on every request.
-    update sealog.api_keys
-       set last_used_at = p_now
-     where key_id = v_auth.key_id
-       and (last_used_at is null or last_used_at < p_now - interval '1 minute');
-  end if;
+  -- Throttled, so a busy key does not rewrite its row on every request. Without a key, the
+  -- nil uuid (never a key id) makes the same index probe.
+  update sealog.api_keys
+     set last_used_at = p_now
+   where key_id = coalesce(v_auth.key_id, '00000000-0000-0000-0000-000000000000'::uuid)
+     and v_auth.status = 200
+     and (last_used_at is null or last_used_at < p_now - interval '1 minute');
   return v_auth;
 end
 $$;
-comment on function sealog.authenticate(jsonb, text, timestamptz) is 'Resolves the credential, checks the route''s scope (403) and takes a rate-limit token (429); status 200 when the request may proceed.';
+comment on function sealog.authenticate(jsonb, text, timestamptz) is 'Resolves the credential, checks the route''s scope (403) and takes a rate-limit token (429); status 200 when the request may proceed. Unknown keys take a token from the reserved bucket of unauthenticated requests, so that every key runs the same statements.';
 
 /** Section - The single exit: access log and reply */
 
@@ -191,17 +204,19 @@ begin
     nullif(p_ctx ->> 'client_ip', '')::inet
   );
 
-  return jsonb_strip_nulls(jsonb_build_object(
+  -- Every key is always present (null when not applicable), so the reply's shape does not
+  -- depend on whether the key was valid; the body alone is stripped of nulls.
+  return jsonb_build_object(
     'status', p_status,
     'code', p_error_code,
-    'body', p_body,
+    'body', jsonb_strip_nulls(p_body),
     'retry_after', p_auth.retry_after,
     'rate_limit', case when p_auth.rate_limit is not null then jsonb_build_object(
       'limit', p_auth.rate_limit,
       'remaining', p_auth.rate_remaining,
       'reset', p_auth.rate_reset
     ) end
-  ));
+  );
 end
 $$;
 comment on function sealog.finish_request(jsonb, sealog.request_auth, integer, text, jsonb) is 'Writes the request''s one access-log row (metadata only) and builds the reply {status, code, body, retry_after, rate_limit} that the Edge Function maps onto HTTP.';

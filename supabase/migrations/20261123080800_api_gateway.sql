@@ -31,13 +31,12 @@ as $$
 declare
   v_auth sealog.request_auth := sealog.authenticate(p_ctx, null);
 begin
-  if v_auth.status <> 200 then
-    return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code);
-  end if;
-  return sealog.finish_request(p_ctx, v_auth, 200, null, jsonb_build_object(
-    'tenant_id', v_auth.tenant_id,
-    'key_prefix', v_auth.display_prefix,
-    'scopes', to_jsonb(v_auth.scopes)
+  -- One reply of the same shape and size for every key (timing-safe): a refused key's
+  -- carries a placeholder body, which the Edge Function never sends (it answers a 401).
+  return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code, jsonb_build_object(
+    'tenant_id', coalesce(v_auth.tenant_id, sealog.unauthenticated_tenant_id()),
+    'key_prefix', coalesce(v_auth.display_prefix, 'slg_live_----'),
+    'scopes', to_jsonb(coalesce(v_auth.scopes, array['ingest', 'auth-events', 'privacy']))
   ));
 end
 $$;

@@ -16,9 +16,7 @@ const allowed = cors({
   exposeHeaders: [
     "X-Request-Id",
     "Retry-After",
-    "RateLimit-Limit",
-    "RateLimit-Remaining",
-    "RateLimit-Reset",
+    "RateLimit",
   ],
   maxAge: 600,
 });

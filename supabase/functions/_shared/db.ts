@@ -19,13 +19,16 @@ export type ApiFunctions = {
   record_auth_hook: [hook: Record<string, unknown>];
 };
 
-/** What every sealog_api function answers; pipeline.ts maps it onto HTTP. */
+/**
+ * What every sealog_api function answers; pipeline.ts maps it onto HTTP. Every key is
+ * present in every reply, null when it does not apply.
+ */
 export type DbReply = {
   status: number;
-  code?: string;
-  body?: Record<string, unknown>;
-  retry_after?: number;
-  rate_limit?: { limit: number; remaining: number; reset: number };
+  code: string | null;
+  body: Record<string, unknown> | null;
+  retry_after: number | null;
+  rate_limit: { limit: number; remaining: number; reset: number } | null;
 };
 
 /** The database could not answer in time or at all: a 503 with Retry-After. */

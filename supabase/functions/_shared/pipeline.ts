@@ -81,8 +81,9 @@ export async function callApi<F extends keyof ApiFunctions>(
 }
 
 /**
- * Answers with a sealog_api reply: rate-limit headers always, problem+json for errors,
- * otherwise `render(body)` as JSON with the reply's status.
+ * Answers with a sealog_api reply: rate-limit headers for an authenticated key, problem+json
+ * for errors, otherwise `render(body)` as JSON with the reply's status. A 401's figures are
+ * those of the reserved bucket of unauthenticated requests, which no caller is shown.
  */
 export function respond(
   c: Context<SealogEnv>,
@@ -90,10 +91,12 @@ export function respond(
   render: (body: Record<string, unknown>) => unknown = (body) => body,
   problemExtensions: Record<string, unknown> = {},
 ): Response {
-  if (reply.rate_limit) {
-    c.header("RateLimit-Limit", String(reply.rate_limit.limit));
-    c.header("RateLimit-Remaining", String(Math.max(0, reply.rate_limit.remaining)));
-    c.header("RateLimit-Reset", String(Math.max(0, reply.rate_limit.reset)));
+  if (reply.rate_limit && reply.status !== 401) {
+    const { limit, remaining, reset } = reply.rate_limit;
+    c.header(
+      "RateLimit",
+      `limit=${limit}, remaining=${Math.max(0, remaining)}, reset=${Math.max(0, reset)}`,
+    );
   }
   if (reply.status >= 400) {
     const code =

@@ -29,22 +29,22 @@ grant execute on function pg_temp.ctx(text), pg_temp.hook(text, text, boolean) t
 set local role sealog_edge;
 select is(
   sealog_api.record_auth_hook(pg_temp.ctx(current_setting('test.tenant')), pg_temp.hook('password_verification', 'msg-1')),
-  '{"status": 200, "body": {"decision": "continue"}}'::jsonb,
+  '{"status": 200, "code": null, "body": {"decision": "continue"}, "retry_after": null, "rate_limit": null}'::jsonb,
   'a password attempt answers continue'
 );
 select is(
   sealog_api.record_auth_hook(pg_temp.ctx(current_setting('test.tenant')), pg_temp.hook('password_verification', 'msg-1')),
-  '{"status": 409, "code": "webhook_replayed"}'::jsonb,
+  '{"status": 409, "code": "webhook_replayed", "body": null, "retry_after": null, "rate_limit": null}'::jsonb,
   'the same webhook-id again is a replay'
 );
 select is(
   sealog_api.record_auth_hook(pg_temp.ctx(current_setting('test.tenant')), pg_temp.hook('mfa_verification', 'msg-2', false)),
-  '{"status": 200, "body": {"decision": "continue"}}'::jsonb,
+  '{"status": 200, "code": null, "body": {"decision": "continue"}, "retry_after": null, "rate_limit": null}'::jsonb,
   'an MFA attempt answers continue'
 );
 select is(
   sealog_api.record_auth_hook(pg_temp.ctx(current_setting('test.tenant')), pg_temp.hook('custom_access_token', 'msg-3')),
-  '{"status": 200, "body": {}}'::jsonb,
+  '{"status": 200, "code": null, "body": {}, "retry_after": null, "rate_limit": null}'::jsonb,
   'a custom access token answers an empty body (the function echoes the claims)'
 );
 select is(
