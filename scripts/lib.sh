@@ -131,8 +131,17 @@ start_cluster() {
     return 0
   fi
   log "starting PostgreSQL on 127.0.0.1:$SEALOG_DB_PORT"
-  as_pg_owner "$PG_BIN/pg_ctl" -D "$(cluster_dir)" -l "$(dirname "$(cluster_dir)")/postgres.log" \
-    -o "-p $SEALOG_DB_PORT" -w -t 60 start >/dev/null
+  local attempt log_file
+  log_file="$(dirname "$(cluster_dir)")/postgres.log"
+  for attempt in 1 2 3 4 5; do
+    as_pg_owner "$PG_BIN/pg_ctl" -D "$(cluster_dir)" -l "$log_file" \
+      -o "-p $SEALOG_DB_PORT" -w -t 60 start >/dev/null && return 0
+    # Our ports lie in Linux's ephemeral range, so a client socket of an earlier step can hold
+    # the port for a moment ("Address already in use"): wait and try again.
+    log "PostgreSQL did not start (attempt $attempt of 5): $(tail -n 1 "$log_file")"
+    sleep 3
+  done
+  return 1
 }
 
 stop_cluster() {
@@ -199,14 +208,20 @@ local_auth_hook_secret() {
 
 # Starts the functions server in the background; waits until it answers. Sets SERVER_PID.
 start_functions_server() {
-  "$DENO" run --quiet --allow-net --allow-env --allow-read --allow-sys local/serve.ts &
-  SERVER_PID=$!
-  for _ in $(seq 1 100); do
-    curl -fsS "http://127.0.0.1:$SEALOG_PORT/health" >/dev/null 2>&1 && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || { log "functions server failed to start"; return 1; }
-    sleep 0.2
+  local attempt
+  for attempt in 1 2 3; do
+    "$DENO" run --quiet --allow-net --allow-env --allow-read --allow-sys local/serve.ts &
+    SERVER_PID=$!
+    for _ in $(seq 1 100); do
+      curl -fsS "http://127.0.0.1:$SEALOG_PORT/health" >/dev/null 2>&1 && return 0
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.2
+    done
+    { kill "$SERVER_PID" && wait "$SERVER_PID"; } 2>/dev/null || true
+    # As for PostgreSQL, a client socket may hold the port for a moment.
+    log "functions server did not start on port $SEALOG_PORT (attempt $attempt of 3)"
+    sleep 3
   done
-  log "functions server did not answer on port $SEALOG_PORT"
   return 1
 }
 
