@@ -2,7 +2,7 @@
 # Every check, against a fresh local stack of its own (so it never touches the dev stack's
 # data): format, lint and types; migration lint; a fresh cluster migrated by the Supabase
 # CLI; the Security and Performance Advisors; plpgsql_check; Deno unit and integration
-# tests over real HTTP; pgTAP through pg_prove. Installs what is missing.
+# tests over real HTTP; pgTAP through pg_prove; deno task soak. Installs what is missing.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 use_stack "${SEALOG_TEST_DATA_DIR:-$ROOT/.sealog/test}" "${SEALOG_TEST_DB_PORT:-54332}" "${SEALOG_TEST_PORT:-54331}"
@@ -56,7 +56,7 @@ export SEALOG_ALLOWED_ORIGINS="https://app.example.test,https://admin.example.te
 start_functions_server
 
 export SEALOG_TEST_BASE_URL="http://127.0.0.1:$SEALOG_PORT/functions/v1"
-# tests/soak/ runs in deno task soak.
+# tests/soak/ runs in deno task soak, at the end.
 check "deno tests" "$DENO" test --allow-all --parallel --ignore=tests/disruptive,tests/soak tests/
 # Tests that restart the database run alone, after the others.
 if compgen -G "tests/disruptive/*_test.ts" >/dev/null; then
@@ -65,6 +65,12 @@ fi
 
 check "pgTAP" env PGPASSWORD="$SEALOG_DB_PASSWORD" pg_prove --ext .sql -h 127.0.0.1 -p "$SEALOG_DB_PORT" \
   -U postgres -d postgres -r supabase/tests
+
+# The soak and the timing test, on a stack of their own (scripts/soak.sh), once this one is down
+# so that they have the machine to themselves.
+cleanup
+SERVER_PID=
+check "deno task soak" "$DENO" task soak
 
 if [ ${#failures[@]} -gt 0 ]; then
   log "FAILED: ${failures[*]}"
