@@ -148,7 +148,7 @@ values
    'Running totals per agent session; ingest stamps expires_at 24 hours after the last activity.'),
   ('ephemeral', 'sealog.rate_limit_buckets', 'refilled_at', interval '7 days', 'batched_delete',
    'sealog.purge_ephemeral', 'sealog-purge-ephemeral', interval '1 day', false,
-   'Working state no longer needed after a week: idle rate-limit buckets (a new bucket starts full).'),
+   'Working state no longer needed after a week: idle rate-limit buckets (a new bucket starts full) and completed erasure-outbox tasks.'),
   ('purge_log', 'sealog.purge_log', 'ran_at', interval '1 year', 'batched_delete',
    'sealog.purge_purge_log', 'sealog-purge-purge-log', interval '1 day', false,
    'The record of every purge run: evidence that retention is enforced.'),

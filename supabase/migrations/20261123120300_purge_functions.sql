@@ -126,7 +126,7 @@ begin
       rows_deleted := rows_deleted + v_step.rows_deleted;
       tenant_overrides := tenant_overrides + 1;
       complete := complete and v_step.complete;
-      note := concat_ws('; ', note, v_step.note);
+      note := nullif(concat_ws('; ', note, v_step.note), '');
     end loop;
   end if;
 end
@@ -172,7 +172,7 @@ begin
   v_rows := v_rows + v_step.rows_deleted;
   v_overrides := v_step.tenant_overrides;
   v_complete := v_complete and v_step.complete;
-  v_note := concat_ws('; ', v_note, v_step.note);
+  v_note := nullif(concat_ws('; ', v_note, v_step.note), '');
 
   -- 2. Stragglers in the default partition (days that never had a partition).
   select * into v_step
@@ -181,7 +181,7 @@ begin
       format('occurred_at <= %L', v_cutoff), p_batch_size, p_max_batches);
   v_rows := v_rows + v_step.rows_deleted;
   v_complete := v_complete and v_step.complete;
-  v_note := concat_ws('; ', v_note, v_step.note);
+  v_note := nullif(concat_ws('; ', v_note, v_step.note), '');
 
   -- 3. The idempotency ledger, by the same cutoffs.
   select * into v_step
@@ -189,7 +189,7 @@ begin
       'telemetry', 'sealog.llm_event_ids', 'tenant_id, event_id', p_now, p_batch_size, p_max_batches);
   v_rows := v_rows + v_step.rows_deleted;
   v_complete := v_complete and v_step.complete;
-  v_note := concat_ws('; ', v_note, v_step.note);
+  v_note := nullif(concat_ws('; ', v_note, v_step.note), '');
 
   -- 4. Whole days: every partition whose upper bound is at or before the cutoff. Its rows are
   --    all older than the retention, so dropping it costs the same whatever its size and
@@ -290,16 +290,26 @@ set lock_timeout = '1s'
 as $$
 declare
   v_started timestamptz := clock_timestamp();
-  v_step record;
+  v_buckets record;
+  v_tasks record;
 begin
-  select * into v_step
+  select * into v_buckets
     from sealog.purge_expired_rows(
       'ephemeral', 'sealog.rate_limit_buckets', 'tenant_id', p_now, p_batch_size, p_max_batches);
-  return sealog.record_purge('ephemeral', p_now, v_started, v_step.rows_deleted, 0,
-                             v_step.tenant_overrides, v_step.complete, nullif(v_step.note, ''));
+  -- Erasure-outbox tasks for external processors, once completed (their processor ids are
+  -- already cleared; the deletion request keeps its receipt). Pending and failed tasks are
+  -- work still to do and are never purged.
+  select * into v_tasks
+    from sealog.purge_expired_rows(
+      'ephemeral', 'sealog.erasure_outbox', 'task_id', p_now, p_batch_size, p_max_batches,
+      format('state = %L and finished_at <= %L', 'completed', sealog.retention_cutoff('ephemeral', p_now)));
+  return sealog.record_purge(
+    'ephemeral', p_now, v_started, v_buckets.rows_deleted + v_tasks.rows_deleted, 0, 0,
+    v_buckets.complete and v_tasks.complete,
+    nullif(concat_ws('; ', v_buckets.note, v_tasks.note), ''));
 end
 $$;
-comment on function sealog.purge_ephemeral(timestamptz, integer, integer) is 'Deletes working state no longer needed: rate-limit buckets idle for a week (the next request starts a full bucket).';
+comment on function sealog.purge_ephemeral(timestamptz, integer, integer) is 'Deletes working state no longer needed: rate-limit buckets idle for a week and erasure tasks completed a week ago.';
 
 create function sealog.purge_cron_history(
   p_now timestamptz default now(),

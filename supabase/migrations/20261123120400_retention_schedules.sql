@@ -6,7 +6,7 @@
  *   00:05  sealog-telemetry-partitions      (existing) partitions 7 days ahead, default drained
  *   00:15  sealog-purge-telemetry           90 days, whole daily partitions
  *   00:20  sealog-purge-api-access-log      90 days
- *   00:25  sealog-purge-ephemeral           7 days: idle rate-limit buckets
+ *   00:25  sealog-purge-ephemeral           7 days: idle rate-limit buckets, completed erasure tasks
  *   00:30  sealog-purge-cron-history        14 days of cron.job_run_details
  *   00:35  sealog-purge-purge-log           1 year
  *   every 15 minutes  sealog-purge-session-state  24 hours after the last activity

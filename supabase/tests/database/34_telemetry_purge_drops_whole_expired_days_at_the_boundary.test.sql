@@ -3,7 +3,7 @@
 -- cutoff's own day loses its rows at or before the cutoff, one second younger stays; the
 -- idempotency ledger and stragglers in the default partition follow the same cutoff.
 begin;
-select plan(13);
+select plan(15);
 
 select count(*) as live_partitions
   from pg_inherits where inhparent = 'sealog.llm_request_logs'::regclass \gset
@@ -73,6 +73,22 @@ select is(
   (select sum(rows_deleted)::int from sealog.purge_log where category = 'telemetry' and ran_at < '2021-01-01'),
   8,
   'the purge log counts the rows deleted: 4 telemetry rows and 4 ledger rows'
+);
+
+-- D: a run that stops at its batch limit says so, in a note that names only the table.
+insert into sealog.llm_event_ids (tenant_id, event_id, occurred_at)
+select '00000000-0000-4000-8000-000000000034', gen_random_uuid(), '2020-03-16 06:00:00+00'
+  from generate_series(1, 2);
+select is(
+  (select row(r ->> 'complete', r ->> 'rows_deleted', r ->> 'note')::text
+     from sealog.purge_telemetry('2020-06-14 12:00:00+00', 1, 1) as r),
+  row('false', '1', 'sealog.llm_event_ids: batch limit reached; continued at the next run')::text,
+  'a run cut short by its batch limit is incomplete, with a note naming the table'
+);
+select is(
+  (select count(*)::int from sealog.purge_log where category = 'telemetry' and note like ';%'),
+  0,
+  'no note starts with an empty part'
 );
 
 select * from finish();
