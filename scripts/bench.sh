@@ -22,11 +22,7 @@ reused_cluster=false
 cluster_running && reused_cluster=true
 # A bench cluster that is not running is created afresh, so that every run measures the same
 # tables (the large-table sections add 10 million rows).
-if [ "$reused_cluster" = false ]; then
-  rm -rf "$(cluster_dir)" "$SEALOG_DATA_DIR"
-  unset SEALOG_PGDATA
-fi
-start_database
+if [ "$reused_cluster" = true ]; then start_database; else start_fresh_database; fi
 ensure_loadgen
 
 cleanup() {

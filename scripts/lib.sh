@@ -168,6 +168,15 @@ start_database() {
   push_migrations
 }
 
+# A new cluster, migrated: the test command and the soak start from one, because migrations are
+# edited in place until the first release and a kept cluster would not see the edits.
+start_fresh_database() {
+  stop_cluster
+  rm -rf "$(cluster_dir)" "$SEALOG_DATA_DIR"
+  unset SEALOG_PGDATA
+  start_database
+}
+
 # Environment that a hosted Edge Function gets, plus Sealog's own settings.
 function_env() {
   export SUPABASE_URL="http://127.0.0.1:$SEALOG_PORT"

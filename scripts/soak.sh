@@ -1,20 +1,18 @@
 #!/usr/bin/env bash
 # deno task soak: the long resilience checks, against a local stack of its own
-# (SEALOG_SOAK_DATA_DIR, SEALOG_SOAK_DB_PORT, SEALOG_SOAK_PORT), reusing its cluster when it is
-# already up. Runs tests/soak/: the soak (SEALOG_SOAK_CLIENTS clients for SEALOG_SOAK_SECONDS,
+# (SEALOG_SOAK_DATA_DIR, SEALOG_SOAK_DB_PORT, SEALOG_SOAK_PORT), created afresh each run.
+# Runs tests/soak/: the soak (SEALOG_SOAK_CLIENTS clients for SEALOG_SOAK_SECONDS,
 # exact counts) and the dudect-style timing test of valid and invalid keys
 # (SEALOG_TIMING_SAMPLES per class). Installs what is missing.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 use_stack "${SEALOG_SOAK_DATA_DIR:-$ROOT/.sealog/soak}" "${SEALOG_SOAK_DB_PORT:-54352}" "${SEALOG_SOAK_PORT:-54351}"
 
-reused_cluster=false
-cluster_running && reused_cluster=true
-start_database
+start_fresh_database
 
 cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  [ "$reused_cluster" = true ] || stop_cluster
+  stop_cluster
 }
 trap cleanup EXIT
 

@@ -32,10 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 step "fresh database"
-stop_cluster
-rm -rf "$(cluster_dir)" "$SEALOG_DATA_DIR"
-unset SEALOG_PGDATA
-start_database
+start_fresh_database
 
 check "supabase db advisors (fail on WARN)" \
   "$SUPABASE" db advisors --remote="$(db_url)" --level warn --fail-on warn
