@@ -133,6 +133,33 @@ end
 $$;
 comment on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text, text) is 'Deletes a category''s due rows from one table in bounded batches: past the policy for everyone, then past each tenant''s shorter override.';
 
+create function sealog.batched_purge(
+  p_category text,
+  p_table regclass,
+  p_key text,
+  p_now timestamptz,
+  p_batch_size integer,
+  p_max_batches integer,
+  p_default_predicate text default null
+)
+returns jsonb
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_started timestamptz := clock_timestamp();
+  v_step record;
+begin
+  select * into v_step
+    from sealog.purge_expired_rows(p_category, p_table, p_key, p_now, p_batch_size, p_max_batches,
+                                   p_default_predicate);
+  return sealog.record_purge(p_category, p_now, v_started, v_step.rows_deleted, 0,
+                             v_step.tenant_overrides, v_step.complete, v_step.note);
+end
+$$;
+comment on function sealog.batched_purge(text, regclass, text, timestamptz, integer, integer, text) is 'The whole run of a category kept in one table: purge_expired_rows, then its purge-log row, returned as the run''s result.';
+
 /** Section - Telemetry: whole expired days */
 
 create function sealog.purge_telemetry(
@@ -231,21 +258,13 @@ create function sealog.purge_api_access_log(
   p_max_batches integer default 200
 )
 returns jsonb
-language plpgsql
+language sql
 security definer
 set search_path = ''
 set lock_timeout = '1s'
 as $$
-declare
-  v_started timestamptz := clock_timestamp();
-  v_step record;
-begin
-  select * into v_step
-    from sealog.purge_expired_rows(
-      'api_access_logs', 'sealog.api_access_log', 'log_id', p_now, p_batch_size, p_max_batches);
-  return sealog.record_purge('api_access_logs', p_now, v_started, v_step.rows_deleted, 0,
-                             v_step.tenant_overrides, v_step.complete, nullif(v_step.note, ''));
-end
+  select sealog.batched_purge(
+    'api_access_logs', 'sealog.api_access_log', 'log_id', p_now, p_batch_size, p_max_batches)
 $$;
 comment on function sealog.purge_api_access_log(timestamptz, integer, integer) is 'Deletes API access-log rows older than their retention (90 days, or a tenant''s shorter override) in bounded batches.';
 
@@ -255,25 +274,17 @@ create function sealog.purge_session_state(
   p_max_batches integer default 200
 )
 returns jsonb
-language plpgsql
+language sql
 security definer
 set search_path = ''
 set lock_timeout = '1s'
 as $$
-declare
-  v_started timestamptz := clock_timestamp();
-  v_step record;
-begin
   -- Sessions carry their own expiry (expires_at, stamped by ingest at the policy's 24 hours
   -- after the last activity), which the expires_at index finds without a scan; tenants with
   -- a shorter retention lose theirs by last_activity_at.
-  select * into v_step
-    from sealog.purge_expired_rows(
-      'session_state', 'sealog.session_state', 'tenant_id, session_id', p_now, p_batch_size, p_max_batches,
-      format('expires_at <= %L', p_now));
-  return sealog.record_purge('session_state', p_now, v_started, v_step.rows_deleted, 0,
-                             v_step.tenant_overrides, v_step.complete, nullif(v_step.note, ''));
-end
+  select sealog.batched_purge(
+    'session_state', 'sealog.session_state', 'tenant_id, session_id', p_now, p_batch_size, p_max_batches,
+    format('expires_at <= %L', p_now))
 $$;
 comment on function sealog.purge_session_state(timestamptz, integer, integer) is 'Deletes expired session state (24 hours after the last activity, or a tenant''s shorter override) in bounded batches.';
 
@@ -317,21 +328,13 @@ create function sealog.purge_cron_history(
   p_max_batches integer default 200
 )
 returns jsonb
-language plpgsql
+language sql
 security definer
 set search_path = ''
 set lock_timeout = '1s'
 as $$
-declare
-  v_started timestamptz := clock_timestamp();
-  v_step record;
-begin
-  select * into v_step
-    from sealog.purge_expired_rows(
-      'cron_history', 'cron.job_run_details', 'runid', p_now, p_batch_size, p_max_batches);
-  return sealog.record_purge('cron_history', p_now, v_started, v_step.rows_deleted, 0,
-                             v_step.tenant_overrides, v_step.complete, nullif(v_step.note, ''));
-end
+  select sealog.batched_purge(
+    'cron_history', 'cron.job_run_details', 'runid', p_now, p_batch_size, p_max_batches)
 $$;
 comment on function sealog.purge_cron_history(timestamptz, integer, integer) is 'Deletes pg_cron run history (cron.job_run_details) older than 14 days in bounded batches.';
 
@@ -341,21 +344,13 @@ create function sealog.purge_purge_log(
   p_max_batches integer default 200
 )
 returns jsonb
-language plpgsql
+language sql
 security definer
 set search_path = ''
 set lock_timeout = '1s'
 as $$
-declare
-  v_started timestamptz := clock_timestamp();
-  v_step record;
-begin
-  select * into v_step
-    from sealog.purge_expired_rows(
-      'purge_log', 'sealog.purge_log', 'purge_id', p_now, p_batch_size, p_max_batches);
-  return sealog.record_purge('purge_log', p_now, v_started, v_step.rows_deleted, 0,
-                             v_step.tenant_overrides, v_step.complete, nullif(v_step.note, ''));
-end
+  select sealog.batched_purge(
+    'purge_log', 'sealog.purge_log', 'purge_id', p_now, p_batch_size, p_max_batches)
 $$;
 comment on function sealog.purge_purge_log(timestamptz, integer, integer) is 'Deletes purge-log rows older than one year in bounded batches (this run''s own row is new).';
 
@@ -363,6 +358,7 @@ comment on function sealog.purge_purge_log(timestamptz, integer, integer) is 'De
 
 revoke all on function sealog.delete_in_batches(regclass, text, text, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text, text) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.batched_purge(text, regclass, text, timestamptz, integer, integer, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_telemetry(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_api_access_log(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_session_state(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
