@@ -38,7 +38,10 @@ create table sealog.api_keys (
   created_at timestamptz not null default now(),
   last_used_at timestamptz,
   expires_at timestamptz,
-  revoked_at timestamptz
+  revoked_at timestamptz,
+  -- The reserved tenant of unauthenticated requests holds no key (see tenants).
+  constraint api_keys_not_for_the_reserved_tenant
+    check (tenant_id <> '00000000-0000-0000-0000-000000000000')
 );
 create index api_keys_tenant_id_idx on sealog.api_keys (tenant_id);
 comment on table sealog.api_keys is 'RESTRICTED; pii=none; retention=account. API keys of tenants, as SHA-256 digests only.';

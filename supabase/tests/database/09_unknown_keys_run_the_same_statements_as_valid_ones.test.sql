@@ -3,7 +3,7 @@
 -- of a reserved tenant that can never be enabled, and is answered 401 with a reply of the
 -- same shape.
 begin;
-select plan(9);
+select plan(10);
 
 select is(
   (select disabled_at is not null from sealog.tenants where tenant_id = sealog.unauthenticated_tenant_id()),
@@ -15,6 +15,13 @@ select throws_ok(
   '23514',
   null,
   'the reserved tenant can never be enabled'
+);
+
+select throws_ok(
+  $$select sealog_admin.issue_key(sealog.unauthenticated_tenant_id(), sha256('reserved'::bytea), 'slg_live_abcd')$$,
+  '23514',
+  null,
+  'no key can be issued for the reserved tenant'
 );
 
 -- Earlier tests' unknown keys may have created the bucket already.

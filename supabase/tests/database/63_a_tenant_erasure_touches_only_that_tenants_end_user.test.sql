@@ -8,6 +8,7 @@ create temporary table tenants on commit drop as
 select sealog_admin.create_tenant('erasing tenant') as a,
        sealog_admin.create_tenant('other tenant') as b,
        'end-user-' || substr(md5(random()::text), 1, 12) as end_user_id,
+       -- Compared as inet: host() drops a leading zero of the random group.
        '2001:db8:63::' || substr(md5(random()::text), 1, 4) as ip;
 
 insert into sealog.llm_request_logs (tenant_id, occurred_at, event_id, session_id, model, input_tokens, output_tokens, end_user_id)
@@ -36,7 +37,7 @@ select results_eq(
   select (select count(*)::int from sealog.llm_request_logs l, tenants t where l.tenant_id = t.a and l.end_user_id = t.end_user_id),
          (select count(*)::int from sealog.session_state s, tenants t where s.tenant_id = t.a and s.end_user_id = t.end_user_id),
          (select count(*)::int from sealog.auth_events e, tenants t
-           where e.tenant_id = t.a and (e.user_id = t.end_user_id or host(e.ip) = t.ip or e.user_agent is not null))
+           where e.tenant_id = t.a and (e.user_id = t.end_user_id or e.ip = t.ip::inet or e.user_agent is not null))
   $$,
   $$ values (0, 0, 0) $$,
   'the end user is gone from the tenant''s telemetry, session state and auth events'
@@ -57,7 +58,7 @@ select results_eq(
   select (select count(*)::int from sealog.llm_request_logs l, tenants t where l.tenant_id = t.b and l.end_user_id = t.end_user_id),
          (select count(*)::int from sealog.session_state s, tenants t where s.tenant_id = t.b and s.end_user_id = t.end_user_id),
          (select count(*)::int from sealog.auth_events e, tenants t
-           where e.tenant_id = t.b and e.user_id = t.end_user_id and host(e.ip) = t.ip)
+           where e.tenant_id = t.b and e.user_id = t.end_user_id and e.ip = t.ip::inet)
   $$,
   $$ values (1, 1, 1) $$,
   'the same end-user id in another tenant is untouched'
