@@ -81,6 +81,9 @@ const UNAVAILABLE_CODES = new Set([
   "40P01", // deadlock detected
 ]);
 
+// Statement-level answers from a healthy connection: the pool itself is fine.
+const STATEMENT_CODES = new Set(["57014", "55P03", "40001", "40P01"]);
+
 /** True for errors that mean "the database is unavailable right now". */
 export function isUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
@@ -121,12 +124,25 @@ export async function callApiFunction<F extends keyof ApiFunctions>(
     return rows[0]!.reply as DbReply;
   } catch (error) {
     if (isUnavailable(error)) {
+      if (!STATEMENT_CODES.has((error as { code?: string }).code ?? "")) discardPool(client);
       throw new DatabaseUnavailable("database unavailable", { cause: error });
     }
     throw error;
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Drops a pool after a connection-level failure, so the next request dials afresh. After a
+ * restart postgres.js can keep connections that never dispatch the queued queries
+ * (porsager/postgres#1193, unfixed in 3.4.9): without this, every later call times out.
+ * In-flight queries get a few seconds to finish.
+ */
+function discardPool(pool: postgres.Sql): void {
+  if (client !== pool) return;
+  client = undefined;
+  pool.end({ timeout: 5 }).catch(() => {});
 }
 
 /** Closes the pool (tests and graceful shutdown). */
