@@ -2,9 +2,10 @@
  * deno task tenant: create tenants, change their rate limit, list, disable and enable them,
  * and unlock a user that the password hook locked out. Prints JSON lines on stdout.
  */
+import type postgres from "postgres";
 import { withDatabase } from "../lib/database.ts";
 import { issueKey, parseScopes } from "../lib/keys.ts";
-import { fail, runTask, type Task, TaskError, uuidArgument } from "../lib/task.ts";
+import { type Args, fail, runTask, type Task, TaskError, uuidArgument } from "../lib/task.ts";
 
 /** Parses N/s (or N), 1 to 100000 requests per second. */
 function parseRate(value: string): number {
@@ -13,6 +14,21 @@ function parseRate(value: string): number {
     throw new TaskError("the rate takes N/s, N from 1 to 100000", 2);
   }
   return Number(match[1]);
+}
+
+/**
+ * Runs an operator function that answers true when the tenant exists, then prints `done`;
+ * an unknown tenant is an error.
+ */
+async function changeTenant(
+  id: string,
+  change: (sql: postgres.Sql, tenantId: string) => Promise<postgres.Row[]>,
+  done: Record<string, unknown>,
+): Promise<void> {
+  const tenantId = uuidArgument(id, "TENANT_ID");
+  const [row] = await withDatabase((sql) => change(sql, tenantId));
+  if (!row!.ok) fail(`unknown tenant ${tenantId}`);
+  console.log(JSON.stringify({ tenant_id: tenantId, ...done }));
 }
 
 export const task: Task = {
@@ -45,13 +61,13 @@ export const task: Task = {
       summary: "Changes the tenant's rate limit (burst: two seconds' worth).",
       positionals: 2,
       async run({ positionals: [id, rateText] }) {
-        const tenantId = uuidArgument(id!, "TENANT_ID");
         const rate = parseRate(rateText!);
-        const [row] = await withDatabase((sql) =>
-          sql`select sealog_admin.set_rate_limit(${tenantId}::uuid, ${rate}) as ok`
+        await changeTenant(
+          id!,
+          (sql, tenantId) =>
+            sql`select sealog_admin.set_rate_limit(${tenantId}::uuid, ${rate}) as ok`,
+          { rate_limit_per_second: rate },
         );
-        if (!row!.ok) fail(`unknown tenant ${tenantId}`);
-        console.log(JSON.stringify({ tenant_id: tenantId, rate_limit_per_second: rate }));
       },
     },
     {
@@ -64,37 +80,26 @@ export const task: Task = {
         for (const tenant of tenants) console.log(JSON.stringify(tenant));
       },
     },
-    {
-      name: "disable",
+    ...[false, true].map((enabled) => ({
+      name: enabled ? "enable" : "disable",
       usage: "TENANT_ID",
-      summary: "Refuses every key of the tenant from the next request on (401).",
+      summary: enabled
+        ? "Accepts the tenant's live keys again."
+        : "Refuses every key of the tenant from the next request on (401).",
       positionals: 1,
-      async run({ positionals: [id] }) {
-        const tenantId = uuidArgument(id!, "TENANT_ID");
-        const [row] = await withDatabase((sql) =>
-          sql`select sealog_admin.disable_tenant(${tenantId}::uuid) as ok`
+      async run({ positionals: [id] }: Args) {
+        await changeTenant(
+          id!,
+          (sql, tenantId) =>
+            sql`select sealog_admin.set_tenant_enabled(${tenantId}::uuid, ${enabled}) as ok`
+              .catch((error) => {
+                if (error?.code === "23514") fail("the reserved tenant can never be enabled");
+                throw error;
+              }),
+          { disabled: !enabled },
         );
-        if (!row!.ok) fail(`unknown tenant ${tenantId}`);
-        console.log(JSON.stringify({ tenant_id: tenantId, disabled: true }));
       },
-    },
-    {
-      name: "enable",
-      usage: "TENANT_ID",
-      summary: "Accepts the tenant's live keys again.",
-      positionals: 1,
-      async run({ positionals: [id] }) {
-        const tenantId = uuidArgument(id!, "TENANT_ID");
-        const [row] = await withDatabase((sql) =>
-          sql`select sealog_admin.enable_tenant(${tenantId}::uuid) as ok`.catch((error) => {
-            if (error?.code === "23514") fail("the reserved tenant can never be enabled");
-            throw error;
-          })
-        );
-        if (!row!.ok) fail(`unknown tenant ${tenantId}`);
-        console.log(JSON.stringify({ tenant_id: tenantId, disabled: false }));
-      },
-    },
+    })),
     {
       name: "unlock",
       usage: "TENANT_ID USER_ID",
@@ -102,16 +107,16 @@ export const task: Task = {
         "Ends a password lockout now; the audit trail records account_unlocked (source operator).",
       positionals: 2,
       async run({ positionals: [id, userId] }) {
-        const tenantId = uuidArgument(id!, "TENANT_ID");
         // The auth_user_id domain's rule, checked here to name it rather than a constraint.
         if (!/^[^@\p{Cc}]{1,128}$/u.test(userId!)) {
           throw new TaskError("USER_ID is a user id of 1 to 128 characters, never an email", 2);
         }
-        const [row] = await withDatabase((sql) =>
-          sql`select sealog_admin.unlock_user(${tenantId}::uuid, ${userId!}) as ok`
+        await changeTenant(
+          id!,
+          (sql, tenantId) =>
+            sql`select sealog_admin.unlock_user(${tenantId}::uuid, ${userId!}) as ok`,
+          { user_id: userId, unlocked: true },
         );
-        if (!row!.ok) fail(`unknown tenant ${tenantId}`);
-        console.log(JSON.stringify({ tenant_id: tenantId, user_id: userId, unlocked: true }));
       },
     },
   ],

@@ -70,39 +70,27 @@ as $$
 $$;
 comment on function sealog_admin.list_tenants() is 'Lists every tenant (the reserved one included, always disabled) with its rate limit, state and number of live keys.';
 
-create function sealog_admin.disable_tenant(p_tenant_id uuid, p_now timestamptz default now())
+create function sealog_admin.set_tenant_enabled(
+  p_tenant_id uuid,
+  p_enabled boolean,
+  p_now timestamptz default now()
+)
 returns boolean
 language sql
 security definer
 set search_path = ''
 as $$
-  -- Keeps the first disabled_at, so disabling twice does not move the date.
+  -- Disabling twice keeps the first date. The reserved tenant's check constraint refuses
+  -- enabling it (23514): it can never authenticate.
   with changed as (
     update sealog.tenants
-       set disabled_at = coalesce(disabled_at, p_now)
+       set disabled_at = case when p_enabled then null else coalesce(disabled_at, p_now) end
      where tenant_id = p_tenant_id
     returning 1
   )
   select exists (select 1 from changed)
 $$;
-comment on function sealog_admin.disable_tenant(uuid, timestamptz) is 'Disables a tenant: every one of its keys (and its static token) is refused from the next request on; true when the tenant exists.';
-
-create function sealog_admin.enable_tenant(p_tenant_id uuid)
-returns boolean
-language sql
-security definer
-set search_path = ''
-as $$
-  -- The reserved tenant's check constraint refuses it (23514): it can never authenticate.
-  with changed as (
-    update sealog.tenants
-       set disabled_at = null
-     where tenant_id = p_tenant_id
-    returning 1
-  )
-  select exists (select 1 from changed)
-$$;
-comment on function sealog_admin.enable_tenant(uuid) is 'Enables a disabled tenant again; true when the tenant exists. The reserved tenant cannot be enabled.';
+comment on function sealog_admin.set_tenant_enabled(uuid, boolean, timestamptz) is 'Enables or disables a tenant; every key (and the static token) of a disabled tenant is refused from the next request on. True when the tenant exists; the reserved tenant cannot be enabled.';
 
 /** Section - Keys */
 
@@ -176,8 +164,7 @@ comment on function sealog_admin.list_keys(uuid) is 'Lists a tenant''s keys with
 
 revoke all on function sealog_admin.create_tenant(text, integer, integer) from public, anon, authenticated, service_role;
 revoke all on function sealog_admin.list_tenants() from public, anon, authenticated, service_role;
-revoke all on function sealog_admin.disable_tenant(uuid, timestamptz) from public, anon, authenticated, service_role;
-revoke all on function sealog_admin.enable_tenant(uuid) from public, anon, authenticated, service_role;
+revoke all on function sealog_admin.set_tenant_enabled(uuid, boolean, timestamptz) from public, anon, authenticated, service_role;
 revoke all on function sealog_admin.set_rate_limit(uuid, integer, integer) from public, anon, authenticated, service_role;
 revoke all on function sealog_admin.issue_key(uuid, bytea, text, text[], text, timestamptz) from public, anon, authenticated, service_role;
 revoke all on function sealog_admin.revoke_key(uuid, timestamptz) from public, anon, authenticated, service_role;

@@ -18,13 +18,13 @@ select is(
   'the reserved tenant is listed as disabled'
 );
 
-select ok(sealog_admin.disable_tenant(current_setting('test.tenant')::uuid, '2026-01-01 00:00:00+00'), 'disable_tenant is true for an existing tenant');
+select ok(sealog_admin.set_tenant_enabled(current_setting('test.tenant')::uuid, false, '2026-01-01 00:00:00+00'), 'disabling is true for an existing tenant');
 select is(
   (select disabled_at from sealog.tenants where tenant_id = current_setting('test.tenant')::uuid),
   '2026-01-01 00:00:00+00'::timestamptz,
   'disabled_at is set'
 );
-select ok(sealog_admin.disable_tenant(current_setting('test.tenant')::uuid, '2026-02-01 00:00:00+00'), 'disabling twice succeeds');
+select ok(sealog_admin.set_tenant_enabled(current_setting('test.tenant')::uuid, false, '2026-02-01 00:00:00+00'), 'disabling twice succeeds');
 select is(
   (select disabled_at from sealog.tenants where tenant_id = current_setting('test.tenant')::uuid),
   '2026-01-01 00:00:00+00'::timestamptz,
@@ -36,14 +36,14 @@ select is(
   'a disabled tenant''s key is refused (401)'
 );
 
-select ok(sealog_admin.enable_tenant(current_setting('test.tenant')::uuid), 'enable_tenant is true for an existing tenant');
+select ok(sealog_admin.set_tenant_enabled(current_setting('test.tenant')::uuid, true), 'enabling is true for an existing tenant');
 select is(
   (sealog.resolve_credential(jsonb_build_object('key_digest', encode(sha256('tenant-admin-key'), 'hex')))).status::integer,
   200,
   'once enabled, its key is accepted again (200)'
 );
 
-select ok(not sealog_admin.disable_tenant(gen_random_uuid()) and not sealog_admin.enable_tenant(gen_random_uuid()), 'an unknown tenant is reported as false');
+select ok(not sealog_admin.set_tenant_enabled(gen_random_uuid(), false) and not sealog_admin.set_tenant_enabled(gen_random_uuid(), true), 'an unknown tenant is reported as false');
 select throws_ok(
   format('select * from sealog_admin.list_keys(%L)', gen_random_uuid()),
   'P0002',
@@ -51,7 +51,7 @@ select throws_ok(
   'list_keys refuses an unknown tenant instead of returning no keys'
 );
 select throws_ok(
-  $$select sealog_admin.enable_tenant(sealog.unauthenticated_tenant_id())$$,
+  $$select sealog_admin.set_tenant_enabled(sealog.unauthenticated_tenant_id(), true)$$,
   '23514',
   null,
   'the reserved tenant cannot be enabled'
