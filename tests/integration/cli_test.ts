@@ -140,6 +140,8 @@ test("every bad input gets one line on stderr and a non-zero exit, never a stack
     [["key", "issue", unknown, "--expires-at", "soon"], 2, /ISO 8601/],
     [["key", "issue", unknown, "--scopes", "admin"], 2, /--scopes/],
     [["user", "create", "not-an-email"], 2, /email address/],
+    // A rule only the database knows is reported by its SQLSTATE, and nothing is half-written.
+    [["tenant", "create", "x".repeat(129)], 1, /the database refused: .*\(SQLSTATE 23514\)$/],
   ];
   const results = await Promise.all(cases.map(([args]) => task(...args)));
   cases.forEach(([args, code, pattern], index) =>
