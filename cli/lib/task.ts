@@ -79,7 +79,11 @@ export function describeError(error: unknown): string {
     code?: string;
     message?: string;
   };
-  const text = String(message ?? error).split("\n")[0]!;
+  // A URL's credentials never reach the terminal, whatever the error quotes.
+  const text = String(message ?? error).split("\n")[0]!.replace(/(\/\/)[^@\s/'"]*@/g, "$1…@");
+  if (text.startsWith("Invalid URL")) {
+    return "the database URL is not a valid URL (check SUPABASE_DB_URL)";
+  }
   if (name === "PostgresError") {
     // Operator functions raise no_data_found with a sentence meant for the operator.
     return code === "P0002" ? text : `the database refused: ${text} (SQLSTATE ${code})`;

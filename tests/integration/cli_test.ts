@@ -164,6 +164,14 @@ test("an unreachable database is one line, without the URL's password", async ()
   }
 });
 
+test("a malformed database URL is one line, without the password it holds", async () => {
+  for (const url of ["postgresql://postgres:hunter2@[bad/postgres", "not a url hunter2"]) {
+    const result = await taskWithEnv({ SUPABASE_DB_URL: url }, "tenant", "list");
+    assertOneLineError(result, 1, /not a valid URL \(check SUPABASE_DB_URL\)/, url);
+    assert.doesNotMatch(result.stderr, /hunter2/);
+  }
+});
+
 test("--help on every task and command prints its usage on stdout and exits 0", async () => {
   const runs = TASKS.flatMap((spec) => [
     [spec.name, "--help"],
