@@ -16,7 +16,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { operatorDatabaseUrl } from "../cli/database.ts";
+import { operatorDatabaseUrl } from "../cli/lib/database.ts";
 import { latencyChartSvg } from "./chart.ts";
 import { erasure, purge, seedLargeTable } from "./large_tables.ts";
 import { API_KEY, ingestHeaders, load, type LoadResult, progress, TENANT_ID } from "./load.ts";

@@ -169,7 +169,8 @@ start_database() {
 }
 
 # A new cluster, migrated: the test command and the soak start from one, because migrations are
-# edited in place until the first release and a kept cluster would not see the edits.
+# edited in place until the first release (after it, only new migrations: docs/dba-guide.md) and a
+# kept cluster would not see the edits.
 start_fresh_database() {
   stop_cluster
   rm -rf "$(cluster_dir)" "$SEALOG_DATA_DIR"

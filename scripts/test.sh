@@ -19,6 +19,8 @@ check() { # check NAME COMMAND...: runs the command, records a failure, carries 
 ensure_packages
 ensure_tools
 
+# Builds sdk/dist first, so the checks below prove the build output never breaks them.
+check "sdk package (build; nodenext types; import and require)" bash scripts/sdk_package.sh
 check "format" "$DENO" fmt --check
 check "lint" "$DENO" lint
 check "types" "$DENO" check supabase/functions local cli scripts tests bench/main.ts sdk bench/scanner.ts examples

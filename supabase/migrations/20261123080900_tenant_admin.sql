@@ -5,6 +5,8 @@
  * Executable by postgres only: SUPABASE_DB_URL's user on a hosted project.
  */
 
+/** Section - Tenants */
+
 create function sealog_admin.create_tenant(
   p_name text,
   p_rate_limit_per_second integer default 50,
@@ -41,6 +43,56 @@ as $$
   select exists (select 1 from changed)
 $$;
 comment on function sealog_admin.set_rate_limit(uuid, integer, integer) is 'Changes a tenant''s rate limit; true when the tenant exists.';
+
+create function sealog_admin.list_tenants()
+returns table (
+  tenant_id uuid,
+  name text,
+  rate_limit_per_second integer,
+  rate_limit_burst integer,
+  created_at timestamptz,
+  disabled_at timestamptz,
+  live_keys bigint
+)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select t.tenant_id, t.name::text, t.rate_limit_per_second, t.rate_limit_burst, t.created_at, t.disabled_at,
+         (select count(*)
+            from sealog.api_keys k
+           where k.tenant_id = t.tenant_id
+             and k.revoked_at is null
+             and (k.expires_at is null or k.expires_at > now()))
+    from sealog.tenants t
+   order by t.created_at, t.tenant_id
+$$;
+comment on function sealog_admin.list_tenants() is 'Lists every tenant (the reserved one included, always disabled) with its rate limit, state and number of live keys.';
+
+create function sealog_admin.set_tenant_enabled(
+  p_tenant_id uuid,
+  p_enabled boolean,
+  p_now timestamptz default now()
+)
+returns boolean
+language sql
+security definer
+set search_path = ''
+as $$
+  -- Disabling twice keeps the first date. The reserved tenant's check constraint refuses
+  -- enabling it (23514): it can never authenticate.
+  with changed as (
+    update sealog.tenants
+       set disabled_at = case when p_enabled then null else coalesce(disabled_at, p_now) end
+     where tenant_id = p_tenant_id
+    returning 1
+  )
+  select exists (select 1 from changed)
+$$;
+comment on function sealog_admin.set_tenant_enabled(uuid, boolean, timestamptz) is 'Enables or disables a tenant; every key (and the static token) of a disabled tenant is refused from the next request on. True when the tenant exists; the reserved tenant cannot be enabled.';
+
+/** Section - Keys */
 
 create function sealog_admin.issue_key(
   p_tenant_id uuid,
@@ -89,19 +141,30 @@ returns table (
   expires_at timestamptz,
   revoked_at timestamptz
 )
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select k.key_id, k.display_prefix, k.label, k.scopes::text[], k.created_at, k.last_used_at, k.expires_at, k.revoked_at
-    from sealog.api_keys k
-   where k.tenant_id = p_tenant_id
-   order by k.created_at
+begin
+  -- An unknown tenant is an error, not an empty list: a mistyped id must not look like "no keys".
+  if not exists (select 1 from sealog.tenants t where t.tenant_id = p_tenant_id) then
+    raise exception 'unknown tenant %', p_tenant_id using errcode = 'no_data_found';
+  end if;
+  return query
+    select k.key_id, k.display_prefix, k.label::text, k.scopes::text[], k.created_at, k.last_used_at, k.expires_at, k.revoked_at
+      from sealog.api_keys k
+     where k.tenant_id = p_tenant_id
+     order by k.created_at;
+end
 $$;
-comment on function sealog_admin.list_keys(uuid) is 'Lists a tenant''s keys without their digests.';
+comment on function sealog_admin.list_keys(uuid) is 'Lists a tenant''s keys without their digests; raises no_data_found (P0002) for an unknown tenant.';
+
+/** Section - Grants: postgres only (the owner); nothing is granted to any other role. */
 
 revoke all on function sealog_admin.create_tenant(text, integer, integer) from public, anon, authenticated, service_role;
+revoke all on function sealog_admin.list_tenants() from public, anon, authenticated, service_role;
+revoke all on function sealog_admin.set_tenant_enabled(uuid, boolean, timestamptz) from public, anon, authenticated, service_role;
 revoke all on function sealog_admin.set_rate_limit(uuid, integer, integer) from public, anon, authenticated, service_role;
 revoke all on function sealog_admin.issue_key(uuid, bytea, text, text[], text, timestamptz) from public, anon, authenticated, service_role;
 revoke all on function sealog_admin.revoke_key(uuid, timestamptz) from public, anon, authenticated, service_role;

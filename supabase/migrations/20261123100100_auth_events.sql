@@ -16,7 +16,7 @@ create table sealog.auth_events (
   tenant_id uuid not null references sealog.tenants (tenant_id) on delete cascade,
   event_id uuid not null,
   occurred_at timestamptz not null,
-  source text not null check (source in ('supabase_auth_hook', 'api')),
+  source text not null check (source in ('supabase_auth_hook', 'api', 'operator')),
   type sealog.auth_event_type not null,
   outcome text not null check (outcome in ('success', 'failure')),
   user_id sealog.auth_user_id,
@@ -41,7 +41,7 @@ comment on table sealog.auth_events is 'CONFIDENTIAL; pii=personal; retention=au
 comment on column sealog.auth_events.tenant_id is 'INTERNAL; pii=none; retention=auth_events. Tenant, from the API key or SEALOG_AUTH_HOOK_TENANT_ID for Supabase Auth hooks.';
 comment on column sealog.auth_events.event_id is 'INTERNAL; pii=none; retention=auth_events. Idempotency key: client-generated for API events, server-generated for hook events.';
 comment on column sealog.auth_events.occurred_at is 'INTERNAL; pii=none; retention=auth_events. When the event happened: the client clock for API events, the database clock for hook events.';
-comment on column sealog.auth_events.source is 'INTERNAL; pii=none; retention=auth_events. supabase_auth_hook (signed hook delivery) or api (tenant key with scope auth-events).';
+comment on column sealog.auth_events.source is 'INTERNAL; pii=none; retention=auth_events. supabase_auth_hook (signed hook delivery), api (tenant key with scope auth-events) or operator (sealog_admin, e.g. an unlock).';
 comment on column sealog.auth_events.type is 'INTERNAL; pii=none; retention=auth_events. Event type, e.g. login_success, login_failure, mfa_failure, token_issued, account_locked, sso_grant.';
 comment on column sealog.auth_events.outcome is 'INTERNAL; pii=none; retention=auth_events. success or failure.';
 comment on column sealog.auth_events.user_id is 'CONFIDENTIAL; pii=identifier; retention=auth_events. User id at the identity provider (auth.users.id for hooks); never an email; erased by deletion requests.';

@@ -4,7 +4,8 @@
  * default 10 in 15 minutes), the password hook answers "reject" and records account_locked.
  * While locked, every attempt is rejected, a right password included, so guessing on does
  * not help; attempts during the lock are not failures, so the lock ends once the failures
- * that caused it leave the window.
+ * that caused it leave the window, or at once when an operator unlocks the user
+ * (account_unlocked: failures before it no longer count).
  */
 
 /** Section - Per-tenant settings */
@@ -68,7 +69,16 @@ begin
      and e.user_id = p_user_id
      and e.type = 'login_failure'
      and e.source = 'supabase_auth_hook'
-     and e.occurred_at > p_now - v_window;
+     and e.occurred_at > p_now - v_window
+     -- An operator's unlock (sealog_admin.unlock_user) starts the count afresh.
+     and e.occurred_at > coalesce((
+           select max(u.occurred_at)
+             from sealog.auth_events u
+            where u.tenant_id = p_tenant_id
+              and u.user_id = p_user_id
+              and u.type = 'account_unlocked'
+              and u.source = 'operator'
+         ), '-infinity');
 
   if v_failures < v_threshold then
     insert into sealog.auth_events (tenant_id, event_id, occurred_at, source, type, outcome, user_id, method, provider, reason, ip)
@@ -124,3 +134,28 @@ as $$
 $$;
 comment on function sealog_admin.set_auth_lockout(uuid, integer, interval, timestamptz) is 'Sets a tenant''s password lockout: p_failure_threshold failures within p_failure_window lock a user out; true when the tenant exists.';
 revoke all on function sealog_admin.set_auth_lockout(uuid, integer, interval, timestamptz) from public, anon, authenticated, service_role;
+
+create function sealog_admin.unlock_user(
+  p_tenant_id uuid,
+  p_user_id text,
+  p_now timestamptz default now()
+)
+returns boolean
+language sql
+security definer
+set search_path = ''
+as $$
+  -- An audit row rather than deleting the failures: the trail keeps what happened and who
+  -- ended the lock, and the lockout count ignores failures before it.
+  with unlocked as (
+    insert into sealog.auth_events (tenant_id, event_id, occurred_at, source, type, outcome, user_id, method, provider, reason)
+    select t.tenant_id, gen_random_uuid(), p_now, 'operator', 'account_unlocked', 'success',
+           p_user_id::sealog.auth_user_id, 'password', 'supabase', 'operator_unlock'
+      from sealog.tenants t
+     where t.tenant_id = p_tenant_id
+    returning 1
+  )
+  select exists (select 1 from unlocked)
+$$;
+comment on function sealog_admin.unlock_user(uuid, text, timestamptz) is 'Unlocks a user locked out by the password hook: records account_unlocked (source operator), after which only later failures count; true when the tenant exists.';
+revoke all on function sealog_admin.unlock_user(uuid, text, timestamptz) from public, anon, authenticated, service_role;

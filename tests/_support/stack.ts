@@ -3,8 +3,8 @@
  * server and a real PostgreSQL. Tests create their own tenants, so files run in parallel.
  */
 import postgres from "postgres";
-import { operatorDatabaseUrl } from "../../cli/database.ts";
-import { issueKey } from "../../cli/keys.ts";
+import { operatorDatabaseUrl } from "../../cli/lib/database.ts";
+import { issueKey } from "../../cli/lib/keys.ts";
 
 export const BASE_URL = Deno.env.get("SEALOG_TEST_BASE_URL") ??
   "http://127.0.0.1:54331/functions/v1";

@@ -3,7 +3,7 @@
  * test stack's auth schema with access tokens signed by the local key pair (the server's
  * SUPABASE_JWKS), and the operator's key is the local project secret key of scripts/lib.sh.
  */
-import { createLocalUser, localAccessToken, type LocalUser } from "../../cli/users.ts";
+import { createLocalUser, localAccessToken, type LocalUser } from "../../cli/lib/users.ts";
 import { sql } from "./stack.ts";
 
 export type TestUser = LocalUser & { accessToken: string };

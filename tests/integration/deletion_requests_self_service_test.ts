@@ -209,7 +209,7 @@ test("a still-valid token of an erased user gets its request back and leaves no 
 });
 
 test("a valid token for an account that does not exist gets 401", async () => {
-  const { localAccessToken } = await import("../../cli/users.ts");
+  const { localAccessToken } = await import("../../cli/lib/users.ts");
   const token = await localAccessToken({
     userId: crypto.randomUUID(),
     email: "ghost@example.test",

@@ -4,7 +4,7 @@
  * as a missing credential, and nothing about them reaches the access log as a user.
  */
 import assert from "node:assert/strict";
-import { localAccessToken } from "../../cli/users.ts";
+import { localAccessToken } from "../../cli/lib/users.ts";
 import { accessLogRows, call, sql, test } from "../_support/stack.ts";
 import { createUser } from "../_support/users.ts";
 

@@ -54,5 +54,8 @@ test("report prints the latest stored report, and --json its stored JSON", async
 test("report refuses unknown arguments", async () => {
   const result = await report("now");
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /usage: deno task report/);
+  assert.match(
+    result.stderr,
+    /^error: report takes \[--fresh\] \[--json\]; see deno task report --help\n$/,
+  );
 });

@@ -1,6 +1,6 @@
 /** The SOC 2 report's Markdown rendering, on a hand-made report: no database. */
 import assert from "node:assert/strict";
-import { cell, renderReport, type Soc2Report } from "../../cli/report_markdown.ts";
+import { cell, renderReport, type Soc2Report } from "../../cli/lib/report_markdown.ts";
 
 function report(overrides: Partial<Soc2Report> = {}): Soc2Report {
   return {

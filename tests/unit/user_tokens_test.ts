@@ -4,7 +4,7 @@
  * replaced here to prove no call is made, for good and bad tokens alike.
  */
 import assert from "node:assert/strict";
-import { localAccessToken } from "../../cli/users.ts";
+import { localAccessToken } from "../../cli/lib/users.ts";
 import { ApiError } from "../../supabase/functions/_shared/problems.ts";
 import {
   looksLikeJwt,

@@ -5,7 +5,7 @@
  * public half the functions get as SUPABASE_JWKS. Never for a hosted project.
  */
 import type postgres from "postgres";
-import { signAccessToken } from "../local/jwt_keys.ts";
+import { signAccessToken } from "../../local/jwt_keys.ts";
 
 export type LocalUser = { userId: string; email: string; sessionId: string };
 

@@ -1,8 +1,8 @@
 /** Key issuing shared by `tenant create` and `key issue`: generate, store the digest, show once. */
 import { Buffer } from "node:buffer";
 import type postgres from "postgres";
-import { generateApiKey } from "../supabase/functions/_shared/api_keys.ts";
-import { fail } from "./database.ts";
+import { generateApiKey } from "../../supabase/functions/_shared/api_keys.ts";
+import { TaskError } from "./task.ts";
 
 export const ALL_SCOPES = ["ingest", "auth-events", "privacy"] as const;
 
@@ -12,7 +12,7 @@ export function parseScopes(value: string | undefined): string[] {
   const scopes = [...new Set(value.split(",").map((scope) => scope.trim()).filter(Boolean))];
   const unknown = scopes.filter((scope) => !(ALL_SCOPES as readonly string[]).includes(scope));
   if (scopes.length === 0 || unknown.length > 0) {
-    fail(`--scopes takes a comma-separated subset of ${ALL_SCOPES.join(",")}`);
+    throw new TaskError(`--scopes takes a comma-separated subset of ${ALL_SCOPES.join(",")}`, 2);
   }
   return scopes;
 }
@@ -31,6 +31,15 @@ export async function issueKey(
         select jsonb_array_elements_text(${sql.json(options.scopes)})
       ),
       ${options.label ?? ""}, ${options.expiresAt ?? null}::timestamptz
-    ) as key_id`;
+    ) as key_id`.catch((error) => {
+    // The tenant foreign key (23503) and the reserved tenant's check (23514), in words.
+    if (error?.code === "23503") throw new TaskError(`unknown tenant ${tenantId}`);
+    if (
+      error?.code === "23514" && error?.constraint_name === "api_keys_not_for_the_reserved_tenant"
+    ) {
+      throw new TaskError("no key can be issued for the reserved tenant");
+    }
+    throw error;
+  });
   return { key_id: row!.key_id, api_key: apiKey };
 }

@@ -23,9 +23,3 @@ export async function withDatabase<T>(work: (sql: postgres.Sql) => Promise<T>): 
     await sql.end({ timeout: 5 });
   }
 }
-
-/** Prints an error without a stack trace and exits 1. */
-export function fail(message: string): never {
-  console.error(`error: ${message}`);
-  Deno.exit(1);
-}
