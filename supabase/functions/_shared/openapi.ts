@@ -58,6 +58,18 @@ function schemaRef(schema: z.ZodType): Record<string, unknown> {
   return inline;
 }
 
+/** Every problem code a route may answer: the pipeline's, its body's and its own. */
+export function routeProblems(route: RouteSpec): ProblemCode[] {
+  return [
+    ...new Set([
+      ...PIPELINE_PROBLEMS,
+      ...(route.request ? BODY_PROBLEMS : []),
+      ...(route.paramProblem ? [route.paramProblem] : []),
+      ...(route.problems ?? []),
+    ]),
+  ];
+}
+
 /** Builds the OpenAPI document for every function's routes. */
 export function buildOpenApi(routesBySlug: Record<string, RouteSpec[]>): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -74,16 +86,7 @@ export function buildOpenApi(routesBySlug: Record<string, RouteSpec[]>): Record<
         schema: schemaRef(schema as z.ZodType),
       }));
       const auths = route.auth;
-      const codes = [
-        ...new Set([
-          ...(auths.length > 0
-            ? PIPELINE_PROBLEMS
-            : ["internal_error", "database_unavailable"] as ProblemCode[]),
-          ...(route.request ? BODY_PROBLEMS : []),
-          ...(route.paramProblem ? [route.paramProblem] : []),
-          ...(route.problems ?? []),
-        ]),
-      ];
+      const codes = routeProblems(route);
       const problemStatuses = new Map<number, ProblemCode[]>();
       for (const code of codes) {
         const status = PROBLEMS[code][0];

@@ -55,11 +55,6 @@ export function declaredRoutes(app: object): RouteSpec[] {
   return declared.get(app) ?? [];
 }
 
-/** Declares a route (typed, checked once) without serving it yet. */
-export function defineRoute<const R extends RouteSpec>(spec: R): R {
-  return spec;
-}
-
 /** Serves a declared route on a function's app. */
 export function mount<R extends RouteSpec>(
   app: Hono<SealogEnv>,

@@ -1,0 +1,108 @@
+/**
+ * The contract is written once, and what cannot import it is proven equal to it here:
+ *   - the SQL domain sealog.api_scope and every scope literal in the migrations equal SCOPES
+ *     (_shared/scopes.ts), and each route's sealog_api function checks the route's scope;
+ *   - every code the SQL answers is in the problem catalogue (_shared/problems.ts), with the
+ *     catalogue's status.
+ * The migrations are read as text: this is what gets deployed.
+ */
+import assert from "node:assert/strict";
+import { PROBLEMS } from "../../supabase/functions/_shared/problems.ts";
+import { SCOPES } from "../../supabase/functions/_shared/scopes.ts";
+import { routeDeclarations } from "../../scripts/openapi_document.ts";
+
+Deno.env.set("SUPABASE_DB_URL", Deno.env.get("SUPABASE_DB_URL") ?? "postgresql://127.0.0.1:1/none");
+
+const MIGRATIONS = new URL("../../supabase/migrations/", import.meta.url);
+
+async function migrations(): Promise<string> {
+  const names = [...Deno.readDirSync(MIGRATIONS)].map((entry) => entry.name).sort();
+  const texts = await Promise.all(
+    names.map((name) => Deno.readTextFile(new URL(name, MIGRATIONS))),
+  );
+  return texts.join("\n");
+}
+
+/** The body of `create function <name>(` up to its closing `$$;`. */
+function functionBody(sql: string, name: string): string {
+  const start = sql.indexOf(`create function ${name}(`);
+  assert.ok(start >= 0, `no function ${name} in the migrations`);
+  return sql.slice(start, sql.indexOf("$$;", start));
+}
+
+const quoted = (list: string): string[] => [...list.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
+
+Deno.test("the SQL domain api_scope allows exactly the scopes of _shared/scopes.ts", async () => {
+  const domain = /create domain sealog\.api_scope as text\s+check \(value in \(([^)]*)\)\)/
+    .exec(await migrations());
+  assert.ok(domain, "sealog.api_scope is not a `value in (...)` domain");
+  assert.deepEqual(quoted(domain[1]!), [...SCOPES]);
+});
+
+Deno.test("every scope array literal in the migrations is all of SCOPES or a subset", async () => {
+  const sql = await migrations();
+  const literals = [...sql.matchAll(/array\[((?:'[^']*'(?:, )?)+)\]/g)]
+    .map(([, list]) => quoted(list!))
+    .filter((values) => values.some((value) => (SCOPES as readonly string[]).includes(value)));
+  assert.ok(literals.length >= 3, "the scope literals were not found");
+  for (const values of literals) {
+    assert.ok(
+      values.every((value) => (SCOPES as readonly string[]).includes(value)),
+      `unknown scope in array[${values}]`,
+    );
+    if (values.length > 1) assert.deepEqual(values, [...SCOPES], "an 'all scopes' literal drifted");
+  }
+});
+
+Deno.test("each route's sealog_api function checks the route's declared scope", async () => {
+  const sql = await migrations();
+  for (const [slug, routes] of Object.entries(await routeDeclarations())) {
+    for (const route of routes) {
+      const body = functionBody(sql, `sealog_api.${route.operation}`);
+      const checked = body.includes("sealog.authenticate_privacy_caller(p_ctx")
+        ? functionBody(sql, "sealog.authenticate_privacy_caller")
+        : body;
+      const scope = /sealog\.authenticate\(p_ctx, (null|'([^']*)')/.exec(checked);
+      assert.ok(scope, `${slug} ${route.method} ${route.path}: no sealog.authenticate call`);
+      assert.equal(scope[2] ?? undefined, route.scope, `${slug} ${route.method} ${route.path}`);
+    }
+  }
+});
+
+/** Every (status, code) pair the SQL can answer, and the number of code literals seen. */
+function sqlProblems(sql: string): { pairs: [number, string][]; codeLiterals: number } {
+  const pairs: [number, string][] = [];
+  // sealog.finish_request(ctx, auth, 404, 'session_not_found' ...)
+  for (
+    const [, status, code] of sql.matchAll(/finish_request\([^;]*?,\s*(\d{3}),\s*'([a-z_]+)'/g)
+  ) {
+    pairs.push([Number(status), code!]);
+  }
+  // v_auth.status := 401; v_auth.error_code := 'unauthorized';
+  for (
+    const [, status, code] of sql.matchAll(
+      /status := (\d{3});\s*\w+\.error_code := '([a-z_]+)'/g,
+    )
+  ) {
+    pairs.push([Number(status), code!]);
+  }
+  // case when status = 422 then 'no_valid_events' end (finish_batch)
+  for (const [, status, code] of sql.matchAll(/when status = (\d{3}) then '([a-z_]+)'/g)) {
+    pairs.push([Number(status), code!]);
+  }
+  const codeLiterals = [...sql.matchAll(/error_code := '[a-z_]+'/g)].length +
+    [...sql.matchAll(/finish_request\([^;]*?,\s*\d{3},\s*'[a-z_]+'/g)].length +
+    [...sql.matchAll(/when status = \d{3} then '[a-z_]+'/g)].length;
+  return { pairs, codeLiterals };
+}
+
+Deno.test("every code the SQL answers is in the problem catalogue, with its status", async () => {
+  const { pairs, codeLiterals } = sqlProblems(await migrations());
+  // Each code literal was paired with its status: none is answered in an unchecked shape.
+  assert.equal(pairs.length, codeLiterals);
+  assert.ok(pairs.length >= 10, `only ${pairs.length} codes found`);
+  for (const [status, code] of pairs) {
+    assert.ok(code in PROBLEMS, `the SQL answers '${code}', which is not in PROBLEMS`);
+    assert.equal(PROBLEMS[code as keyof typeof PROBLEMS][0], status, `status of ${code}`);
+  }
+});
