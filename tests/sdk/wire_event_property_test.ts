@@ -7,11 +7,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  InvalidEventError,
-  type LlmCall,
-  toWireEvent,
-} from "../../sdk/src/client/event.ts";
+import { InvalidEventError, type LlmCall, toWireEvent } from "../../sdk/src/client/event.ts";
 import { validateEvent } from "../../supabase/functions/ingest/telemetry_event.ts";
 
 const NOW = new Date("2026-05-01T12:00:00.000Z");
@@ -132,9 +128,7 @@ Deno.test("every event the SDK builds is accepted by the server's validator", ()
 Deno.test("a call sent unchanged is refused by the SDK exactly when the server rejects it", () => {
   const calls = fc.record({
     base: call,
-    eventId: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 })).map((id) =>
-      id.toLowerCase()
-    ),
+    eventId: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 })).map((id) => id.toLowerCase()),
     occurredAt: fc.date({
       min: new Date(NOW.getTime() - 100 * DAY),
       max: new Date(NOW.getTime() + DAY),
@@ -150,9 +144,9 @@ Deno.test("a call sent unchanged is refused by the SDK exactly when the server r
       assert.equal(
         "refused" in built,
         !("event" in outcome),
-        `SDK ${
-          "refused" in built ? `refused (${built.refused})` : "sent"
-        }, server ${JSON.stringify(outcome)}`,
+        `SDK ${"refused" in built ? `refused (${built.refused})` : "sent"}, server ${
+          JSON.stringify(outcome)
+        }`,
       );
     }),
     { numRuns: 3000 },
@@ -185,9 +179,7 @@ function rawEvent(c: LlmCall): Record<string, unknown> {
     cost_micro_usd: c.costMicroUsd,
     status: c.status,
     error_type: c.errorType,
-    risk_tags: c.riskTags === undefined
-      ? undefined
-      : [...new Set(c.riskTags)].sort(),
+    risk_tags: c.riskTags === undefined ? undefined : [...new Set(c.riskTags)].sort(),
     end_user_id: c.endUserId,
     agent_id: c.agentId,
   };

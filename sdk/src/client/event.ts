@@ -176,9 +176,7 @@ function counter(name: string, value: unknown): number {
 }
 
 function optionalCounter(name: string, value: unknown): number | undefined {
-  return value === undefined || value === null
-    ? undefined
-    : counter(name, value);
+  return value === undefined || value === null ? undefined : counter(name, value);
 }
 
 function rounded(name: string, value: unknown): number | undefined {
