@@ -186,6 +186,16 @@ test("rate limits are per tenant: 429 with Retry-After and RateLimit headers (dr
   assert.equal(other.headers.get("RateLimit"), '"tenant";r=1;t=1');
 });
 
+test("the README's RateLimit example is what the server sends to a fresh 50/s tenant", async () => {
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  const example = /`RateLimit-Policy: ([^`]+)` and `RateLimit: ([^`]+)`/.exec(readme);
+  assert.ok(example, "no RateLimit example in the README");
+  const { apiKey } = await createTenant({ ratePerSecond: 50 });
+  const first = await call("/ingest/whoami", { apiKey });
+  assert.equal(first.headers.get("RateLimit-Policy"), example[1]);
+  assert.equal(first.headers.get("RateLimit"), example[2]);
+});
+
 test("unknown keys draw from the reserved bucket, yet are always told 401, never 429", async () => {
   // Emptied for a minute: other tests' unknown keys still get their 401.
   await sql`
