@@ -11,8 +11,8 @@
  *   (set when the token matched SEALOG_TENANT_TOKEN_MAP), method, path (no query string),
  *   user_agent, client_ip, elapsed_ms (time spent before the database call),
  *   user_id (Supabase Auth user, when a user token was verified), status and error_code
- *   (for responses the pipeline decided itself), rejection {status, code} (the request failed
- *   validation in the Edge Function: answered only once the caller is authorised).
+ *   (for responses the pipeline decided itself), validation_failure {status, code} (the request
+ *   failed validation in the Edge Function: answered only once the caller is authorised).
  */
 
 /** Section - Types */
@@ -130,7 +130,7 @@ comment on function sealog.take_rate_limit_token(sealog.request_auth, timestampt
 
 /** Section - Validation failures */
 
-create function sealog.apply_rejection(p_ctx jsonb, p_auth sealog.request_auth)
+create function sealog.apply_validation_failure(p_ctx jsonb, p_auth sealog.request_auth)
 returns sealog.request_auth
 language plpgsql
 immutable
@@ -138,8 +138,8 @@ set search_path = ''
 as $$
 declare
   -- Read for every request, admitted or not, so that no key takes a different path.
-  v_status integer := (p_ctx #>> '{rejection,status}')::integer;
-  v_code text := p_ctx #>> '{rejection,code}';
+  v_status integer := (p_ctx #>> '{validation_failure,status}')::integer;
+  v_code text := p_ctx #>> '{validation_failure,code}';
 begin
   -- Only an admitted caller learns that its request was invalid: a bad key still gets its
   -- 401, a key without the route's scope its 403, an empty bucket its 429.
@@ -150,7 +150,7 @@ begin
   return p_auth;
 end
 $$;
-comment on function sealog.apply_rejection(jsonb, sealog.request_auth) is 'Turns an admitted request into its validation failure (p_ctx.rejection {status, code}, a 4xx sent by the Edge Function), so that validation is answered only after authentication, scope and rate limit, in the same round trip.';
+comment on function sealog.apply_validation_failure(jsonb, sealog.request_auth) is 'Turns an admitted request into its validation failure (p_ctx.validation_failure {status, code}, a 4xx sent by the Edge Function), so that validation is answered only after authentication, scope and rate limit, in the same round trip.';
 
 /** Section - Authentication */
 
@@ -186,7 +186,7 @@ begin
     v_auth.error_code := v_bucket.error_code;
     v_auth.retry_after := v_bucket.retry_after;
   end if;
-  v_auth := sealog.apply_rejection(p_ctx, v_auth);
+  v_auth := sealog.apply_validation_failure(p_ctx, v_auth);
   -- Throttled, so a busy key does not rewrite its row on every request. Without a key, the
   -- nil uuid (never a key id) makes the same index probe.
   update sealog.api_keys
@@ -197,7 +197,7 @@ begin
   return v_auth;
 end
 $$;
-comment on function sealog.authenticate(jsonb, text, timestamptz) is 'Resolves the credential, checks the route''s scope (403), takes a rate-limit token (429) and only then answers the request''s validation failure (sealog.apply_rejection); status 200 when the request may proceed. Unknown keys take a token from the reserved bucket of unauthenticated requests, so that every key runs the same statements.';
+comment on function sealog.authenticate(jsonb, text, timestamptz) is 'Resolves the credential, checks the route''s scope (403), takes a rate-limit token (429) and only then answers the request''s validation failure (sealog.apply_validation_failure); status 200 when the request may proceed. Unknown keys take a token from the reserved bucket of unauthenticated requests, so that every key runs the same statements.';
 
 /** Section - The single exit: access log and reply */
 
@@ -283,7 +283,7 @@ comment on function sealog.finish_batch(jsonb, sealog.request_auth, integer, int
 
 revoke all on function sealog.resolve_credential(jsonb, timestamptz) from public, anon, authenticated, service_role;
 revoke all on function sealog.take_rate_limit_token(sealog.request_auth, timestamptz) from public, anon, authenticated, service_role;
-revoke all on function sealog.apply_rejection(jsonb, sealog.request_auth) from public, anon, authenticated, service_role;
+revoke all on function sealog.apply_validation_failure(jsonb, sealog.request_auth) from public, anon, authenticated, service_role;
 revoke all on function sealog.authenticate(jsonb, text, timestamptz) from public, anon, authenticated, service_role;
 revoke all on function sealog.finish_request(jsonb, sealog.request_auth, integer, text, jsonb) from public, anon, authenticated, service_role;
 revoke all on function sealog.finish_batch(jsonb, sealog.request_auth, integer, integer) from public, anon, authenticated, service_role;

@@ -1,7 +1,7 @@
 /**
  * The one handler of batch APIs (POST /ingest, POST /auth-events with a key): read the body,
  * check the envelope, validate each event, and make the one database call. A bad envelope
- * is not answered here: it becomes the request's rejection, which the database answers after
+ * is not answered here: it becomes the request's validation failure, which the database answers after
  * authentication and scope (routes.ts), so its details reach only an authorised caller.
  */
 import type { Context } from "hono";
@@ -12,7 +12,7 @@ import type { SealogEnv } from "./context.ts";
 import type { Outcome, Rejection } from "./event_batch.ts";
 import { validateBatch } from "./event_batch.ts";
 import { callApi, respond } from "./pipeline.ts";
-import { reject, rejectIssue } from "./routes.ts";
+import { failValidation, failValidationWith } from "./routes.ts";
 
 export type BatchRoute<T> = {
   operation: "ingest" | "record_auth_events";
@@ -30,13 +30,13 @@ export async function answerBatch<T>(
   const body = await readJsonBody(c);
   let events: unknown[] = [];
   if (route.refuseContent && findContentKey(body) !== null && !isEventsEnvelope(body)) {
-    reject(c, "content_not_accepted");
+    failValidation(c, "content_not_accepted");
   } else {
     const envelope = route.envelope.safeParse(body);
     if (envelope.success) events = envelope.data.events;
     else {
       const tooMany = envelope.error.issues[0]!.code === "too_big";
-      rejectIssue(c, tooMany ? "too_many_events" : "invalid_request", envelope.error);
+      failValidationWith(c, tooMany ? "too_many_events" : "invalid_request", envelope.error);
     }
   }
   const { valid, rejected } = validateBatch(events, route.validate);

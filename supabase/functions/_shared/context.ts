@@ -11,7 +11,11 @@ export type Credential = {
  * `status` and `code` once the caller is authenticated and authorised; `details` (never sent
  * to the database) go only into that answer.
  */
-export type Rejection = { status: number; code: string; details: Record<string, unknown> };
+export type ValidationFailure = {
+  status: number;
+  code: string;
+  details: Record<string, unknown>;
+};
 
 export type SealogEnv = {
   Variables: {
@@ -21,7 +25,7 @@ export type SealogEnv = {
     /** A Supabase Auth user verified from their own access token. */
     userId: string | undefined;
     /** The request's validation failure, if any (see routes.ts). */
-    rejection: Rejection | undefined;
+    validationFailure: ValidationFailure | undefined;
     /** Stable code of the problem answered, for the access log. */
     errorCode: string | undefined;
     /** True once a sealog_api function has written this request's access-log row. */

@@ -1,8 +1,9 @@
 /**
  * The secure request pipeline every function is built on:
  * request id → access log → CORS → (declared route, routes.ts: bearer key, path parameters
- * → handler: body) → one sealog_api call. Exactly one access-log row is written per request: by the operation's
- * own database function, or, for requests the pipeline answered itself, by log_request.
+ * → handler: body) → one sealog_api call. Exactly one access-log row is written per request:
+ * by the operation's own database function, or, for requests the pipeline answered itself
+ * (framing errors, 404, 405), by log_request.
  */
 import { isIP } from "node:net";
 import type { Context } from "hono";
@@ -82,13 +83,13 @@ export async function callApi<F extends keyof ApiFunctions>(
   extra: Record<string, unknown>,
   ...args: ApiFunctions[F]
 ): Promise<DbReply> {
-  const rejection = c.get("rejection");
+  const failure = c.get("validationFailure");
   const reply = await callApiFunction(
     fn,
     {
       ...requestMetadata(c),
       ...extra,
-      ...(rejection ? { rejection: { status: rejection.status, code: rejection.code } } : {}),
+      ...(failure ? { validation_failure: { status: failure.status, code: failure.code } } : {}),
     },
     ...args,
   );
@@ -98,7 +99,7 @@ export async function callApi<F extends keyof ApiFunctions>(
 
 /**
  * Answers with a sealog_api reply: rate-limit headers for an authenticated key, problem+json
- * for errors (with the rejection's details when the database answered the request's own
+ * for errors (with the validation failure's details when the database answered the request's own
  * validation failure, i.e. after authentication and scope), otherwise `render(body)` as JSON
  * with the reply's status. A 401's figures are those of the reserved bucket of
  * unauthenticated requests, which no caller is shown.
@@ -115,8 +116,8 @@ export function respond(
     }
   }
   if (reply.status >= 400) {
-    const rejection = c.get("rejection");
-    const details = rejection && reply.code === rejection.code ? rejection.details : {};
+    const failure = c.get("validationFailure");
+    const details = failure && reply.code === failure.code ? failure.details : {};
     const headers: Record<string, string> = reply.retry_after
       ? { "Retry-After": String(reply.retry_after) }
       : {};

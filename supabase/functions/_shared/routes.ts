@@ -5,14 +5,14 @@
  * answers (pipeline.ts) and docs/api.md are generated from the same declarations.
  *
  * Validation never answers before the database: a bad parameter or body becomes the
- * request's `rejection`, which the operation's sealog_api function returns only after it has
- * authenticated the caller and checked the scope (sealog.apply_rejection), in the same one
+ * request's validation failure, which the operation's sealog_api function returns only after it has
+ * authenticated the caller and checked the scope (sealog.apply_validation_failure), in the same one
  * round trip. So a caller without the route's scope never learns validation details.
  */
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { readBearerCredential } from "./auth.ts";
-import type { Rejection, SealogEnv } from "./context.ts";
+import type { SealogEnv, ValidationFailure } from "./context.ts";
 import type { ApiFunctions } from "./db.ts";
 import { type ProblemCode, PROBLEMS } from "./problems.ts";
 import type { Scope } from "./scopes.ts";
@@ -69,7 +69,7 @@ export function mount<R extends RouteSpec>(
     if (spec.params) {
       const parsed = spec.params.safeParse(c.req.param());
       if (parsed.success) params = parsed.data;
-      else reject(c, spec.paramProblem ?? "not_found");
+      else failValidation(c, spec.paramProblem ?? "not_found");
     } else {
       params = {};
     }
@@ -81,19 +81,23 @@ export function mount<R extends RouteSpec>(
  * Notes the request's validation failure; the database answers it after authentication
  * and scope, and only then are `details` shown (pipeline.ts respond).
  */
-export function reject(
+export function failValidation(
   c: Context<SealogEnv>,
   code: ProblemCode,
   details: Record<string, unknown> = {},
 ): void {
-  const rejection: Rejection = { status: PROBLEMS[code][0], code, details };
-  c.set("rejection", rejection);
+  const failure: ValidationFailure = { status: PROBLEMS[code][0], code, details };
+  c.set("validationFailure", failure);
 }
 
-/** The rejection of a zod failure: one `errors` entry, the first issue's. */
-export function rejectIssue(c: Context<SealogEnv>, code: ProblemCode, error: z.ZodError): void {
+/** The validation failure of a zod error: one `errors` entry, the first issue's. */
+export function failValidationWith(
+  c: Context<SealogEnv>,
+  code: ProblemCode,
+  error: z.ZodError,
+): void {
   const issue = error.issues[0]!;
-  reject(c, code, { errors: [{ path: issue.path.join("."), message: issue.message }] });
+  failValidation(c, code, { errors: [{ path: issue.path.join("."), message: issue.message }] });
 }
 
 /** The methods served at a request path (raw, percent-encoded), for a 405's Allow header. */

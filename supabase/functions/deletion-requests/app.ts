@@ -12,7 +12,7 @@ import { readJsonBody } from "../_shared/body.ts";
 import { config } from "../_shared/config.ts";
 import type { SealogEnv } from "../_shared/context.ts";
 import { callApi, createFunctionApp, respond } from "../_shared/pipeline.ts";
-import { type Auth, mount, reject, rejectIssue } from "../_shared/routes.ts";
+import { type Auth, failValidation, failValidationWith, mount } from "../_shared/routes.ts";
 import { type Caller, callerContext, identifyCaller } from "./callers.ts";
 import {
   DeletionRequest,
@@ -49,9 +49,9 @@ mount(app, {
   const request = parsed.success
     ? subjectRequest(caller, parsed.data.subject, config().SEALOG_ERASURE_GRACE)
     : null;
-  if (!parsed.success) rejectIssue(c, "invalid_request", parsed.error);
+  if (!parsed.success) failValidationWith(c, "invalid_request", parsed.error);
   else if (request === null) {
-    reject(c, "invalid_request", { errors: [{ path: "subject", message: "is required" }] });
+    failValidation(c, "invalid_request", { errors: [{ path: "subject", message: "is required" }] });
   }
   return respond(
     c,
