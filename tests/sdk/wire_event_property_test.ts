@@ -7,8 +7,14 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { InvalidEventError, type LlmCall, toWireEvent } from "../../sdk/src/client/event.ts";
-import { validateEvent } from "../../supabase/functions/ingest/telemetry_event.ts";
+import type { z } from "zod";
+import {
+  InvalidEventError,
+  type LlmCall,
+  toWireEvent,
+  type WireEvent,
+} from "../../sdk/src/client/event.ts";
+import { TelemetryEvent, validateEvent } from "../../supabase/functions/ingest/telemetry_event.ts";
 
 const NOW = new Date("2026-05-01T12:00:00.000Z");
 const DAY = 24 * 60 * 60 * 1000;
@@ -188,3 +194,8 @@ function rawEvent(c: LlmCall): Record<string, unknown> {
   }
   return event;
 }
+
+// The SDK's WireEvent has exactly the server schema's fields (checked by deno check).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameFields: Same<keyof WireEvent, keyof z.input<typeof TelemetryEvent>> = true;
+void sameFields;

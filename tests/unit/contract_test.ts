@@ -3,13 +3,17 @@
  *   - the SQL domain sealog.api_scope and every scope literal in the migrations equal SCOPES
  *     (_shared/scopes.ts), and each route's sealog_api function checks the route's scope;
  *   - every code the SQL answers is in the problem catalogue (_shared/problems.ts), with the
- *     catalogue's status.
+ *     catalogue's status;
+ *   - the columns the batch functions read (jsonb_to_recordset) are the validated event's fields.
  * The migrations are read as text: this is what gets deployed.
  */
 import assert from "node:assert/strict";
 import { PROBLEMS } from "../../supabase/functions/_shared/problems.ts";
 import { SCOPES } from "../../supabase/functions/_shared/scopes.ts";
 import { routeDeclarations } from "../../scripts/openapi_document.ts";
+import { TelemetryEvent } from "../../supabase/functions/ingest/telemetry_event.ts";
+import { validateAuthEvents } from "../../supabase/functions/auth-events/auth_event.ts";
+import { authEvent } from "../_support/events.ts";
 
 Deno.env.set("SUPABASE_DB_URL", Deno.env.get("SUPABASE_DB_URL") ?? "postgresql://127.0.0.1:1/none");
 
@@ -105,4 +109,27 @@ Deno.test("every code the SQL answers is in the problem catalogue, with its stat
     assert.ok(code in PROBLEMS, `the SQL answers '${code}', which is not in PROBLEMS`);
     assert.equal(PROBLEMS[code as keyof typeof PROBLEMS][0], status, `status of ${code}`);
   }
+});
+
+/** The column list of the `jsonb_to_recordset(p_events) as e(...)` head of a sealog_api function. */
+function recordsetColumns(sql: string, fn: string): string[] {
+  const head = /jsonb_to_recordset\(p_events\) as e\(([^)]*)\)/.exec(functionBody(sql, fn));
+  assert.ok(head, `${fn} has no jsonb_to_recordset head`);
+  return head[1]!.split(",").map((column) => column.trim().split(/\s+/)[0]!).sort();
+}
+
+Deno.test("the SQL reads exactly the fields the Edge Function validated and sends", async () => {
+  const sql = await migrations();
+  // Every field of the schema, plus `i` (the event's index in the batch).
+  assert.deepEqual(
+    recordsetColumns(sql, "sealog_api.ingest"),
+    ["i", ...Object.keys(TelemetryEvent.shape)].sort(),
+  );
+  // Auth events are stored as the validator finishes them (the user id may become a pseudonym).
+  const validated = validateAuthEvents([authEvent()]).valid[0];
+  assert.ok(validated, "the sample auth event is valid");
+  assert.deepEqual(
+    recordsetColumns(sql, "sealog_api.record_auth_events"),
+    Object.keys(validated).sort(),
+  );
 });
