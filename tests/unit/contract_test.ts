@@ -4,16 +4,26 @@
  *     (_shared/scopes.ts), and each route's sealog_api function checks the route's scope;
  *   - every code the SQL answers is in the problem catalogue (_shared/problems.ts), with the
  *     catalogue's status;
- *   - the columns the batch functions read (jsonb_to_recordset) are the validated event's fields.
+ *   - the columns the batch functions read (jsonb_to_recordset) are the validated event's fields;
+ *   - every per-event code a validator answers is in the enum the OpenAPI documents.
  * The migrations are read as text: this is what gets deployed.
  */
 import assert from "node:assert/strict";
 import { PROBLEMS } from "../../supabase/functions/_shared/problems.ts";
 import { SCOPES } from "../../supabase/functions/_shared/scopes.ts";
 import { routeDeclarations } from "../../scripts/openapi_document.ts";
-import { TelemetryEvent } from "../../supabase/functions/ingest/telemetry_event.ts";
-import { validateAuthEvents } from "../../supabase/functions/auth-events/auth_event.ts";
-import { authEvent } from "../_support/events.ts";
+import fc from "fast-check";
+import {
+  EVENT_REJECTION_CODES,
+  TelemetryEvent,
+  validateEvent,
+} from "../../supabase/functions/ingest/telemetry_event.ts";
+import {
+  AUTH_EVENT_REJECTION_CODES,
+  validateAuthEvent,
+  validateAuthEvents,
+} from "../../supabase/functions/auth-events/auth_event.ts";
+import { authEvent, telemetryEvent } from "../_support/events.ts";
 
 Deno.env.set("SUPABASE_DB_URL", Deno.env.get("SUPABASE_DB_URL") ?? "postgresql://127.0.0.1:1/none");
 
@@ -132,4 +142,41 @@ Deno.test("the SQL reads exactly the fields the Edge Function validated and send
     recordsetColumns(sql, "sealog_api.record_auth_events"),
     Object.keys(validated).sort(),
   );
+});
+
+Deno.test("every per-event code a validator answers is in its OpenAPI enum", () => {
+  const batches = [
+    { validate: validateEvent, codes: EVENT_REJECTION_CODES, sample: telemetryEvent },
+    { validate: validateAuthEvent, codes: AUTH_EVENT_REJECTION_CODES, sample: authEvent },
+  ];
+  const hostile = fc.oneof(
+    fc.anything(),
+    fc.string(),
+    fc.integer(),
+    fc.double(),
+    fc.constantFrom(null, "", "a\u0000", "\ud800", -1, 2 ** 53, [], {}, "x".repeat(300)),
+  );
+  for (const { validate, codes, sample } of batches) {
+    const fields = Object.keys(sample());
+    const events = fc.oneof(
+      fc.anything(),
+      // A valid event with fields replaced, removed or added.
+      fc.record({
+        replace: fc.dictionary(fc.constantFrom(...fields), hostile),
+        remove: fc.subarray(fields),
+        add: fc.dictionary(fc.string({ maxLength: 12 }), hostile, { maxKeys: 2 }),
+      }).map(({ replace, remove, add }) => {
+        const event: Record<string, unknown> = { ...sample(), ...add, ...replace };
+        for (const field of remove) delete event[field];
+        return event;
+      }),
+    );
+    fc.assert(
+      fc.property(events, (event) => {
+        const outcome = validate(event);
+        if ("code" in outcome) assert.ok(codes.includes(outcome.code), outcome.code);
+      }),
+      { numRuns: 2000 },
+    );
+  }
 });
