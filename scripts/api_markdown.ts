@@ -85,10 +85,21 @@ export function apiMarkdown(document: Json): string {
   for (const [code, [status, , detail]] of sorted) {
     lines.push(`| ${status} | \`${code}\` | ${detail} |`);
   }
+  lines.push(
+    "",
+    "## Event fields",
+    "",
+    "Each event of a batch is validated on its own. A field not listed below rejects the event with",
+    "`unknown_field`; a key that can carry prompt or response content (`prompt`, `messages`,",
+    "`content`, `completion`, `input`, `output`, `text`, `response`, `choices`, `tool_calls`, …; the",
+    "list is `supabase/functions/_shared/content_keys.ts`), at any depth, with `content_not_accepted`.",
+    "Lengths count code points; truncation never splits a surrogate pair; a NUL or an unpaired",
+    "surrogate rejects the event (`invalid_string`).",
+  );
   for (const id of ["TelemetryEvent", "AuthEvent"]) {
     lines.push(
       "",
-      `## ${id} fields`,
+      `### ${id}`,
       "",
       "| Field | Required | Type | Description |",
       "| --- | --- | --- | --- |",
@@ -97,9 +108,9 @@ export function apiMarkdown(document: Json): string {
     const required = new Set((schema.required as string[] | undefined) ?? []);
     for (const [name, field] of Object.entries(schema.properties as Record<string, Json>)) {
       lines.push(
-        `| \`${name}\` | ${required.has(name) ? "yes" : "no"} | ${typeName(field)} | ${
-          String(field.description ?? "").replaceAll("|", "\\|").replaceAll("\n", " ")
-        } |`,
+        `| \`${name}\` | ${required.has(name) ? "yes" : "no"} | ${
+          typeName(field).replaceAll("|", "\\|")
+        } | ${String(field.description ?? "").replaceAll("|", "\\|").replaceAll("\n", " ")} |`,
       );
     }
   }
@@ -127,14 +138,25 @@ function codeEnum(schema: Json): string[] {
   return code.enum ?? [];
 }
 
+/** A field's JSON Schema in a few words: type, format and bounds; null is implied by "no". */
 function typeName(field: Json): string {
   if (field.$ref) return String(field.$ref).split("/").pop()!;
   const variants = (field.anyOf ?? field.oneOf) as Json[] | undefined;
   if (variants) {
-    return variants.map(typeName).filter((name) => name !== "null").join(" or ");
+    return variants.filter((variant) => variant.type !== "null").map(typeName).join(" or ");
   }
   if (field.enum) return (field.enum as unknown[]).map((value) => `\`${value}\``).join(", ");
-  if (field.type === "array") return `array of ${typeName((field.items ?? {}) as Json)}`;
-  const format = field.format ? ` (${field.format})` : "";
-  return `${field.type ?? "any"}${format}`;
+  const types = [field.type ?? "any"].flat().filter((type) => type !== "null");
+  if (types[0] === "array") {
+    const most = field.maxItems === undefined ? "" : `, at most ${field.maxItems}`;
+    return `array of ${typeName((field.items ?? {}) as Json)}${most}`;
+  }
+  const bounds = [
+    field.format,
+    // A format (uuid, date-time) says more than its long pattern.
+    field.pattern === undefined || field.format ? undefined : `\`${field.pattern}\``,
+    field.maxLength === undefined ? undefined : `≤ ${field.maxLength} characters`,
+    field.maximum === undefined ? undefined : `${field.minimum} … ${field.maximum}`,
+  ].filter((bound) => bound !== undefined);
+  return `${types.join(" or ")}${bounds.length > 0 ? ` (${bounds.join(", ")})` : ""}`;
 }
