@@ -1,10 +1,11 @@
 /**
  * The HTTP surface, route by route, from the route declarations (so a new route is covered
  * without a new test): 405 with Allow for a wrong method; a caller without the route's
- * scope gets a bare 403 before any validation detail; a bad key gets 401 before any
- * validation; the bearer scheme is case-insensitive; and every reply is what the route
- * declares: the success body parses with its response schema, a problem with the Problem
- * schema and a code the route lists.
+ * scope gets a bare 403 before any validation detail, and a caller with it gets the details
+ * from the route's own database call (one round trip, one access-log row); a bad key gets
+ * 401 before any validation; the bearer scheme is case-insensitive; and every reply is what
+ * the route declares: the success body parses with its response schema, a problem with the
+ * Problem schema and a code the route lists.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -21,7 +22,7 @@ import {
   mfaAttempt,
   passwordAttempt,
 } from "../_support/auth_hooks.ts";
-import { call, createTenant, sql, test } from "../_support/stack.ts";
+import { accessLogRows, call, createTenant, sql, test } from "../_support/stack.ts";
 
 type Declared = { slug: string; route: RouteSpec; path: string };
 
@@ -117,6 +118,12 @@ test("a key without the route's scope gets a bare 403 before any validation deta
     const { apiKey: allowedKey } = await createTenant();
     const refused = await call(path, { ...init, method, apiKey: allowedKey });
     expectDeclared(declared, refused);
+    // Answered by the route's own database function, in its one call: one access-log row,
+    // with the scope it checked (log_request, the pipeline's fallback, records no scope).
+    const rows = await accessLogRows(refused.headers.get("X-Request-Id"));
+    assert.equal(rows.length, 1, name);
+    assert.equal(rows[0]!.scope, declared.route.scope, name);
+    assert.equal(rows[0]!.error_code, refused.body.code, name);
     if (declared.route.params) {
       assert.equal(refused.status, 404, name);
       assert.equal(refused.body.code, declared.route.paramProblem, name);
