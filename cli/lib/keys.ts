@@ -2,9 +2,10 @@
 import { Buffer } from "node:buffer";
 import type postgres from "postgres";
 import { generateApiKey } from "../../supabase/functions/_shared/api_keys.ts";
+import { SCOPES } from "../../supabase/functions/_shared/scopes.ts";
 import { TaskError } from "./task.ts";
 
-export const ALL_SCOPES = ["ingest", "auth-events", "privacy"] as const;
+export const ALL_SCOPES = SCOPES;
 
 /** Parses --scopes a,b: every name must be a known scope. */
 export function parseScopes(value: string | undefined): string[] {

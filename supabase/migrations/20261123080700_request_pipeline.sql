@@ -11,7 +11,8 @@
  *   (set when the token matched SEALOG_TENANT_TOKEN_MAP), method, path (no query string),
  *   user_agent, client_ip, elapsed_ms (time spent before the database call),
  *   user_id (Supabase Auth user, when a user token was verified), status and error_code
- *   (for responses the pipeline decided itself).
+ *   (for responses the pipeline decided itself), validation_failure {status, code} (the request
+ *   failed validation in the Edge Function: answered only once the caller is authorised).
  */
 
 /** Section - Types */
@@ -24,12 +25,13 @@ create type sealog.request_auth as (
   display_prefix text,
   scopes text[],
   scope text,
-  rate_limit integer,
+  rate_quota integer,
+  rate_window integer,
   rate_remaining integer,
   rate_reset integer,
   retry_after integer
 );
-comment on type sealog.request_auth is 'Outcome of authenticating a request: status 200 when admitted, else 401, 403 or 429 with a stable error code, plus rate-limit figures for the response headers.';
+comment on type sealog.request_auth is 'Outcome of authenticating a request: status 200 when admitted, else 401, 403, 429 or the request''s validation failure with a stable error code, plus rate-limit figures for the response headers (quota and window of the policy, remaining and reset).';
 
 /** Section - Credential resolution */
 
@@ -111,7 +113,9 @@ begin
         refilled_at = greatest(b.refilled_at, p_now)
   returning b.tokens, b.last_allowed into v_tokens, v_allowed;
 
-  p_auth.rate_limit := v_rate;
+  -- The policy is the bucket: `burst` requests, refilled from empty in burst / rate seconds.
+  p_auth.rate_quota := v_burst;
+  p_auth.rate_window := ceil(v_burst::numeric / v_rate);
   p_auth.rate_remaining := floor(v_tokens);
   p_auth.rate_reset := ceil((v_burst - v_tokens) / v_rate);
   if not v_allowed then
@@ -123,6 +127,30 @@ begin
 end
 $$;
 comment on function sealog.take_rate_limit_token(sealog.request_auth, timestamptz) is 'Takes one token from the tenant''s bucket (refilled at rate_limit_per_second up to rate_limit_burst); status 429 with Retry-After when empty.';
+
+/** Section - Validation failures */
+
+create function sealog.apply_validation_failure(p_ctx jsonb, p_auth sealog.request_auth)
+returns sealog.request_auth
+language plpgsql
+immutable
+set search_path = ''
+as $$
+declare
+  -- Read for every request, admitted or not, so that no key takes a different path.
+  v_status integer := (p_ctx #>> '{validation_failure,status}')::integer;
+  v_code text := p_ctx #>> '{validation_failure,code}';
+begin
+  -- Only an admitted caller learns that its request was invalid: a bad key still gets its
+  -- 401, a key without the route's scope its 403, an empty bucket its 429.
+  if p_auth.status = 200 and v_status between 400 and 499 and v_code is not null then
+    p_auth.status := v_status;
+    p_auth.error_code := v_code;
+  end if;
+  return p_auth;
+end
+$$;
+comment on function sealog.apply_validation_failure(jsonb, sealog.request_auth) is 'Turns an admitted request into its validation failure (p_ctx.validation_failure {status, code}, a 4xx sent by the Edge Function), so that validation is answered only after authentication, scope and rate limit, in the same round trip.';
 
 /** Section - Authentication */
 
@@ -144,7 +172,8 @@ begin
   v_bucket := sealog.take_rate_limit_token(v_bucket, p_now);
   -- The figures travel in every reply, so its shape does not depend on the key either; the
   -- Edge Function sends none of them with a 401 (the reserved bucket is nobody's to report).
-  v_auth.rate_limit := v_bucket.rate_limit;
+  v_auth.rate_quota := v_bucket.rate_quota;
+  v_auth.rate_window := v_bucket.rate_window;
   v_auth.rate_remaining := v_bucket.rate_remaining;
   v_auth.rate_reset := v_bucket.rate_reset;
   if v_auth.status <> 200 then
@@ -157,6 +186,7 @@ begin
     v_auth.error_code := v_bucket.error_code;
     v_auth.retry_after := v_bucket.retry_after;
   end if;
+  v_auth := sealog.apply_validation_failure(p_ctx, v_auth);
   -- Throttled, so a busy key does not rewrite its row on every request. Without a key, the
   -- nil uuid (never a key id) makes the same index probe.
   update sealog.api_keys
@@ -167,7 +197,7 @@ begin
   return v_auth;
 end
 $$;
-comment on function sealog.authenticate(jsonb, text, timestamptz) is 'Resolves the credential, checks the route''s scope (403) and takes a rate-limit token (429); status 200 when the request may proceed. Unknown keys take a token from the reserved bucket of unauthenticated requests, so that every key runs the same statements.';
+comment on function sealog.authenticate(jsonb, text, timestamptz) is 'Resolves the credential, checks the route''s scope (403), takes a rate-limit token (429) and only then answers the request''s validation failure (sealog.apply_validation_failure); status 200 when the request may proceed. Unknown keys take a token from the reserved bucket of unauthenticated requests, so that every key runs the same statements.';
 
 /** Section - The single exit: access log and reply */
 
@@ -211,8 +241,9 @@ begin
     'code', p_error_code,
     'body', jsonb_strip_nulls(p_body),
     'retry_after', p_auth.retry_after,
-    'rate_limit', case when p_auth.rate_limit is not null then jsonb_build_object(
-      'limit', p_auth.rate_limit,
+    'rate_limit', case when p_auth.rate_quota is not null then jsonb_build_object(
+      'quota', p_auth.rate_quota,
+      'window', p_auth.rate_window,
       'remaining', p_auth.rate_remaining,
       'reset', p_auth.rate_reset
     ) end
@@ -252,6 +283,7 @@ comment on function sealog.finish_batch(jsonb, sealog.request_auth, integer, int
 
 revoke all on function sealog.resolve_credential(jsonb, timestamptz) from public, anon, authenticated, service_role;
 revoke all on function sealog.take_rate_limit_token(sealog.request_auth, timestamptz) from public, anon, authenticated, service_role;
+revoke all on function sealog.apply_validation_failure(jsonb, sealog.request_auth) from public, anon, authenticated, service_role;
 revoke all on function sealog.authenticate(jsonb, text, timestamptz) from public, anon, authenticated, service_role;
 revoke all on function sealog.finish_request(jsonb, sealog.request_auth, integer, text, jsonb) from public, anon, authenticated, service_role;
 revoke all on function sealog.finish_batch(jsonb, sealog.request_auth, integer, integer) from public, anon, authenticated, service_role;

@@ -45,10 +45,10 @@ begin
   -- Users and the operator were authenticated by the Edge Function; tenant rate limits do not apply.
   v_auth.status := 200;
   v_auth.scope := 'privacy';
-  return v_auth;
+  return sealog.apply_validation_failure(p_ctx, v_auth);
 end
 $$;
-comment on function sealog.authenticate_privacy_caller(jsonb, timestamptz) is 'Authenticates a deletion-request caller: a tenant key needs the privacy scope and a rate-limit token; users and the operator are admitted as established by the Edge Function.';
+comment on function sealog.authenticate_privacy_caller(jsonb, timestamptz) is 'Authenticates a deletion-request caller: a tenant key needs the privacy scope and a rate-limit token; users and the operator are admitted as established by the Edge Function. Then the request''s validation failure, if any, is answered.';
 
 create function sealog.privacy_log_context(p_ctx jsonb)
 returns jsonb

@@ -5,6 +5,7 @@
 import postgres from "postgres";
 import { operatorDatabaseUrl } from "../../cli/lib/database.ts";
 import { issueKey } from "../../cli/lib/keys.ts";
+import { SCOPES } from "../../supabase/functions/_shared/scopes.ts";
 
 export const BASE_URL = Deno.env.get("SEALOG_TEST_BASE_URL") ??
   "http://127.0.0.1:54331/functions/v1";
@@ -36,7 +37,7 @@ export async function createTenant(
       ${options.burst ?? null}) as tenant_id`;
   const tenantId = tenant!.tenant_id as string;
   const key = await issueKey(sql, tenantId, {
-    scopes: options.scopes ?? ["ingest", "auth-events", "privacy"],
+    scopes: options.scopes ?? [...SCOPES],
     label: "test",
     expiresAt: options.expiresAt ?? null,
   });

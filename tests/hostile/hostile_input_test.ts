@@ -5,7 +5,9 @@
  *   - every rejection is application/problem+json with the case's stable `code`, except
  *     the few the HTTP server itself refuses before the application (`layer: "http"`);
  *   - no row is stored from a rejected event, and every accepted one is stored once;
- *   - the server is healthy afterwards.
+ *   - the server is healthy afterwards;
+ *   - every route with a path parameter has cases for NUL, control characters, over-long
+ *     values and encoded slashes (category "path"), answered 404 after authentication.
  *
  * Case format, one JSON object per line:
  *   id, category
@@ -24,6 +26,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { BASE_URL, call, createTenant, sql, test } from "../_support/stack.ts";
 import { telemetryEvent } from "../_support/events.ts";
+import { routeDeclarations } from "../../scripts/openapi_document.ts";
 
 type Part =
   | { text: string }
@@ -299,11 +302,30 @@ test("the corpus holds at least 200 cases in every category of the issue", () =>
       "traversal",
       "injection",
       "count",
+      "path",
     ]
   ) {
     assert.ok(categories.includes(category), `no ${category} cases`);
   }
   assert.equal(new Set(corpus.map((c) => c.id)).size, corpus.length, "case ids are unique");
+});
+
+test("every route with a path parameter has NUL, control, over-long and encoded-slash cases", async () => {
+  for (const [slug, routes] of Object.entries(await routeDeclarations())) {
+    for (const route of routes.filter((route) => route.params)) {
+      const prefix = `/${slug}${route.path.replace(/:[a-z_]+$/, "")}`;
+      const cases = corpus.filter((c) =>
+        c.category === "path" && c.request?.path?.startsWith(prefix) &&
+        (c.request.method ?? "POST") === route.method.toUpperCase()
+      ).map((c) => c.id);
+      for (const kind of ["-nul", "-control-", "-over-long", "-encoded-slash"]) {
+        assert.ok(
+          cases.some((id) => id.includes(kind)),
+          `${route.method} ${prefix}: no ${kind} case`,
+        );
+      }
+    }
+  }
 });
 
 for (const category of categories) {

@@ -165,7 +165,7 @@ test("exactly one access-log row per request, rejected ones included, metadata o
   assert.equal(first!.path, "/ingest/whoami");
 });
 
-test("rate limits are per tenant: 429 with Retry-After and RateLimit headers, others unaffected", async () => {
+test("rate limits are per tenant: 429 with Retry-After and RateLimit headers (draft-ietf-httpapi-ratelimit-headers-11), others unaffected", async () => {
   const limited = await createTenant({ ratePerSecond: 1, burst: 2 });
   const neighbour = await createTenant({ ratePerSecond: 1, burst: 2 });
   const statuses: number[] = [];
@@ -177,10 +177,23 @@ test("rate limits are per tenant: 429 with Retry-After and RateLimit headers, ot
   assert.deepEqual(statuses, [200, 200, 429]);
   assert.equal(last!.body.code, "rate_limited");
   assert.ok(Number(last!.headers.get("Retry-After")) >= 1);
-  assert.match(last!.headers.get("RateLimit") ?? "", /^limit=1, remaining=0, reset=[1-9][0-9]*$/);
+  // The policy is the bucket: 2 requests, refilled from empty in 2 seconds.
+  assert.equal(last!.headers.get("RateLimit-Policy"), '"tenant";q=2;w=2');
+  assert.match(last!.headers.get("RateLimit") ?? "", /^"tenant";r=0;t=[1-9][0-9]*$/);
   const other = await call("/ingest/whoami", { apiKey: neighbour.apiKey });
   assert.equal(other.status, 200);
-  assert.equal(other.headers.get("RateLimit"), "limit=1, remaining=1, reset=1");
+  assert.equal(other.headers.get("RateLimit-Policy"), '"tenant";q=2;w=2');
+  assert.equal(other.headers.get("RateLimit"), '"tenant";r=1;t=1');
+});
+
+test("the README's RateLimit example is what the server sends to a fresh 50/s tenant", async () => {
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  const example = /`RateLimit-Policy: ([^`]+)` and `RateLimit: ([^`]+)`/.exec(readme);
+  assert.ok(example, "no RateLimit example in the README");
+  const { apiKey } = await createTenant({ ratePerSecond: 50 });
+  const first = await call("/ingest/whoami", { apiKey });
+  assert.equal(first.headers.get("RateLimit-Policy"), example[1]);
+  assert.equal(first.headers.get("RateLimit"), example[2]);
 });
 
 test("unknown keys draw from the reserved bucket, yet are always told 401, never 429", async () => {
@@ -196,6 +209,7 @@ test("unknown keys draw from the reserved bucket, yet are always told 401, never
     assert.equal(unknown.body.code, "unauthorized");
     // The reserved bucket's figures are nobody's to see.
     assert.equal(unknown.headers.get("RateLimit"), null);
+    assert.equal(unknown.headers.get("RateLimit-Policy"), null);
     assert.equal(unknown.headers.get("Retry-After"), null);
   } finally {
     await sql`

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { findDuplicateKey, jsonBody } from "../../supabase/functions/_shared/body.ts";
+import { findDuplicateKey, readJsonBody } from "../../supabase/functions/_shared/body.ts";
 import type { SealogEnv } from "../../supabase/functions/_shared/context.ts";
 import { ApiError, problem } from "../../supabase/functions/_shared/problems.ts";
 
@@ -25,10 +25,10 @@ Deno.test("findDuplicateKey accepts the same key in sibling or nested objects, a
   assert.equal(findDuplicateKey("[".repeat(100_000) + "]".repeat(100_000)), null);
 });
 
-Deno.test("jsonBody answers 400 malformed_json to a body with a duplicate key", async () => {
+Deno.test("readJsonBody answers 400 malformed_json to a body with a duplicate key", async () => {
   const app = new Hono<SealogEnv>();
   app.onError((error, c) => problem(c, (error as ApiError).code));
-  app.post("/", jsonBody, (c) => c.json(c.get("body")));
+  app.post("/", async (c) => c.json(await readJsonBody(c)));
   const post = (body: string) =>
     app.request("/", { method: "POST", headers: { "Content-Type": "application/json" }, body });
   const refused = await post('{"events":[{"event_id":"a","event_id":"b"}]}');

@@ -4,7 +4,7 @@
  * database when SUPABASE_DB_URL is set; otherwise the pipeline logs that it could not.)
  */
 import assert from "node:assert/strict";
-import { jsonBody, MAX_BODY_BYTES } from "../../supabase/functions/_shared/body.ts";
+import { MAX_BODY_BYTES, readJsonBody } from "../../supabase/functions/_shared/body.ts";
 import { createFunctionApp } from "../../supabase/functions/_shared/pipeline.ts";
 
 Deno.env.set(
@@ -14,7 +14,7 @@ Deno.env.set(
 Deno.env.set("SUPABASE_DB_URL", Deno.env.get("SUPABASE_DB_URL") ?? "postgresql://127.0.0.1:1/none");
 
 const app = createFunctionApp("unit");
-app.post("/echo", jsonBody, (c) => c.json({ received: c.get("body") }));
+app.post("/echo", async (c) => c.json({ received: await readJsonBody(c) }));
 app.get("/boom", () => {
   throw new Error("select secret from somewhere");
 });

@@ -3,7 +3,8 @@
  * (snake_case, exactly the ingest schema's fields). The wire event has no field that can hold
  * text: message content is scanned into risk tags before this point and never reaches it.
  * Validation mirrors the server's, so that an event the server would reject is refused here,
- * at the call site, instead of being sent and lost.
+ * at the call site, instead of being sent and lost; tests/sdk/wire_event_property_test.ts
+ * proves the two agree against the server's own validator.
  */
 
 /** Token counts of one call. Missing counts are sent as 0. */
@@ -31,11 +32,11 @@ export type LlmCall = {
   status?: "ok" | "error";
   /** error.type, e.g. "rate_limit"; truncated to 128 characters. Never an error message. */
   errorType?: string;
-  /** Pseudonymous id of the end user (at most 128 characters). Personal data. */
+  /** Pseudonymous id of the end user (1 to 128 characters). Personal data. */
   endUserId?: string;
-  /** The agent's id (at most 128 characters). */
+  /** The agent's id (1 to 128 characters). */
   agentId?: string;
-  /** When the call happened; defaults to now. */
+  /** When the call happened, within the last 90 days and at most 5 minutes ahead; defaults to now. */
   occurredAt?: Date | string | number;
   /** Prompt and response: strings, arrays or message objects. Scanned, then dropped. */
   messages?: unknown;
@@ -67,6 +68,9 @@ export type WireEvent = {
 };
 
 export const MAX_RISK_TAGS = 32;
+/** The server keeps telemetry 90 days and allows 5 minutes of clock skew ahead. */
+const MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
+const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 const SESSION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const RISK_TAG = /^[A-Z][A-Z0-9_]{1,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -152,6 +156,15 @@ function occurredAt(value: LlmCall["occurredAt"], now: Date): string {
   if (Number.isNaN(date.getTime())) {
     throw new InvalidEventError("occurredAt is not a valid date");
   }
+  const time = date.getTime();
+  if (
+    time > now.getTime() + MAX_FUTURE_SKEW_MS ||
+    time < now.getTime() - MAX_AGE_MS
+  ) {
+    throw new InvalidEventError(
+      "occurredAt must be within the last 90 days and at most 5 minutes ahead",
+    );
+  }
   return date.toISOString();
 }
 
@@ -217,6 +230,9 @@ function truncated(
     throw new InvalidEventError(`${name} must be a string`);
   }
   const clean = cleanText(name, value);
+  if (clean.length === 0) {
+    throw new InvalidEventError(`${name} must not be empty`);
+  }
   const points = Array.from(clean);
   return points.length > max ? points.slice(0, max).join("") : clean;
 }
@@ -232,8 +248,9 @@ function bounded(
     throw new InvalidEventError(`${name} must be a string`);
   }
   const clean = cleanText(name, value);
-  if (Array.from(clean).length > max) {
-    throw new InvalidEventError(`${name} must be at most ${max} characters`);
+  const length = Array.from(clean).length;
+  if (length < 1 || length > max) {
+    throw new InvalidEventError(`${name} must be 1 to ${max} characters`);
   }
   return clean;
 }

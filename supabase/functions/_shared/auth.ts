@@ -5,14 +5,23 @@
  * static map, then the same single database call.
  */
 import { timingSafeEqual } from "node:crypto";
-import { createMiddleware } from "hono/factory";
+import type { Context } from "hono";
 import { sha256, toHex } from "./api_keys.ts";
 import { config } from "./config.ts";
 import type { SealogEnv } from "./context.ts";
 import { ApiError } from "./problems.ts";
 
-// RFC 6750 b64token, bounded.
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]{16,256}=*)$/;
+/**
+ * The token of an `Authorization: Bearer <b64token>` header (RFC 6750), 16 to `maxLength`
+ * characters, or undefined. The scheme is matched case-insensitively (RFC 9110 §11.1).
+ */
+export function bearerToken(header: string | undefined, maxLength = 256): string | undefined {
+  const match = /^bearer +([A-Za-z0-9._~+/-]+)(=*)$/i.exec(header ?? "");
+  const [, token, padding] = match ?? [];
+  return token !== undefined && token.length >= 16 && token.length <= maxLength
+    ? token + padding
+    : undefined;
+}
 
 let staticMap: { digest: Uint8Array; tenantId: string }[] | undefined;
 
@@ -33,11 +42,10 @@ function matchStaticMap(digest: Uint8Array): string | null {
   return match;
 }
 
-/** Extracts the bearer token of the Authorization header: 401 when missing or malformed. */
-export const bearerCredential = createMiddleware<SealogEnv>(async (c, next) => {
-  const match = BEARER.exec(c.req.header("Authorization") ?? "");
-  if (!match) throw new ApiError("unauthorized");
-  const digest = sha256(match[1]!);
+/** Reads the bearer key of the Authorization header into c.var.credential: 401 when missing or malformed. */
+export function readBearerCredential(c: Context<SealogEnv>): void {
+  const token = bearerToken(c.req.header("Authorization"));
+  if (token === undefined) throw new ApiError("unauthorized");
+  const digest = sha256(token);
   c.set("credential", { keyDigest: toHex(digest), staticTenantId: matchStaticMap(digest) });
-  await next();
-});
+}

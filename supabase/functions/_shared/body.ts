@@ -3,28 +3,30 @@
  * Content-Length is never buffered past the limit.
  */
 import type { Context } from "hono";
-import { createMiddleware } from "hono/factory";
-import type { SealogEnv } from "./context.ts";
 import { ApiError } from "./problems.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads and parses an application/json body into c.var.body: 415, 413 or 400 otherwise. */
-export const jsonBody = createMiddleware<SealogEnv>(async (c, next) => {
+/**
+ * Reads and parses an application/json body: 415, 413 or 400 otherwise. These framing
+ * checks carry no details, so they are answered before the key is checked.
+ */
+export async function readJsonBody(c: Context): Promise<unknown> {
   const text = await readJsonText(c);
+  let body: unknown;
   try {
-    c.set("body", JSON.parse(text));
+    body = JSON.parse(text);
   } catch {
     throw new ApiError("malformed_json");
   }
   // Duplicate keys are refused (I-JSON, RFC 7493): JSON.parse would keep the last one
   // silently, so what was validated could differ from what the sender meant.
   if (findDuplicateKey(text) !== null) throw new ApiError("malformed_json");
-  await next();
-});
+  return body;
+}
 
 /**
- * Reads an application/json body as UTF-8 text without parsing it, with jsonBody's checks
+ * Reads an application/json body as UTF-8 text without parsing it, with readJsonBody's checks
  * (415, 413, 400): for verifying a signature over the exact body before trusting it.
  */
 export async function readJsonText(c: Context): Promise<string> {

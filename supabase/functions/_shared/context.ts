@@ -6,6 +6,17 @@ export type Credential = {
   staticTenantId: string | null;
 };
 
+/**
+ * A request that failed validation: the operation's database function answers it with
+ * `status` and `code` once the caller is authenticated and authorised; `details` (never sent
+ * to the database) go only into that answer.
+ */
+export type ValidationFailure = {
+  status: number;
+  code: string;
+  details: Record<string, unknown>;
+};
+
 export type SealogEnv = {
   Variables: {
     requestId: string;
@@ -13,8 +24,8 @@ export type SealogEnv = {
     credential: Credential | undefined;
     /** A Supabase Auth user verified from their own access token. */
     userId: string | undefined;
-    /** The parsed JSON body, once jsonBody() has read it. */
-    body: unknown;
+    /** The request's validation failure, if any (see routes.ts). */
+    validationFailure: ValidationFailure | undefined;
     /** Stable code of the problem answered, for the access log. */
     errorCode: string | undefined;
     /** True once a sealog_api function has written this request's access-log row. */

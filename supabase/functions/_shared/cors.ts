@@ -17,6 +17,7 @@ const allowed = cors({
     "X-Request-Id",
     "Retry-After",
     "RateLimit",
+    "RateLimit-Policy",
   ],
   maxAge: 600,
 });

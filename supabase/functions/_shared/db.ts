@@ -4,7 +4,9 @@
  * sealog_api functions and nothing else. Every request makes exactly one call here.
  */
 import postgres from "postgres";
+import { z } from "zod";
 import { config } from "./config.ts";
+import { PROBLEM_CODES } from "./problems.ts";
 
 /** The sealog_api functions, with the JSON arguments each takes after the request context. */
 export type ApiFunctions = {
@@ -20,16 +22,25 @@ export type ApiFunctions = {
 };
 
 /**
- * What every sealog_api function answers; pipeline.ts maps it onto HTTP. Every key is
- * present in every reply, null when it does not apply.
+ * What every sealog_api function answers (sealog.finish_request); pipeline.ts maps it onto
+ * HTTP. Every key is present in every reply, null when it does not apply. Parsed, never
+ * trusted: a code missing from the problem catalogue fails here (500), not silently.
+ * The body is parsed against the route's response schema in tests/integration.
  */
-export type DbReply = {
-  status: number;
-  code: string | null;
-  body: Record<string, unknown> | null;
-  retry_after: number | null;
-  rate_limit: { limit: number; remaining: number; reset: number } | null;
-};
+export const DbReply = z.strictObject({
+  status: z.int().min(200).max(599),
+  code: z.enum(PROBLEM_CODES).nullable(),
+  body: z.record(z.string(), z.unknown()).nullable(),
+  retry_after: z.int().positive().nullable(),
+  rate_limit: z.strictObject({
+    /** The bucket's size (burst) and the seconds it takes to refill from empty. */
+    quota: z.int(),
+    window: z.int(),
+    remaining: z.int(),
+    reset: z.int(),
+  }).nullable(),
+});
+export type DbReply = z.output<typeof DbReply>;
 
 /** The database could not answer in time or at all: a 503 with Retry-After. */
 export class DatabaseUnavailable extends Error {}
@@ -121,7 +132,7 @@ export async function callApiFunction<F extends keyof ApiFunctions>(
   });
   try {
     const rows = await Promise.race([query, deadline]);
-    return rows[0]!.reply as DbReply;
+    return DbReply.parse(rows[0]!.reply);
   } catch (error) {
     if (isUnavailable(error)) {
       if (!STATEMENT_CODES.has((error as { code?: string }).code ?? "")) discardPool(client);

@@ -94,6 +94,37 @@ export function rejectionCodes(
   ];
 }
 
+/**
+ * The request, rejection and result schemas of a batch API, one shape for every batch: the
+ * request documents its items as `event` (validated one by one, so one bad event does not
+ * sink the batch), and a rejection's code is one of `codes`.
+ */
+export function batchSchemas(
+  ids: { request: string; result: string; rejection: string; event: string },
+  codes: string[],
+) {
+  const Rejection = z.object({
+    index: z.int().meta({ description: "Position of the event in the batch." }),
+    event_id: z.string().nullable(),
+    code: z.enum(codes as [string, ...string[]]).meta({ description: "Stable rejection code." }),
+    message: z.string(),
+  }).meta({ id: ids.rejection });
+  const Request = z.strictObject({
+    events: z.array(z.unknown()).min(1).max(MAX_EVENTS_PER_BATCH).meta({
+      items: { $ref: `#/components/schemas/${ids.event}` },
+      description: `1 to ${MAX_EVENTS_PER_BATCH} events.`,
+    }),
+  }).meta({ id: ids.request });
+  const Result = z.object({
+    accepted: z.int().meta({ description: "Events stored by this request." }),
+    duplicates: z.int().meta({
+      description: "Events already stored (same event_id), not stored again.",
+    }),
+    rejected: z.array(Rejection),
+  }).meta({ id: ids.result });
+  return { Request, Rejection, Result };
+}
+
 /** Validates every event of a batch; valid ones carry their batch index `i`. */
 export function validateBatch<T>(
   events: unknown[],

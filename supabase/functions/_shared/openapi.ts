@@ -1,33 +1,12 @@
 /**
- * The API reference, generated from the zod schemas (OpenAPI 3.1, whose schemas are JSON
- * Schema 2020-12). Each function describes its routes beside them (<slug>/openapi.ts); the
- * schemas come from zod's registry, so validation and documentation cannot drift apart.
+ * The API reference (OpenAPI 3.1, whose schemas are JSON Schema 2020-12), generated from the
+ * route declarations that the functions serve (routes.ts) and from zod's registry, so that
+ * what is validated and what is documented cannot drift apart.
  */
 import { z } from "zod";
 // Loading problems.ts registers the Problem schema that the responses below refer to.
 import { type ProblemCode, PROBLEMS } from "./problems.ts";
-
-export type RouteDoc = {
-  method: "get" | "post" | "delete";
-  /** Hono path below the function's base path, e.g. "/sessions/:session_id". */
-  path: string;
-  summary: string;
-  description?: string;
-  /** How the caller authenticates; "apiKey" is a tenant key with `scope`. */
-  auth:
-    | "apiKey"
-    | "userToken"
-    | "operatorKey"
-    | "webhookSignature"
-    | "none"
-    | ("apiKey" | "userToken" | "operatorKey" | "webhookSignature")[];
-  scope?: "ingest" | "auth-events" | "privacy";
-  request?: z.ZodType;
-  /** Success responses by status. */
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
-  /** Problem codes the route may answer besides the pipeline's own. */
-  problems?: ProblemCode[];
-};
+import type { RouteSpec } from "./routes.ts";
 
 /** Problems every authenticated route may answer. */
 const PIPELINE_PROBLEMS: ProblemCode[] = [
@@ -79,8 +58,20 @@ function schemaRef(schema: z.ZodType): Record<string, unknown> {
   return inline;
 }
 
+/** Every problem code a route may answer: the pipeline's, its body's and its own. */
+export function routeProblems(route: RouteSpec): ProblemCode[] {
+  return [
+    ...new Set([
+      ...PIPELINE_PROBLEMS,
+      ...(route.request ? BODY_PROBLEMS : []),
+      ...(route.paramProblem ? [route.paramProblem] : []),
+      ...(route.problems ?? []),
+    ]),
+  ];
+}
+
 /** Builds the OpenAPI document for every function's routes. */
-export function buildOpenApi(routesBySlug: Record<string, RouteDoc[]>): Record<string, unknown> {
+export function buildOpenApi(routesBySlug: Record<string, RouteSpec[]>): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [slug, routes] of Object.entries(routesBySlug)) {
     for (const route of routes) {
@@ -88,22 +79,14 @@ export function buildOpenApi(routesBySlug: Record<string, RouteDoc[]>): Record<s
         /:([A-Za-z_]+)/g,
         "{$1}",
       );
-      const params = [...route.path.matchAll(/:([A-Za-z_]+)/g)].map(([, name]) => ({
+      const params = Object.entries(route.params?.shape ?? {}).map(([name, schema]) => ({
         name,
         in: "path",
         required: true,
-        schema: { type: "string" },
+        schema: schemaRef(schema as z.ZodType),
       }));
-      const auths = route.auth === "none" ? [] : [route.auth].flat();
-      const codes = [
-        ...new Set([
-          ...(auths.length > 0
-            ? PIPELINE_PROBLEMS
-            : ["internal_error", "database_unavailable"] as ProblemCode[]),
-          ...(route.request ? BODY_PROBLEMS : []),
-          ...(route.problems ?? []),
-        ]),
-      ];
+      const auths = route.auth;
+      const codes = routeProblems(route);
       const problemStatuses = new Map<number, ProblemCode[]>();
       for (const code of codes) {
         const status = PROBLEMS[code][0];

@@ -1,8 +1,9 @@
 /**
  * The secure request pipeline every function is built on:
- * request id → access log → CORS → (route: bearerCredential → jsonBody → handler) → one
- * sealog_api call. Exactly one access-log row is written per request: by the operation's
- * own database function, or, for requests the pipeline answered itself, by log_request.
+ * request id → access log → CORS → (declared route, routes.ts: bearer key, path parameters
+ * → handler: body) → one sealog_api call. Exactly one access-log row is written per request:
+ * by the operation's own database function, or, for requests the pipeline answered itself
+ * (framing errors, 404, 405), by log_request.
  */
 import { isIP } from "node:net";
 import type { Context } from "hono";
@@ -13,7 +14,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { SealogEnv } from "./context.ts";
 import { corsPolicy } from "./cors.ts";
 import { type ApiFunctions, callApiFunction, DatabaseUnavailable, type DbReply } from "./db.ts";
-import { ApiError, problem, type ProblemCode, PROBLEMS } from "./problems.ts";
+import { ApiError, problem } from "./problems.ts";
+import { allowedMethods } from "./routes.ts";
 import { truncate } from "./strings.ts";
 
 const RETRY_AFTER_UNAVAILABLE_S = "2";
@@ -22,7 +24,13 @@ const RETRY_AFTER_UNAVAILABLE_S = "2";
 export function createFunctionApp(slug: string): Hono<SealogEnv> {
   const app = new Hono<SealogEnv>().basePath(`/${slug}`);
   app.use("*", requestContext, corsPolicy);
-  app.notFound((c) => problem(c, "not_found"));
+  app.notFound((c) => {
+    // A known path with another method: 405 with the methods it has (RFC 9110 §15.5.6).
+    const allow = allowedMethods(app, slug, new URL(c.req.url).pathname);
+    return allow.length > 0
+      ? problem(c, "method_not_allowed", {}, { Allow: allow.join(", ") })
+      : problem(c, "not_found");
+  });
   app.onError((error, c) => {
     if (error instanceof ApiError) return problem(c, error.code, error.extensions, error.headers);
     if (error instanceof DatabaseUnavailable) {
@@ -75,15 +83,26 @@ export async function callApi<F extends keyof ApiFunctions>(
   extra: Record<string, unknown>,
   ...args: ApiFunctions[F]
 ): Promise<DbReply> {
-  const reply = await callApiFunction(fn, { ...requestMetadata(c), ...extra }, ...args);
+  const failure = c.get("validationFailure");
+  const reply = await callApiFunction(
+    fn,
+    {
+      ...requestMetadata(c),
+      ...extra,
+      ...(failure ? { validation_failure: { status: failure.status, code: failure.code } } : {}),
+    },
+    ...args,
+  );
   c.set("accessLogged", true);
   return reply;
 }
 
 /**
  * Answers with a sealog_api reply: rate-limit headers for an authenticated key, problem+json
- * for errors, otherwise `render(body)` as JSON with the reply's status. A 401's figures are
- * those of the reserved bucket of unauthenticated requests, which no caller is shown.
+ * for errors (with the validation failure's details when the database answered the request's own
+ * validation failure, i.e. after authentication and scope), otherwise `render(body)` as JSON
+ * with the reply's status. A 401's figures are those of the reserved bucket of
+ * unauthenticated requests, which no caller is shown.
  */
 export function respond(
   c: Context<SealogEnv>,
@@ -92,21 +111,38 @@ export function respond(
   problemExtensions: Record<string, unknown> = {},
 ): Response {
   if (reply.rate_limit && reply.status !== 401) {
-    const { limit, remaining, reset } = reply.rate_limit;
-    c.header(
-      "RateLimit",
-      `limit=${limit}, remaining=${Math.max(0, remaining)}, reset=${Math.max(0, reset)}`,
-    );
+    for (const [name, value] of Object.entries(rateLimitHeaders(reply.rate_limit))) {
+      c.header(name, value);
+    }
   }
   if (reply.status >= 400) {
-    const code =
-      (reply.code && reply.code in PROBLEMS ? reply.code : "internal_error") as ProblemCode;
+    const failure = c.get("validationFailure");
+    const details = failure && reply.code === failure.code ? failure.details : {};
     const headers: Record<string, string> = reply.retry_after
       ? { "Retry-After": String(reply.retry_after) }
       : {};
-    return problem(c, code, problemExtensions, headers);
+    return problem(
+      c,
+      reply.code ?? "internal_error",
+      { ...details, ...problemExtensions },
+      headers,
+    );
   }
   return c.json(render(reply.body ?? {}), reply.status as ContentfulStatusCode);
+}
+
+/**
+ * The tenant's token bucket in the header fields of draft-ietf-httpapi-ratelimit-headers-11
+ * (structured fields): a policy of `q` requests per `w` seconds (the burst, and the time
+ * to refill it), and what remains of it, `r`, until it is full again in `t` seconds.
+ */
+export function rateLimitHeaders(
+  figures: NonNullable<DbReply["rate_limit"]>,
+): Record<string, string> {
+  return {
+    "RateLimit-Policy": `"tenant";q=${figures.quota};w=${figures.window}`,
+    "RateLimit": `"tenant";r=${Math.max(0, figures.remaining)};t=${Math.max(0, figures.reset)}`,
+  };
 }
 
 /** Request metadata for the access log: never bodies, query strings or credentials. */

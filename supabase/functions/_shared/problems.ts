@@ -1,7 +1,8 @@
 /**
  * Errors: one shape, RFC 9457 application/problem+json, with a stable machine `code`
- * and the request id. The catalogue below is the only list of codes; the API reference
- * is generated from it.
+ * and the request id. The catalogue below is the only list of codes: the API reference
+ * (docs/openapi.json, docs/api.md) is generated from it, and the codes the SQL returns are
+ * tested against it.
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -63,6 +64,11 @@ export const PROBLEMS = {
   too_many_events: [422, "Unprocessable Content", "A batch holds at most 500 events."],
   rate_limited: [429, "Too Many Requests", "The tenant's rate limit is exhausted; retry later."],
   internal_error: [500, "Internal Server Error", "An unexpected error occurred."],
+  database_misconfigured: [
+    500,
+    "Internal Server Error",
+    "The functions reach the database through a misconfigured connection.",
+  ],
   not_configured: [
     500,
     "Internal Server Error",
@@ -72,6 +78,9 @@ export const PROBLEMS = {
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string, string]>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
+
+/** Every code of the catalogue; SQL's codes are checked against it (tests/unit/contract_test.ts). */
+export const PROBLEM_CODES = Object.keys(PROBLEMS) as [ProblemCode, ...ProblemCode[]];
 
 /** An error that the pipeline turns into a problem+json response. */
 export class ApiError extends Error {
@@ -117,7 +126,7 @@ export const Problem = z.object({
   title: z.string(),
   status: z.int(),
   detail: z.string(),
-  code: z.enum(Object.keys(PROBLEMS) as [ProblemCode, ...ProblemCode[]]).meta({
+  code: z.enum(PROBLEM_CODES).meta({
     description: "Stable machine code; the only thing clients should branch on.",
   }),
   request_id: z.uuid().nullable().meta({ description: "Also in the X-Request-Id header." }),

@@ -1,9 +1,6 @@
 /**
- * deletion-requests: the right to be forgotten, self-service, with receipts.
- *
- *   POST   /deletion-requests               request an erasure (202)
- *   GET    /deletion-requests/{request_id}  status, and the receipt once completed
- *   DELETE /deletion-requests/{request_id}  cancel within the grace period
+ * deletion-requests: the right to be forgotten, self-service, with receipts. Each route is
+ * declared once below; the API reference is generated from these declarations.
  *
  * Callers: a user with their Supabase Auth access token (the subject is themselves), a
  * tenant key with the scope privacy (one of its end users), or the operator with the
@@ -11,46 +8,91 @@
  * trip; the erasure itself is sealog.erase_subject, at once or after SEALOG_ERASURE_GRACE.
  */
 import type { Context } from "hono";
-import { jsonBody } from "../_shared/body.ts";
+import { readJsonBody } from "../_shared/body.ts";
 import { config } from "../_shared/config.ts";
 import type { SealogEnv } from "../_shared/context.ts";
 import { callApi, createFunctionApp, respond } from "../_shared/pipeline.ts";
+import { type Auth, failValidation, failValidationWith, mount } from "../_shared/routes.ts";
 import { type Caller, callerContext, identifyCaller } from "./callers.ts";
-import { DeletionRequestBody } from "./schemas.ts";
+import {
+  DeletionRequest,
+  DeletionRequestAccepted,
+  DeletionRequestBody,
+  DeletionRequestParams,
+} from "./schemas.ts";
 import { subjectHash, subjectRequest } from "./subject.ts";
 
 export const app = createFunctionApp("deletion-requests");
 
-app.post("/", async (c) => {
+const CALLERS: Auth[] = ["userToken", "apiKey", "operatorKey"];
+
+mount(app, {
+  method: "post",
+  path: "/",
+  summary: "Request the erasure of a person's data from every store",
+  description:
+    "A user with their own access token erases themselves (no body needed); a tenant key with the scope `privacy` erases one of its end users (`end_user_id`) in that tenant only; the operator (project secret key) erases a platform user by `user_id` or `email`. " +
+    "The erasure runs at once when SEALOG_ERASURE_GRACE is 0, otherwise when the grace period ends (pg_cron, every minute). " +
+    "A second request for the same subject while one is pending returns the pending one.",
+  auth: CALLERS,
+  scope: "privacy",
+  operation: "create_deletion_request",
+  request: DeletionRequestBody,
+  responses: {
+    202: { description: "Accepted (or already pending).", schema: DeletionRequestAccepted },
+  },
+  problems: ["invalid_request", "subject_not_allowed", "not_configured"],
+}, async (c) => {
   const caller = await identifyCaller(c);
   const body = await optionalJsonBody(c);
   const parsed = DeletionRequestBody.safeParse(body ?? {});
   const request = parsed.success
     ? subjectRequest(caller, parsed.data.subject, config().SEALOG_ERASURE_GRACE)
     : null;
-  const reply = await callApi(c, "create_deletion_request", callerContext(caller), request ?? {});
-  // Validation details go only to a caller who passed authentication (the database's 422).
-  const issue = parsed.success ? undefined : parsed.error.issues[0];
-  const details = reply.code === "invalid_request"
-    ? {
-      errors: [
-        issue
-          ? { path: issue.path.join("."), message: issue.message }
-          : { path: "subject", message: "is required" },
-      ],
-    }
-    : {};
-  return respond(c, reply, undefined, details);
+  if (!parsed.success) failValidationWith(c, "invalid_request", parsed.error);
+  else if (request === null) {
+    failValidation(c, "invalid_request", { errors: [{ path: "subject", message: "is required" }] });
+  }
+  return respond(
+    c,
+    await callApi(c, "create_deletion_request", callerContext(caller), request ?? {}),
+  );
 });
 
-app.get("/:request_id", async (c) => {
+mount(app, {
+  method: "get",
+  path: "/:request_id",
+  summary: "Status of a deletion request, with its receipt once completed",
+  description:
+    "Users see the requests they made, tenants the requests their keys made, the operator every request. Anything else, and ids that are not UUIDs, answer the same 404. The receipt counts rows deleted and anonymised per table and lists external tasks with their current state; it holds no personal data.",
+  auth: CALLERS,
+  scope: "privacy",
+  operation: "get_deletion_request",
+  params: DeletionRequestParams,
+  paramProblem: "deletion_request_not_found",
+  responses: { 200: { description: "The request.", schema: DeletionRequest } },
+  problems: ["deletion_request_not_found", "not_configured"],
+}, async (c, { params }) => {
   const ctx = lookupContext(await identifyCaller(c));
-  return respond(c, await callApi(c, "get_deletion_request", ctx, c.req.param("request_id")));
+  return respond(c, await callApi(c, "get_deletion_request", ctx, params?.request_id ?? ""));
 });
 
-app.delete("/:request_id", async (c) => {
+mount(app, {
+  method: "delete",
+  path: "/:request_id",
+  summary: "Cancel a deletion request within its grace period",
+  description:
+    "Only before `scheduled_for`; cancelling again answers the same. Past the grace period: 409.",
+  auth: CALLERS,
+  scope: "privacy",
+  operation: "cancel_deletion_request",
+  params: DeletionRequestParams,
+  paramProblem: "deletion_request_not_found",
+  responses: { 200: { description: "Cancelled.", schema: DeletionRequest } },
+  problems: ["deletion_request_not_found", "deletion_request_not_cancellable", "not_configured"],
+}, async (c, { params }) => {
   const ctx = lookupContext(await identifyCaller(c));
-  return respond(c, await callApi(c, "cancel_deletion_request", ctx, c.req.param("request_id")));
+  return respond(c, await callApi(c, "cancel_deletion_request", ctx, params?.request_id ?? ""));
 });
 
 /** Who may see a request: a user is known to the database only by their subject hash. */
@@ -66,6 +108,5 @@ async function optionalJsonBody(c: Context<SealogEnv>): Promise<unknown> {
   if (length === "0" || (length === undefined && c.req.header("Content-Type") === undefined)) {
     return undefined;
   }
-  await jsonBody(c, () => Promise.resolve());
-  return c.get("body");
+  return await readJsonBody(c);
 }

@@ -30,6 +30,9 @@ export const DeletionRequestBody = z.strictObject({
   }),
 }).meta({ id: "DeletionRequestBody" });
 
+/** Any 8-4-4-4-12 hex id, as the database accepts; anything else answers 404 after auth. */
+export const DeletionRequestParams = z.object({ request_id: z.guid() });
+
 const timestamp = z.iso.datetime({ offset: true });
 const Status = z.enum(["pending", "completed", "failed", "cancelled"]);
 

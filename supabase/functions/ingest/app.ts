@@ -1,53 +1,69 @@
 /**
- * ingest: LLM-call telemetry, content-free.
- *
- *   POST /ingest                          store a batch of 1..500 events (scope ingest)
- *   GET  /ingest/whoami                   the key's tenant, prefix and scopes (any scope)
- *   GET  /ingest/sessions/{session_id}    live session totals (scope ingest)
- *
- * Each request is one database round trip; 2xx is sent only after the transaction commits.
+ * ingest: LLM-call telemetry, content-free. Each route is declared once below; the API
+ * reference is generated from these declarations. Each request is one database round trip;
+ * 2xx is sent only after the transaction commits.
  */
-import { bearerCredential } from "../_shared/auth.ts";
-import { jsonBody } from "../_shared/body.ts";
-import { findContentKey } from "../_shared/content_keys.ts";
+import { answerBatch } from "../_shared/batch_route.ts";
 import { callApi, createFunctionApp, respond } from "../_shared/pipeline.ts";
-import { ApiError } from "../_shared/problems.ts";
-import { IngestRequest } from "./schemas.ts";
-import { SessionId, validateEvents } from "./telemetry_event.ts";
+import { mount } from "../_shared/routes.ts";
+import { IngestRequest, IngestResult, SessionParams, SessionState, WhoAmI } from "./schemas.ts";
+import { EVENT_REJECTION_CODES, validateEvent } from "./telemetry_event.ts";
 
 export const app = createFunctionApp("ingest");
 
-app.post("/", bearerCredential, jsonBody, async (c) => {
-  const body = c.get("body");
-  if (findContentKey(body) !== null && !isEventsEnvelope(body)) {
-    throw new ApiError("content_not_accepted");
-  }
-  const envelope = IngestRequest.safeParse(body);
-  if (!envelope.success) {
-    const issue = envelope.error.issues[0]!;
-    throw new ApiError(issue.code === "too_big" ? "too_many_events" : "invalid_request", {
-      errors: [{ path: issue.path.join("."), message: issue.message }],
-    });
-  }
-  const { valid, rejected } = validateEvents(envelope.data.events);
-  const reply = await callApi(c, "ingest", { rejected_count: rejected.length }, valid);
-  // Validation details go only to a caller who passed authentication and scope (the 422).
-  const details = reply.code === "no_valid_events" ? { rejected } : {};
-  return respond(c, reply, (result) => ({ ...result, rejected }), details);
-});
+mount(app, {
+  method: "post",
+  path: "/",
+  summary: "Store a batch of LLM-call telemetry events",
+  description: "1 to 500 events, at most 1 MiB. Answered only after the transaction commits. " +
+    "Each event is validated on its own: 200 when all were accepted or duplicates, 207 when some " +
+    "were rejected (the others are stored), 422 when none is valid. Rejection codes: " +
+    EVENT_REJECTION_CODES.map((code) => `\`${code}\``).join(", ") + ".",
+  auth: ["apiKey"],
+  scope: "ingest",
+  operation: "ingest",
+  request: IngestRequest,
+  responses: {
+    200: { description: "Every event was stored or was already stored.", schema: IngestResult },
+    207: {
+      description: "Some events were rejected; the valid ones were stored.",
+      schema: IngestResult,
+    },
+  },
+  problems: ["invalid_request", "content_not_accepted", "too_many_events", "no_valid_events"],
+}, async (c) =>
+  await answerBatch(c, {
+    operation: "ingest",
+    envelope: IngestRequest,
+    validate: validateEvent,
+    refuseContent: true,
+  }));
 
-app.get("/whoami", bearerCredential, async (c) => respond(c, await callApi(c, "whoami", {})));
+mount(app, {
+  method: "get",
+  path: "/whoami",
+  summary: "The tenant, key prefix and scopes of the presented key",
+  auth: ["apiKey"],
+  operation: "whoami",
+  responses: { 200: { description: "The key is valid.", schema: WhoAmI } },
+}, async (c) => respond(c, await callApi(c, "whoami", {})));
 
-app.get("/sessions/:session_id", bearerCredential, async (c) => {
-  const sessionId = c.req.param("session_id");
-  // An id that could never exist is answered like an unknown one, after the same round trip.
-  const lookup = SessionId.safeParse(sessionId).success ? sessionId : "";
-  return respond(c, await callApi(c, "get_session", {}, lookup));
-});
-
-/** A body whose only content keys are inside events: those are rejected per event. */
-function isEventsEnvelope(body: unknown): boolean {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
-  const keys = Object.keys(body);
-  return keys.length === 1 && keys[0] === "events";
-}
+mount(
+  app,
+  {
+    method: "get",
+    path: "/sessions/:session_id",
+    summary: "Running totals of a live agent session",
+    description:
+      "Sessions expire 24 hours after their last activity. Unknown, expired and other tenants' sessions, and ids that could never exist, all answer the same 404.",
+    auth: ["apiKey"],
+    scope: "ingest",
+    operation: "get_session",
+    params: SessionParams,
+    paramProblem: "session_not_found",
+    responses: { 200: { description: "The session's totals.", schema: SessionState } },
+    problems: ["session_not_found"],
+  },
+  async (c, { params }) =>
+    respond(c, await callApi(c, "get_session", {}, params?.session_id ?? "")),
+);
