@@ -7,7 +7,8 @@
 # including the load generator. Writes bench/results/bench.{json,md} and ingest-latency.svg.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-use_stack "${SEALOG_BENCH_DATA_DIR:-$ROOT/.sealog/bench}" "${SEALOG_BENCH_DB_PORT:-54342}" "${SEALOG_BENCH_PORT:-54341}"
+use_stack "${SEALOG_BENCH_DATA_DIR:-$ROOT/.sealog/bench}" "${SEALOG_BENCH_DB_PORT:-54342}" "${SEALOG_BENCH_PORT:-54341}" \
+  "${SEALOG_BENCH_POOLER_PORT:-54343}"
 
 # autocannon, pinned in bench/loadgen/package-lock.json and run under Node.
 ensure_loadgen() {

@@ -5,7 +5,8 @@
 # tests over real HTTP; pgTAP through pg_prove; deno task soak. Installs what is missing.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-use_stack "${SEALOG_TEST_DATA_DIR:-$ROOT/.sealog/test}" "${SEALOG_TEST_DB_PORT:-54332}" "${SEALOG_TEST_PORT:-54331}"
+use_stack "${SEALOG_TEST_DATA_DIR:-$ROOT/.sealog/test}" "${SEALOG_TEST_DB_PORT:-54332}" "${SEALOG_TEST_PORT:-54331}" \
+  "${SEALOG_TEST_POOLER_PORT:-54333}"
 
 failures=()
 step() { log "== $*"; }

@@ -26,7 +26,7 @@ test("an unreachable database gets 503 with Retry-After, quickly", async () => {
     ],
     env: {
       SEALOG_PORT: String(port),
-      SUPABASE_DB_URL: `postgresql://postgres:postgres@127.0.0.1:${deadDbPort}/postgres`,
+      SEALOG_DB_URL: `postgresql://sealog_functions:x@127.0.0.1:${deadDbPort}/postgres`,
       SEALOG_DB_CONNECT_TIMEOUT_S: "1",
     },
     stdout: "null",

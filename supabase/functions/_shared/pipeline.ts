@@ -7,12 +7,18 @@
 import { isIP } from "node:net";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { getConnInfo } from "hono/deno";
 import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { SealogEnv } from "./context.ts";
 import { corsPolicy } from "./cors.ts";
-import { type ApiFunctions, callApiFunction, DatabaseUnavailable, type DbReply } from "./db.ts";
+import { config } from "./config.ts";
+import {
+  type ApiFunctions,
+  callApiFunction,
+  DatabaseMisconfigured,
+  DatabaseUnavailable,
+  type DbReply,
+} from "./db.ts";
 import { ApiError, problem, type ProblemCode, PROBLEMS } from "./problems.ts";
 import { truncate } from "./strings.ts";
 
@@ -25,6 +31,18 @@ export function createFunctionApp(slug: string): Hono<SealogEnv> {
   app.notFound((c) => problem(c, "not_found"));
   app.onError((error, c) => {
     if (error instanceof ApiError) return problem(c, error.code, error.extensions, error.headers);
+    if (error instanceof DatabaseMisconfigured) {
+      // Fail closed. One line naming the setting to fix and why, never its value.
+      c.set("databaseDown", !c.get("accessLogged"));
+      console.error(JSON.stringify({
+        level: "error",
+        request_id: c.get("requestId"),
+        error: "database_misconfigured",
+        setting: error.setting,
+        reason: error.reason,
+      }));
+      return problem(c, "database_misconfigured");
+    }
     if (error instanceof DatabaseUnavailable) {
       c.set("databaseDown", true);
       return problem(c, "database_unavailable", {}, { "Retry-After": RETRY_AFTER_UNAVAILABLE_S });
@@ -77,6 +95,10 @@ export async function callApi<F extends keyof ApiFunctions>(
 ): Promise<DbReply> {
   const reply = await callApiFunction(fn, { ...requestMetadata(c), ...extra }, ...args);
   c.set("accessLogged", true);
+  // The database refused a login other than the least-privileged one (it logged the row).
+  if (reply.code === "database_misconfigured") {
+    throw new DatabaseMisconfigured("SEALOG_DB_URL", "privileged_login");
+  }
   return reply;
 }
 
@@ -127,16 +149,14 @@ function requestMetadata(c: Context<SealogEnv>): Record<string, unknown> {
   };
 }
 
-/** The client address as the gateway reports it (first X-Forwarded-For hop), else the peer. */
+/**
+ * The client address from the one header the gateway sets and callers cannot forge
+ * (SEALOG_CLIENT_IP_HEADER, cf-connecting-ip on Supabase), else null. Never a hop of
+ * X-Forwarded-For, which the caller writes; never the peer, which is the gateway.
+ */
 function clientIp(c: Context<SealogEnv>): string | null {
-  const forwarded = c.req.header("X-Forwarded-For")?.split(",")[0]?.trim();
-  if (forwarded && isIP(forwarded)) return forwarded;
-  try {
-    const address = getConnInfo(c).remote.address;
-    return address && isIP(address) ? address : null;
-  } catch {
-    return null;
-  }
+  const address = c.req.header(config().SEALOG_CLIENT_IP_HEADER)?.trim();
+  return address && isIP(address) ? address : null;
 }
 
 function errorName(error: unknown): string {

@@ -68,6 +68,11 @@ export const PROBLEMS = {
     "Internal Server Error",
     "The server lacks a setting this operation needs; the operator must configure it.",
   ],
+  database_misconfigured: [
+    500,
+    "Internal Server Error",
+    "The deployment cannot use its database as configured; the operator must fix it.",
+  ],
   database_unavailable: [503, "Service Unavailable", "The database is unavailable; retry later."],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string, string]>;
 
