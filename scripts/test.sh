@@ -62,7 +62,13 @@ if compgen -G "tests/disruptive/*_test.ts" >/dev/null; then
 fi
 
 check "pgTAP" env PGPASSWORD="$SEALOG_DB_PASSWORD" pg_prove --ext .sql -h 127.0.0.1 -p "$SEALOG_DB_PORT" \
-  -U postgres -d postgres -r supabase/tests
+  -U postgres -d postgres -r supabase/tests/database
+# What a compromised function reaches, connected as its own login. pgTAP's functions live in
+# extensions, which that login may not use otherwise: granted for this run only.
+psql_postgres -c "grant usage on schema extensions to sealog_functions"
+check "pgTAP as the functions' login" env PGPASSWORD="$SEALOG_FUNCTIONS_DB_PASSWORD" pg_prove --ext .sql \
+  -h 127.0.0.1 -p "$SEALOG_DB_PORT" -U sealog_functions -d postgres -r supabase/tests/functions_login
+psql_postgres -c "revoke usage on schema extensions from sealog_functions"
 
 # The soak and the timing test, on a stack of their own (scripts/soak.sh), once this one is down
 # so that they have the machine to themselves.

@@ -99,8 +99,8 @@ insert into sealog.session_state (
   tenant_id, session_id, calls, input_tokens, output_tokens, cost_micro_usd, first_seen_at,
   last_seen_at, end_user_id, last_activity_at, expires_at)
 select tenant_id, 'completeness-1', 1, 1, 1, 0, now(), now(), user_id::text, now(), now() + interval '1 day' from subject;
-insert into sealog.api_access_log (request_id, tenant_id, scope, user_id, method, path, status_code, duration_ms, user_agent, client_ip)
-select log_request_id, null, 'privacy', user_id, 'GET', '/deletion-requests', 200, 1, user_agent, ip from subject;
+insert into sealog.api_access_log (request_id, tenant_id, scope, user_id, method, path, status_code, duration_ms, user_agent, client_ip, caller_kind, db_role)
+select log_request_id, null, 'privacy', user_id, 'GET', '/deletion-requests', 200, 1, user_agent, ip, 'user', 'sealog_functions' from subject;
 insert into sealog.auth_events (tenant_id, event_id, occurred_at, source, type, outcome, user_id, method, ip, user_agent)
 select tenant_id, gen_random_uuid(), now(), 'api', 'login_success', 'success', user_id::text, 'password', ip, user_agent from subject;
 
