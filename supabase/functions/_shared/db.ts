@@ -123,6 +123,11 @@ const MISCONFIGURED_CODES = new Set([
   "42501", // insufficient privilege (a login that may not run sealog_api)
 ]);
 
+// PgBouncer reports its own outages with 08P01 as well (a server connection lost in a
+// restart, no server to connect to, its shutdown): those mean "retry later".
+const POOLER_OUTAGE =
+  /server conn crashed|cannot connect to server|server login has been failing|query_wait_timeout|shutting down|server_connect_timeout/i;
+
 function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown })?.code;
   return typeof code === "string" ? code : undefined;
@@ -130,14 +135,16 @@ function errorCode(error: unknown): string | undefined {
 
 /** True for errors that mean "the database is misconfigured", not "down". */
 export function isMisconfigured(error: unknown): boolean {
-  return MISCONFIGURED_CODES.has(errorCode(error) ?? "");
+  const code = errorCode(error) ?? "";
+  if (code === "08P01" && POOLER_OUTAGE.test((error as Error)?.message ?? "")) return false;
+  return MISCONFIGURED_CODES.has(code);
 }
 
 /** True for errors that mean "the database is unavailable right now". */
 export function isUnavailable(error: unknown): boolean {
   const code = errorCode(error);
   if (code === undefined) return error instanceof Deno.errors.ConnectionRefused;
-  if (MISCONFIGURED_CODES.has(code)) return false;
+  if (isMisconfigured(error)) return false;
   return UNAVAILABLE_CODES.has(code) || code.startsWith("08");
 }
 
