@@ -1,7 +1,7 @@
 /**
  * A second functions server, started exactly as the stack starts it (local/serve.ts) but with
  * settings of the test's own: a wrong database URL, another login, another pool size.
- * It inherits the stack's environment; `env` overrides it.
+ * It inherits the stack's environment; `env` overrides it and `unset` removes settings.
  */
 export type FunctionsServer = {
   baseUrl: string;
@@ -10,7 +10,12 @@ export type FunctionsServer = {
   stop: () => Promise<void>;
 };
 
-export async function startFunctionsServer(env: Record<string, string>): Promise<FunctionsServer> {
+export async function startFunctionsServer(
+  env: Record<string, string>,
+  unset: string[] = [],
+): Promise<FunctionsServer> {
+  const inherited = Deno.env.toObject();
+  for (const name of unset) delete inherited[name];
   const process = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -22,7 +27,8 @@ export async function startFunctionsServer(env: Record<string, string>): Promise
       "local/serve.ts",
     ],
     cwd: new URL("../../", import.meta.url).pathname,
-    env: { SEALOG_PORT: "0", ...env },
+    clearEnv: true,
+    env: { ...inherited, SEALOG_PORT: "0", ...env },
     stdout: "null",
     stderr: "piped",
   }).spawn();
