@@ -175,6 +175,8 @@ start_database() {
   ensure_tools
   start_cluster
   apply_baseline
+  # A project's own tables, there before the first push (test.sh: the collision scenario).
+  if [ -n "${SEALOG_PROJECT_SQL:-}" ]; then psql_postgres -f "$SEALOG_PROJECT_SQL" >/dev/null; fi
   push_migrations
   set_functions_password
   start_pooler

@@ -33,7 +33,8 @@ cleanup() {
 trap cleanup EXIT
 
 step "fresh database"
-start_fresh_database
+# The project already has its own public.profiles: the migrations must apply beside it.
+SEALOG_PROJECT_SQL=tests/fixtures/project_tables.sql start_fresh_database
 
 check "supabase db advisors (fail on WARN)" \
   "$SUPABASE" db advisors --remote="$(db_url)" --level warn --fail-on warn
