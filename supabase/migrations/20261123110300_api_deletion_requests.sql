@@ -22,9 +22,10 @@ language sql
 immutable
 set search_path = ''
 as $$
-  select case
-    when nullif(p_ctx ->> 'user_id', '') is not null then 'user'
-    when p_ctx ->> 'caller' = 'operator' then 'operator'
+  -- The access log's kinds (sealog.caller_kind), where any other caller presents a tenant key.
+  select case sealog.caller_kind(p_ctx)
+    when 'user' then 'user'
+    when 'operator' then 'operator'
     else 'tenant'
   end
 $$;

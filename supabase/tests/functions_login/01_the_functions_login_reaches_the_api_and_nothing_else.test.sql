@@ -1,4 +1,4 @@
--- What a compromised Edge Function can reach, proven by connecting as its login
+-- Least privilege: what a compromised Edge Function can reach, proven by connecting as its login
 -- (sealog_functions; scripts/test.sh runs this directory with pg_prove -U sealog_functions):
 -- it can execute the API, but `set role postgres`, `set session authorization`, `reset role`
 -- and a read of every table get it nothing more. Its timeouts come from the role itself.
@@ -8,7 +8,7 @@ set local search_path = extensions;
 select plan(
   (select count(*)::int from pg_tables
     where schemaname not in ('pg_catalog', 'information_schema')
-      and schemaname not like 'pg\_temp%' and schemaname not like 'pg\_toast%') + 11
+      and schemaname not like 'pg\_temp%' and schemaname not like 'pg\_toast%') + 13
 );
 
 select is(session_user::text, 'sealog_functions', 'connected as the functions'' login');
@@ -43,6 +43,16 @@ select throws_ok(
   '42501',
   null,
   'it cannot execute operator functions'
+);
+select throws_ok(
+  $$insert into sealog.tenants (name) values ('intruder')$$,
+  '42501',
+  null,
+  'it cannot write to tables'
+);
+select ok(
+  not exists (select 1 from pg_roles where rolname = 'sealog_edge' and (rolcanlogin or rolbypassrls or rolsuper or rolcreaterole)),
+  'sealog_edge, whose privileges it holds, cannot log in by itself, bypass RLS, or create roles'
 );
 
 select is(current_setting('statement_timeout'), '5s', 'statement_timeout comes from the role');
