@@ -140,6 +140,11 @@ start_cluster() {
     return 0
   fi
   log "starting PostgreSQL on 127.0.0.1:$SEALOG_DB_PORT"
+  # A cluster created before the hosted topology (max_connections 200) gets the hosted limit.
+  local conf
+  conf="$(cluster_dir)/postgresql.conf"
+  as_pg_owner grep -q '^max_connections = 60$' "$conf" ||
+    as_pg_owner bash -c "printf 'max_connections = 60\n' >> '$conf'"
   local attempt log_file
   log_file="$(dirname "$(cluster_dir)")/postgres.log"
   for attempt in 1 2 3 4 5; do

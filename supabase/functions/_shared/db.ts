@@ -7,6 +7,7 @@
  */
 import postgres from "postgres";
 import { config } from "./config.ts";
+
 /** The sealog_api functions, with the JSON arguments each takes after the request context. */
 export type ApiFunctions = {
   log_request: [];

@@ -32,15 +32,9 @@ export function createFunctionApp(slug: string): Hono<SealogEnv> {
   app.onError((error, c) => {
     if (error instanceof ApiError) return problem(c, error.code, error.extensions, error.headers);
     if (error instanceof DatabaseMisconfigured) {
-      // Fail closed. One line naming the setting to fix and why, never its value.
+      // Fail closed, never as an outage (no Retry-After).
       c.set("databaseDown", !c.get("accessLogged"));
-      console.error(JSON.stringify({
-        level: "error",
-        request_id: c.get("requestId"),
-        error: "database_misconfigured",
-        setting: error.setting,
-        reason: error.reason,
-      }));
+      logMisconfigured(c.get("requestId"), error);
       return problem(c, "database_misconfigured");
     }
     if (error instanceof DatabaseUnavailable) {
@@ -72,6 +66,7 @@ const requestContext = createMiddleware<SealogEnv>(async (c, next) => {
       error_code: c.get("errorCode") ?? null,
     });
   } catch (error) {
+    if (error instanceof DatabaseMisconfigured) return logMisconfigured(requestId, error);
     console.error(
       JSON.stringify({
         level: "error",
@@ -82,6 +77,17 @@ const requestContext = createMiddleware<SealogEnv>(async (c, next) => {
     );
   }
 });
+
+/** One log line naming the setting to fix and why, never its value. */
+function logMisconfigured(requestId: string, error: DatabaseMisconfigured): void {
+  console.error(JSON.stringify({
+    level: "error",
+    request_id: requestId,
+    error: "database_misconfigured",
+    setting: error.setting,
+    reason: error.reason,
+  }));
+}
 
 /**
  * Calls the operation's sealog_api function with the request context. The function
