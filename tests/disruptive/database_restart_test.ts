@@ -71,11 +71,14 @@ async function restartUnderLoad(
         () => telemetryEvent({ session_id: `restart-${index}` }),
       );
       for (const event of events) sent.add(event.event_id as string);
+      // Bounded, so that a stack that never recovers fails the test instead of hanging it.
+      const giveUp = performance.now() + 60_000;
       for (;;) {
         const answer = await post(tenant.apiKey, events);
         answers.push(answer);
         if (answer.status === 200) break;
         if (answer.status !== 503) throw new Error(`unexpected ${answer.status} ${answer.code}`);
+        if (performance.now() > giveUp) throw new Error("no 200 within 60 s of resending");
         await sleep(Math.min(Number(answer.retryAfter) * 1000, 250));
       }
     }

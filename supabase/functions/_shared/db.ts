@@ -174,6 +174,9 @@ export async function callApiFunction<F extends keyof ApiFunctions>(
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       query.cancel();
+      // The server's timeouts end slow statements first, so this means a wedged connection
+      // (seen after a pooler restart): replace the pool rather than queue behind it.
+      discardPool(client);
       reject(Object.assign(new Error("database call timed out"), { code: "ETIMEDOUT" }));
     }, timeoutMs);
   });
@@ -193,6 +196,13 @@ export async function callApiFunction<F extends keyof ApiFunctions>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Drops `pool` if it is still the current one; the next call opens a fresh pool. */
+function discardPool(pool: postgres.Sql): void {
+  if (client !== pool) return;
+  client = undefined;
+  pool.end({ timeout: 0 }).catch(() => {});
 }
 
 /** Closes the pool (tests and graceful shutdown). */
