@@ -31,6 +31,8 @@ export type LoadResult = {
 
 export type LoadOptions = {
   path: string;
+  /** Another functions server (the pooler comparison's direct one); BASE_URL by default. */
+  baseUrl?: string;
   method?: string;
   headers?: Record<string, string>;
   batch?: number;
@@ -45,11 +47,11 @@ export const ingestHeaders = (key: string) => ({
 });
 
 function command(options: LoadOptions) {
-  const { path, ...rest } = options;
+  const { path, baseUrl, ...rest } = options;
   return new Deno.Command("node", {
     args: [
       new URL("./loadgen/run.mjs", import.meta.url).pathname,
-      JSON.stringify({ url: `${BASE_URL}${path}`, ...rest }),
+      JSON.stringify({ url: `${baseUrl ?? BASE_URL}${path}`, ...rest }),
     ],
     stdout: "piped",
     stderr: "inherit",

@@ -125,6 +125,49 @@ async function ingestGrid(dbRowsPerS: number) {
   return { runs, expectedRows, inFlightBound };
 }
 
+/**
+ * Section: the same ingest load through the transaction pooler (the stack's topology) and
+ * straight to PostgreSQL (a second functions server, SEALOG_BENCH_DIRECT_BASE_URL), both as
+ * the functions' login, alternated twice so that drift in the machine's load hits both.
+ */
+async function poolerVsDirect() {
+  const direct = Deno.env.get("SEALOG_BENCH_DIRECT_BASE_URL");
+  if (!direct) return null;
+  const rounds: { pooler: LoadResult[]; direct: LoadResult[] } = { pooler: [], direct: [] };
+  for (let round = 0; round < 2; round++) {
+    for (const [name, baseUrl] of [["pooler", undefined], ["direct", direct]] as const) {
+      progress(`pooler vs direct: ${name}, round ${round + 1}`);
+      rounds[name].push(
+        await load({
+          path: "/ingest",
+          baseUrl,
+          method: "POST",
+          headers: ingestHeaders(API_KEY),
+          batch: 100,
+          connections: 16,
+          seconds: PLAN.seconds,
+          warmupSeconds: PLAN.warmup,
+        }),
+      );
+    }
+  }
+  const summary = (runs: LoadResult[]) => ({
+    requestsPerS: Math.round(runs.reduce((sum, r) => sum + r.requestsPerS, 0) / runs.length),
+    eventsPerS: Math.round(runs.reduce((sum, r) => sum + (r.eventsPerS ?? 0), 0) / runs.length),
+    p50: Math.max(...runs.map((r) => r.latencyMs.p50)),
+    p99: Math.max(...runs.map((r) => r.latencyMs.p99)),
+    non2xx: runs.reduce((sum, r) => sum + r.requests - r.ok, 0),
+    acknowledgedEvents: runs.reduce((sum, r) => sum + (r.ok + r.warmupOk) * 100, 0),
+  });
+  const pooler = summary(rounds.pooler);
+  const directResult = summary(rounds.direct);
+  return {
+    pooler,
+    direct: directResult,
+    poolerCost: ratio(directResult.eventsPerS - pooler.eventsPerS, directResult.eventsPerS),
+  };
+}
+
 /** Section: requests/s of GET /ingest/whoami with a valid key and with an unknown one. */
 async function auth() {
   // Well-formed, the same length as a real key, and unknown: it takes the full path to the database.
@@ -167,7 +210,7 @@ async function machine(sql: postgres.Sql) {
     deno: Deno.version.deno,
     node: nodeVersion,
     postgres: pg,
-    poolSize: Number(Deno.env.get("SEALOG_DB_POOL_SIZE") ?? 4),
+    poolSize: Number(Deno.env.get("SEALOG_DB_POOL_SIZE") ?? 2),
   };
 }
 
@@ -218,6 +261,22 @@ function markdown(report: Awaited<ReturnType<typeof main>>): string {
         `${JSON.stringify(v.statuses)} |`;
     }),
     "",
+    ...(report.poolerVsDirect
+      ? [
+        "| ingest, 100 events/request, 16 connections, 2 rounds each | events/s | p50 ms | p99 ms | non-2xx |",
+        "|---|---:|---:|---:|---:|",
+        ...(["pooler", "direct"] as const).map((name) => {
+          const r = report.poolerVsDirect![name];
+          return `| ${
+            name === "pooler" ? "through PgBouncer (transaction mode)" : "direct to PostgreSQL"
+          } | ` +
+            `${int(r.eventsPerS)} | ${r.p50} | ${r.p99} | ${r.non2xx} |`;
+        }),
+        "",
+        `The pooler costs ${pct(report.poolerVsDirect.poolerCost)} of direct throughput.`,
+        "",
+      ]
+      : []),
     `Every acknowledged event was stored: ${int(report.rowCheck.stored)} rows for ` +
     `${int(report.rowCheck.acknowledged)} acknowledged events (requests cut off at the end of a ` +
     `run may add up to ${int(report.rowCheck.inFlightBound)}).`,
@@ -259,6 +318,7 @@ async function main() {
     const databaseCeilingResult = await databaseCeiling(sql, PLAN.copyRows);
     const ingest = await ingestGrid(databaseCeilingResult.rowsPerS);
     const authResult = await auth();
+    const poolerResult = await poolerVsDirect();
     const [count] = await sql`
       select count(*)::bigint as stored from sealog.llm_request_logs where tenant_id = ${TENANT_ID}`;
     const stored = count!.stored;
@@ -276,10 +336,14 @@ async function main() {
       databaseCeiling: databaseCeilingResult,
       ingest,
       auth: authResult,
+      poolerVsDirect: poolerResult,
       rowCheck: {
-        acknowledged: ingest.expectedRows,
+        acknowledged: ingest.expectedRows +
+          (poolerResult
+            ? poolerResult.pooler.acknowledgedEvents + poolerResult.direct.acknowledgedEvents
+            : 0),
         stored: Number(stored),
-        inFlightBound: ingest.inFlightBound,
+        inFlightBound: ingest.inFlightBound + (poolerResult ? 4 * 2 * 16 * 100 : 0),
       },
       largeTable: { ...seed, tenantId: undefined, subjectRows: undefined },
       erasure: erasureResult,

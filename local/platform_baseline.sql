@@ -37,7 +37,8 @@ begin
   end if;
   -- As on hosted projects: `postgres` is powerful but not a superuser, so local tests
   -- cannot pass on privileges production lacks.
-  alter role postgres nosuperuser createdb createrole bypassrls login;
+  -- REPLICATION too, as hosted (supabase/postgres migrations/db/init-scripts/00000000000000-initial-schema.sql).
+  alter role postgres nosuperuser createdb createrole bypassrls replication login;
   execute format('alter role postgres password %L', v_password);
   execute format('alter role authenticator password %L', v_password);
 end
@@ -63,9 +64,15 @@ grant usage on schema extensions to anon, authenticated, service_role;
 /** Section - Extensions that need a superuser (hosted projects allow them through supautils) */
 
 create extension if not exists pg_cron with schema pg_catalog;
-grant usage on schema cron to postgres;
-grant all privileges on all tables in schema cron to postgres;
-grant all privileges on all sequences in schema cron to postgres;
+-- What hosted projects grant `postgres` on cron, and no more (supabase/postgres
+-- ansible/files/postgresql_extension_custom_scripts/pg_cron/after-create.sql): cron.job is
+-- read-only (jobs change through cron.schedule and cron.unschedule), the rest is granted.
+grant usage on schema cron to postgres with grant option;
+grant all on all functions in schema cron to postgres with grant option;
+grant all privileges on all tables in schema cron to postgres with grant option;
+grant all privileges on all sequences in schema cron to postgres with grant option;
+revoke all on table cron.job from postgres;
+grant select on table cron.job to postgres with grant option;
 create extension if not exists pgtap with schema extensions;
 create extension if not exists plpgsql_check with schema extensions;
 
@@ -120,8 +127,11 @@ create index if not exists sessions_user_id_idx on auth.sessions (user_id);
 alter table auth.users owner to supabase_auth_admin;
 alter table auth.identities owner to supabase_auth_admin;
 alter table auth.sessions owner to supabase_auth_admin;
+-- Supabase Auth grants its tables to postgres and service_role only; anon and authenticated
+-- get usage on the schema (for auth.uid() and friends) and nothing on its tables
+-- (supabase/postgres migrations/db/init-scripts/00000000000001-auth-schema.sql).
 grant all on auth.users, auth.identities, auth.sessions to postgres, service_role;
-grant select on auth.users, auth.identities, auth.sessions to authenticated;
+revoke all on auth.users, auth.identities, auth.sessions from anon, authenticated;
 
 -- The documented JWT helpers: they read the claims PostgREST puts in `request.jwt.claims`.
 create or replace function auth.uid() returns uuid

@@ -1,8 +1,11 @@
 /**
  * The local functions server: one Deno process serving every Edge Function at
  * http://127.0.0.1:${SEALOG_PORT:-54321}/functions/v1/<slug>, the local Supabase URL layout.
- * Like Supabase's gateway it strips /functions/v1 and reports the peer address in
- * X-Forwarded-For. Each function's index.ts also runs on its own, as on Supabase.
+ * Like Supabase's gateway it strips /functions/v1 and overwrites the client-address header
+ * (SEALOG_CLIENT_IP_HEADER, cf-connecting-ip by default) with the peer address, whatever the
+ * caller sent; X-Forwarded-For passes through as the caller wrote it, with the peer appended.
+ * SEALOG_PORT=0 picks a free port, printed on stderr. Each function's index.ts also runs on
+ * its own, as on Supabase.
  */
 import { type AnyApp, functions } from "./functions.ts";
 
@@ -15,6 +18,7 @@ if (Deno.env.get("SEALOG_BENCH_ROUTES") === "1") {
 }
 
 const PREFIX = "/functions/v1/";
+const CLIENT_IP_HEADER = Deno.env.get("SEALOG_CLIENT_IP_HEADER") || "cf-connecting-ip";
 
 const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, (request, info) => {
   const url = new URL(request.url);
@@ -42,12 +46,15 @@ const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, (
   }
   url.pathname = url.pathname.slice(PREFIX.length - 1);
   const headers = new Headers(request.headers);
-  headers.set("X-Forwarded-For", (info.remoteAddr as Deno.NetAddr).hostname);
+  const peer = (info.remoteAddr as Deno.NetAddr).hostname;
+  headers.set(CLIENT_IP_HEADER, peer);
+  const forwarded = headers.get("X-Forwarded-For");
+  headers.set("X-Forwarded-For", forwarded ? `${forwarded}, ${peer}` : peer);
   return app.fetch(new Request(url, { method: request.method, headers, body: request.body }), info);
 });
 
 console.error(
-  `[sealog] functions served at http://127.0.0.1:${port}/functions/v1/{${
+  `[sealog] functions served at http://127.0.0.1:${server.addr.port}/functions/v1/{${
     [...apps.keys()].join(",")
   }}`,
 );

@@ -2,12 +2,15 @@
 # deno task bench [--quick] [--large-rows N]: ingest throughput and latency over real HTTP,
 # against the database (COPY) and HTTP (bare hono route) ceilings; auth with valid and invalid
 # keys; erasure and purge on a table of N rows (default 10 million) over 100 daily partitions.
-# Uses a local stack of its own (SEALOG_BENCH_DATA_DIR, SEALOG_BENCH_DB_PORT,
+# Also the same ingest load through the pooler and straight to PostgreSQL (a second functions
+# server on SEALOG_BENCH_DIRECT_PORT, default the functions port + 9).
+# Uses a local stack of its own (SEALOG_BENCH_DATA_DIR, SEALOG_BENCH_DB_PORT, SEALOG_BENCH_POOLER_PORT,
 # SEALOG_BENCH_PORT): reused when it is already up, else created afresh. Installs what is missing,
 # including the load generator. Writes bench/results/bench.{json,md} and ingest-latency.svg.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-use_stack "${SEALOG_BENCH_DATA_DIR:-$ROOT/.sealog/bench}" "${SEALOG_BENCH_DB_PORT:-54342}" "${SEALOG_BENCH_PORT:-54341}"
+use_stack "${SEALOG_BENCH_DATA_DIR:-$ROOT/.sealog/bench}" "${SEALOG_BENCH_DB_PORT:-54342}" "${SEALOG_BENCH_PORT:-54341}" \
+  "${SEALOG_BENCH_POOLER_PORT:-54343}"
 
 # autocannon, pinned in bench/loadgen/package-lock.json and run under Node.
 ensure_loadgen() {
@@ -26,6 +29,7 @@ if [ "$reused_cluster" = true ]; then start_database; else start_fresh_database;
 ensure_loadgen
 
 cleanup() {
+  [ -n "${DIRECT_PID:-}" ] && kill "$DIRECT_PID" 2>/dev/null && wait "$DIRECT_PID" 2>/dev/null
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
   [ "$reused_cluster" = true ] || stop_cluster
 }
@@ -40,5 +44,17 @@ export SEALOG_BENCH_TENANT_ID SEALOG_BENCH_API_KEY
 SEALOG_BENCH_TENANT_ID="$(sed -E 's/.*"tenant_id":"([^"]+)".*/\1/' <<<"$tenant_json")"
 SEALOG_BENCH_API_KEY="$(sed -E 's/.*"api_key":"([^"]+)".*/\1/' <<<"$tenant_json")"
 export SEALOG_BENCH_BASE_URL="http://127.0.0.1:$SEALOG_PORT/functions/v1"
+
+# The same functions straight to PostgreSQL, for the pooler's cost (bench/main.ts).
+stack_port="$SEALOG_PORT"
+SERVER_PID_POOLED="$SERVER_PID"
+SEALOG_PORT="${SEALOG_BENCH_DIRECT_PORT:-$((SEALOG_PORT + 9))}"
+SEALOG_DB_DIRECT=1 function_env
+start_functions_server
+DIRECT_PID="$SERVER_PID"
+SERVER_PID="$SERVER_PID_POOLED"
+export SEALOG_BENCH_DIRECT_BASE_URL="http://127.0.0.1:$SEALOG_PORT/functions/v1"
+SEALOG_PORT="$stack_port"
+function_env
 
 "$DENO" run --allow-all bench/main.ts "$@"

@@ -2,7 +2,8 @@
 # The local stack, shared by scripts/start.sh and scripts/test.sh.
 # Docker-free: a private PostgreSQL 15 cluster with pg_cron, pgTAP and plpgsql_check,
 # Supabase's platform baseline, migrations applied by the real Supabase CLI, and
-# one Deno process that serves every Edge Function.
+# one Deno process that serves every Edge Function, behind PgBouncer in transaction mode (the
+# stand-in for Supavisor, Supabase's transaction pooler), as the functions' own login.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,17 +11,20 @@ cd "$ROOT"
 
 # Local-only passwords, as `supabase start` uses; never used on a hosted project.
 export SEALOG_DB_PASSWORD="${SEALOG_DB_PASSWORD:-postgres}"
+# The functions' login (sealog_functions); set by `deno task db-password`, as on a hosted project.
+export SEALOG_FUNCTIONS_DB_PASSWORD="${SEALOG_FUNCTIONS_DB_PASSWORD:-sealog-functions-local}"
 PG_BIN="/usr/lib/postgresql/15/bin"
 
-# use_stack DATA_DIR DB_PORT FUNCTIONS_PORT: points every function below at one local stack
-# (the dev stack by default; test.sh, bench.sh and soak.sh use stacks of their own).
+# use_stack DATA_DIR DB_PORT FUNCTIONS_PORT POOLER_PORT: points every function below at one
+# local stack (the dev stack by default; test.sh, bench.sh and soak.sh use stacks of their own).
 use_stack() {
   mkdir -p "$1"
   SEALOG_DATA_DIR="$(cd "$1" && pwd)"
-  export SEALOG_DATA_DIR SEALOG_DB_PORT="$2" SEALOG_PORT="$3"
+  export SEALOG_DATA_DIR SEALOG_DB_PORT="$2" SEALOG_PORT="$3" SEALOG_POOLER_PORT="$4"
   unset SEALOG_PGDATA
 }
-use_stack "${SEALOG_DATA_DIR:-$ROOT/.sealog}" "${SEALOG_DB_PORT:-54322}" "${SEALOG_PORT:-54321}"
+use_stack "${SEALOG_DATA_DIR:-$ROOT/.sealog}" "${SEALOG_DB_PORT:-54322}" "${SEALOG_PORT:-54321}" \
+  "${SEALOG_POOLER_PORT:-54323}"
 
 # The cluster's directory, exported as SEALOG_PGDATA. It lives in the data dir, unless the
 # cluster runs as `postgres` (we are root) and that user cannot reach the checkout (under
@@ -44,12 +48,14 @@ TOOLS_BIN="$ROOT/tools/node_modules/.bin"
 DENO="$TOOLS_BIN/deno"
 SUPABASE="$TOOLS_BIN/supabase"
 SQUAWK="$TOOLS_BIN/squawk"
-APT_PACKAGES=(postgresql-15 postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check libtap-parser-sourcehandler-pgtap-perl)
+APT_PACKAGES=(postgresql-15 postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check libtap-parser-sourcehandler-pgtap-perl pgbouncer)
+# The pooler's server connections for the functions' login: the database never sees more.
+export SEALOG_POOLER_POOL_SIZE=20
 
 log() { printf '[sealog] %s\n' "$*" >&2; }
 
-db_url() { # db_url [user] [password]
-  printf 'postgresql://%s:%s@127.0.0.1:%s/postgres?sslmode=disable' "${1:-postgres}" "${2:-$SEALOG_DB_PASSWORD}" "$SEALOG_DB_PORT"
+db_url() { # db_url [user] [password] [port]
+  printf 'postgresql://%s:%s@127.0.0.1:%s/postgres?sslmode=disable' "${1:-postgres}" "${2:-$SEALOG_DB_PASSWORD}" "${3:-$SEALOG_DB_PORT}"
 }
 
 # Runs a command as the cluster's owner: initdb refuses root, so root delegates to `postgres`.
@@ -71,6 +77,8 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # Debian's package creates and starts a default cluster on 5432; ours is private.
   $sudo pg_dropcluster --stop 15 main >/dev/null 2>&1 || true
+  # And its pgbouncer service on 6432; ours is private too.
+  $sudo systemctl disable --now pgbouncer >/dev/null 2>&1 || $sudo service pgbouncer stop >/dev/null 2>&1 || true
 }
 
 # Tools are pinned in tools/package.json, apart from the root package.json, so that Deno
@@ -120,7 +128,8 @@ max_worker_processes = 16
 timezone = 'UTC'
 log_timezone = 'UTC'
 shared_buffers = '512MB'
-max_connections = 200
+# As on the smallest hosted computes; the functions reach it through the pooler only.
+max_connections = 60
 EOF
 }
 
@@ -131,6 +140,11 @@ start_cluster() {
     return 0
   fi
   log "starting PostgreSQL on 127.0.0.1:$SEALOG_DB_PORT"
+  # A cluster created before the hosted topology (max_connections 200) gets the hosted limit.
+  local conf
+  conf="$(cluster_dir)/postgresql.conf"
+  as_pg_owner grep -q '^max_connections = 60$' "$conf" ||
+    as_pg_owner bash -c "printf 'max_connections = 60\n' >> '$conf'"
   local attempt log_file
   log_file="$(dirname "$(cluster_dir)")/postgres.log"
   for attempt in 1 2 3 4 5; do
@@ -145,6 +159,7 @@ start_cluster() {
 }
 
 stop_cluster() {
+  stop_pooler
   cluster_running && as_pg_owner "$PG_BIN/pg_ctl" -D "$(cluster_dir)" -m fast -w stop >/dev/null || true
 }
 
@@ -165,7 +180,11 @@ start_database() {
   ensure_tools
   start_cluster
   apply_baseline
+  # A project's own tables, there before the first push (test.sh: the collision scenario).
+  if [ -n "${SEALOG_PROJECT_SQL:-}" ]; then psql_postgres -f "$SEALOG_PROJECT_SQL" >/dev/null; fi
   push_migrations
+  set_functions_password
+  start_pooler
 }
 
 # A new cluster, migrated: the test command and the soak start from one, because migrations are
@@ -181,8 +200,15 @@ start_fresh_database() {
 # Environment that a hosted Edge Function gets, plus Sealog's own settings.
 function_env() {
   export SUPABASE_URL="http://127.0.0.1:$SEALOG_PORT"
-  export SUPABASE_DB_URL
-  SUPABASE_DB_URL="$(db_url)"
+  # The functions' own login through the pooler; SEALOG_DB_DIRECT=1 (the bench's comparison)
+  # connects it straight to PostgreSQL instead.
+  export SEALOG_DB_URL
+  if [ "${SEALOG_DB_DIRECT:-0}" = 1 ]; then
+    SEALOG_DB_URL="$(db_url sealog_functions "$SEALOG_FUNCTIONS_DB_PASSWORD")"
+  else
+    SEALOG_DB_URL="$(db_url sealog_functions "$SEALOG_FUNCTIONS_DB_PASSWORD" "$SEALOG_POOLER_PORT")"
+  fi
+  unset SUPABASE_DB_URL
   export SUPABASE_JWKS
   SUPABASE_JWKS="$("$DENO" run --quiet --allow-read --allow-write --allow-env local/jwt_keys.ts jwks)"
   export SEALOG_PSEUDONYM_KEY="${SEALOG_PSEUDONYM_KEY:-local-only-pseudonym-key-change-me}"
@@ -237,4 +263,77 @@ start_functions_server() {
 
 psql_postgres() {
   PGPASSWORD="$SEALOG_DB_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -At -d "$(db_url)" "$@"
+}
+
+# The pooler's files (config, credentials, pid, log) live beside the cluster, where its owner
+# can reach them: PgBouncer refuses to run as root.
+pooler_dir() { printf '%s/pgbouncer' "$(dirname "$(cluster_dir)")"; }
+
+pooler_running() {
+  local pid_file
+  pid_file="$(pooler_dir)/pgbouncer.pid"
+  [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null
+}
+
+# PgBouncer in transaction mode in front of the cluster, for the functions' login only: the
+# stand-in for Supavisor. Its config path is exported as SEALOG_POOLER_INI (restart tests).
+start_pooler() {
+  local dir attempt
+  dir="$(pooler_dir)"
+  export SEALOG_POOLER_INI="$dir/pgbouncer.ini"
+  as_pg_owner mkdir -p "$dir"
+  as_pg_owner bash -c "umask 077; cat > '$dir/userlist.txt'" <<EOF
+"sealog_functions" "$SEALOG_FUNCTIONS_DB_PASSWORD"
+EOF
+  as_pg_owner bash -c "cat > '$SEALOG_POOLER_INI'" <<EOF
+; Local stand-in for Supavisor's transaction mode, written by scripts/lib.sh.
+[databases]
+postgres = host=127.0.0.1 port=$SEALOG_DB_PORT dbname=postgres
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $SEALOG_POOLER_PORT
+unix_socket_dir =
+auth_type = scram-sha-256
+auth_file = $dir/userlist.txt
+pool_mode = transaction
+default_pool_size = $SEALOG_POOLER_POOL_SIZE
+max_db_connections = $SEALOG_POOLER_POOL_SIZE
+max_client_conn = 2000
+server_login_retry = 1
+query_wait_timeout = 10
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+EOF
+  if pooler_running; then
+    # Reused, with this config (the password may have changed).
+    as_pg_owner kill -HUP "$(cat "$dir/pgbouncer.pid")"
+    log "pgbouncer already running on 127.0.0.1:$SEALOG_POOLER_PORT (reloaded)"
+    return 0
+  fi
+  log "starting pgbouncer (transaction mode) on 127.0.0.1:$SEALOG_POOLER_PORT"
+  for attempt in 1 2 3 4 5; do
+    as_pg_owner /usr/sbin/pgbouncer -q -d "$SEALOG_POOLER_INI" && sleep 0.3 && pooler_running && return 0
+    # As for PostgreSQL, a client socket may hold the port for a moment.
+    log "pgbouncer did not start (attempt $attempt of 5): $(tail -n 1 "$dir/pgbouncer.log" 2>/dev/null)"
+    sleep 3
+  done
+  return 1
+}
+
+stop_pooler() {
+  local pid
+  pooler_running || return 0
+  pid="$(cat "$(pooler_dir)/pgbouncer.pid")"
+  kill -INT "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -TERM "$pid" 2>/dev/null || true
+}
+
+# Sets the functions' login password the way an operator does on a hosted project.
+set_functions_password() {
+  printf '%s' "$SEALOG_FUNCTIONS_DB_PASSWORD" |
+    SUPABASE_DB_URL="$(db_url)" "$DENO" task --quiet db-password >/dev/null
 }

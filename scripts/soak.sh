@@ -6,7 +6,8 @@
 # (SEALOG_TIMING_SAMPLES per class). Installs what is missing.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-use_stack "${SEALOG_SOAK_DATA_DIR:-$ROOT/.sealog/soak}" "${SEALOG_SOAK_DB_PORT:-54352}" "${SEALOG_SOAK_PORT:-54351}"
+use_stack "${SEALOG_SOAK_DATA_DIR:-$ROOT/.sealog/soak}" "${SEALOG_SOAK_DB_PORT:-54352}" "${SEALOG_SOAK_PORT:-54351}" \
+  "${SEALOG_SOAK_POOLER_PORT:-54353}"
 
 start_fresh_database
 

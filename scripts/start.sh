@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local stack in the foreground: PostgreSQL 15 + migrations + every Edge Function.
+# The local stack in the foreground: PostgreSQL 15 + migrations + PgBouncer + every Edge Function.
 # Installs what is missing; a second start with the stack already up reuses it. Ctrl-C stops it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -25,6 +25,7 @@ banner() {
 Sealog is running.
   Functions:  $base/{$(sed -nE 's/^  ([a-z-]+|"[a-z-]+"): async.*/\1/p' local/functions.ts | tr -d '"' | paste -sd,)}
   Database:   $(db_url)
+  Pooler:     127.0.0.1:$SEALOG_POOLER_PORT (PgBouncer, transaction mode; the functions log in as sealog_functions)
   Demo key:   $demo_key   (tenant $demo_tenant)
 
 Try it:

@@ -5,7 +5,8 @@
 # tests over real HTTP; pgTAP through pg_prove; deno task soak. Installs what is missing.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-use_stack "${SEALOG_TEST_DATA_DIR:-$ROOT/.sealog/test}" "${SEALOG_TEST_DB_PORT:-54332}" "${SEALOG_TEST_PORT:-54331}"
+use_stack "${SEALOG_TEST_DATA_DIR:-$ROOT/.sealog/test}" "${SEALOG_TEST_DB_PORT:-54332}" "${SEALOG_TEST_PORT:-54331}" \
+  "${SEALOG_TEST_POOLER_PORT:-54333}"
 
 failures=()
 step() { log "== $*"; }
@@ -34,7 +35,8 @@ cleanup() {
 trap cleanup EXIT
 
 step "fresh database"
-start_fresh_database
+# The project already has its own public.profiles: the migrations must apply beside it.
+SEALOG_PROJECT_SQL=tests/fixtures/project_tables.sql start_fresh_database
 
 check "supabase db advisors (fail on WARN)" \
   "$SUPABASE" db advisors --remote="$(db_url)" --level warn --fail-on warn
@@ -63,7 +65,13 @@ if compgen -G "tests/disruptive/*_test.ts" >/dev/null; then
 fi
 
 check "pgTAP" env PGPASSWORD="$SEALOG_DB_PASSWORD" pg_prove --ext .sql -h 127.0.0.1 -p "$SEALOG_DB_PORT" \
-  -U postgres -d postgres -r supabase/tests
+  -U postgres -d postgres -r supabase/tests/database
+# What a compromised function reaches, connected as its own login. pgTAP's functions live in
+# extensions, which that login may not use otherwise: granted for this run only.
+psql_postgres -c "grant usage on schema extensions to sealog_functions"
+check "pgTAP as the functions' login" env PGPASSWORD="$SEALOG_FUNCTIONS_DB_PASSWORD" pg_prove --ext .sql \
+  -h 127.0.0.1 -p "$SEALOG_DB_PORT" -U sealog_functions -d postgres -r supabase/tests/functions_login
+psql_postgres -c "revoke usage on schema extensions from sealog_functions"
 
 # The soak and the timing test, on a stack of their own (scripts/soak.sh), once this one is down
 # so that they have the machine to themselves.

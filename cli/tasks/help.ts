@@ -4,13 +4,15 @@
  */
 import config from "../../deno.json" with { type: "json" };
 import { usage } from "../lib/task.ts";
+import { task as dbPassword } from "./db_password.ts";
+import { task as doctor } from "./doctor.ts";
 import { task as key } from "./key.ts";
 import { task as report } from "./report.ts";
 import { task as tenant } from "./tenant.ts";
 import { task as user } from "./user.ts";
 
 /** The operator tasks, in the order `deno task help` shows them. */
-export const TASKS = [tenant, key, user, report];
+export const TASKS = [tenant, key, user, report, dbPassword, doctor];
 
 /** The text of `deno task help`. */
 export function helpText(): string {

@@ -18,7 +18,9 @@ create table sealog.api_access_log (
   error_code sealog.error_code,
   duration_ms integer not null check (duration_ms >= 0),
   user_agent text check (char_length(user_agent) <= 256),
-  client_ip inet
+  client_ip inet,
+  caller_kind text not null check (caller_kind in ('tenant_key', 'static_token', 'user', 'operator', 'hook', 'none')),
+  db_role text not null check (char_length(db_role) <= 63)
 );
 create index api_access_log_tenant_id_received_at_idx on sealog.api_access_log (tenant_id, received_at);
 create index api_access_log_received_at_idx on sealog.api_access_log (received_at);
@@ -27,7 +29,7 @@ comment on table sealog.api_access_log is 'CONFIDENTIAL; pii=personal; retention
 comment on column sealog.api_access_log.log_id is 'INTERNAL; pii=none; retention=api_access_logs. Row id.';
 comment on column sealog.api_access_log.request_id is 'INTERNAL; pii=none; retention=api_access_logs. Request id, also returned in X-Request-Id.';
 comment on column sealog.api_access_log.received_at is 'INTERNAL; pii=none; retention=api_access_logs. When the request was logged.';
-comment on column sealog.api_access_log.tenant_id is 'INTERNAL; pii=none; retention=api_access_logs. Tenant of the key, when the key was valid.';
+comment on column sealog.api_access_log.tenant_id is 'INTERNAL; pii=none; retention=api_access_logs. The caller''s organisation: tenant of the key, static token or hook delivery, when valid; null for users, the operator and refused credentials.';
 comment on column sealog.api_access_log.key_id is 'INTERNAL; pii=none; retention=api_access_logs. Key used, when valid; null for the static token map.';
 comment on column sealog.api_access_log.scope is 'INTERNAL; pii=none; retention=api_access_logs. Scope the route required.';
 comment on column sealog.api_access_log.user_id is 'CONFIDENTIAL; pii=identifier; retention=api_access_logs. Supabase Auth user who called with their own token; cleared by erasure.';
@@ -37,7 +39,9 @@ comment on column sealog.api_access_log.status_code is 'INTERNAL; pii=none; rete
 comment on column sealog.api_access_log.error_code is 'INTERNAL; pii=none; retention=api_access_logs. Stable error code of a rejected request.';
 comment on column sealog.api_access_log.duration_ms is 'INTERNAL; pii=none; retention=api_access_logs. Time from receipt until the log row was written.';
 comment on column sealog.api_access_log.user_agent is 'CONFIDENTIAL; pii=device; retention=api_access_logs. User-Agent header, truncated to 256; cleared by erasure.';
-comment on column sealog.api_access_log.client_ip is 'CONFIDENTIAL; pii=network; retention=api_access_logs. Client IP as reported by the gateway; cleared by erasure.';
+comment on column sealog.api_access_log.client_ip is 'CONFIDENTIAL; pii=network; retention=api_access_logs. Client IP from the header the gateway sets (SEALOG_CLIENT_IP_HEADER), never a caller-written X-Forwarded-For hop; cleared by erasure.';
+comment on column sealog.api_access_log.caller_kind is 'INTERNAL; pii=none; retention=api_access_logs. Kind of caller: tenant_key, static_token, user, operator, hook, or none when no credential was presented. Its organisation is tenant_id.';
+comment on column sealog.api_access_log.db_role is 'INTERNAL; pii=none; retention=api_access_logs. Database role that ran the sealog_api function (the login, or the role set on it); the SOC 2 least-privilege control checks it.';
 
 alter table sealog.api_access_log enable row level security;
 alter table sealog.api_access_log force row level security;

@@ -33,6 +33,49 @@ create type sealog.request_auth as (
 );
 comment on type sealog.request_auth is 'Outcome of authenticating a request: status 200 when admitted, else 401, 403, 429 or the request''s validation failure with a stable error code, plus rate-limit figures for the response headers (quota and window of the policy, remaining and reset).';
 
+/** Section - Callers */
+
+create function sealog.caller_role()
+returns text
+language sql
+stable
+set search_path = ''
+as $$
+  -- Inside a SECURITY DEFINER function current_user is the owner; the caller is the role set
+  -- on the session (`set role`), else the login.
+  select coalesce(nullif(pg_catalog.current_setting('role'), 'none'), session_user::text)
+$$;
+comment on function sealog.caller_role() is 'The database role that called the running sealog_api function: the role set on the session, else the login.';
+
+create function sealog.caller_is_least_privileged()
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  -- The functions' login, or sealog_edge itself (tests and the migration owner set it). A
+  -- pooler that silently dropped a startup role leaves postgres here, which is refused.
+  select sealog.caller_role() in ('sealog_functions', 'sealog_edge')
+$$;
+comment on function sealog.caller_is_least_privileged() is 'True when the caller is the functions'' least-privileged login (sealog_functions) or sealog_edge; anything else is a misconfigured deployment.';
+
+create function sealog.caller_kind(p_ctx jsonb)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select case
+    when nullif(p_ctx ->> 'user_id', '') is not null or p_ctx ->> 'caller' = 'user' then 'user'
+    when p_ctx ->> 'caller' = 'operator' then 'operator'
+    when nullif(p_ctx ->> 'hook_tenant_id', '') is not null then 'hook'
+    when nullif(p_ctx ->> 'static_tenant_id', '') is not null then 'static_token'
+    when nullif(p_ctx ->> 'key_digest', '') is not null then 'tenant_key'
+    else 'none'
+  end
+$$;
+comment on function sealog.caller_kind(jsonb) is 'Kind of caller of a request, for the access log: user, operator, hook, static_token, tenant_key, or none without a credential.';
+
 /** Section - Credential resolution */
 
 create function sealog.resolve_credential(p_ctx jsonb, p_now timestamptz default now())
@@ -154,6 +197,24 @@ comment on function sealog.apply_validation_failure(jsonb, sealog.request_auth) 
 
 /** Section - Authentication */
 
+create function sealog.misconfigured(p_auth sealog.request_auth)
+returns sealog.request_auth
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  -- Fail closed: a privileged caller is never served; the access log keeps its role.
+  p_auth.status := 500;
+  p_auth.error_code := 'database_misconfigured';
+  p_auth.tenant_id := null;
+  p_auth.key_id := null;
+  p_auth.scopes := null;
+  return p_auth;
+end
+$$;
+comment on function sealog.misconfigured(sealog.request_auth) is 'The refusal of a request that reached the API through a role other than the least-privileged one: 500 database_misconfigured, attributed to no tenant.';
+
 create function sealog.authenticate(p_ctx jsonb, p_scope text, p_now timestamptz default now())
 returns sealog.request_auth
 language plpgsql
@@ -165,6 +226,9 @@ declare
   v_bucket sealog.request_auth := v_auth;
 begin
   v_auth.scope := p_scope;
+  if not sealog.caller_is_least_privileged() then
+    return sealog.misconfigured(v_auth);
+  end if;
   -- Every request runs the same statements whatever its key, so that valid and invalid keys
   -- cost the same (timing-safe): a key without a usable tenant takes its token from the
   -- reserved bucket of unauthenticated requests, and the last-use update runs for all.
@@ -216,7 +280,7 @@ as $$
 begin
   insert into sealog.api_access_log (
     request_id, tenant_id, key_id, scope, user_id, method, path,
-    status_code, error_code, duration_ms, user_agent, client_ip
+    status_code, error_code, duration_ms, user_agent, client_ip, caller_kind, db_role
   )
   values (
     (p_ctx ->> 'request_id')::uuid,
@@ -231,7 +295,9 @@ begin
     coalesce((p_ctx ->> 'elapsed_ms')::integer, 0)
       + floor(extract(epoch from clock_timestamp() - statement_timestamp()) * 1000)::integer,
     left(p_ctx ->> 'user_agent', 256),
-    nullif(p_ctx ->> 'client_ip', '')::inet
+    nullif(p_ctx ->> 'client_ip', '')::inet,
+    sealog.caller_kind(p_ctx),
+    left(sealog.caller_role(), 63)
   );
 
   -- Every key is always present (null when not applicable), so the reply's shape does not
@@ -281,6 +347,10 @@ comment on function sealog.finish_batch(jsonb, sealog.request_auth, integer, int
 
 /** Section - Grants: owner only */
 
+revoke all on function sealog.caller_role() from public, anon, authenticated, service_role;
+revoke all on function sealog.caller_is_least_privileged() from public, anon, authenticated, service_role;
+revoke all on function sealog.caller_kind(jsonb) from public, anon, authenticated, service_role;
+revoke all on function sealog.misconfigured(sealog.request_auth) from public, anon, authenticated, service_role;
 revoke all on function sealog.resolve_credential(jsonb, timestamptz) from public, anon, authenticated, service_role;
 revoke all on function sealog.take_rate_limit_token(sealog.request_auth, timestamptz) from public, anon, authenticated, service_role;
 revoke all on function sealog.apply_validation_failure(jsonb, sealog.request_auth) from public, anon, authenticated, service_role;

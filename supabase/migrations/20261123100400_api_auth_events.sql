@@ -29,6 +29,9 @@ begin
   v_auth.status := 401;
   v_auth.error_code := 'unauthorized';
   v_auth.scope := 'auth-events';
+  if not sealog.caller_is_least_privileged() then
+    return sealog.misconfigured(v_auth);
+  end if;
   select t.tenant_id
     into v_auth.tenant_id
     from sealog.tenants t

@@ -82,7 +82,7 @@ begin
     with tasks as (
       insert into sealog.erasure_outbox (request_id, kind, processor, stripe_customer_id, stripe_subscription_id, created_at)
       select p_request_id, 'cancel_subscription', 'stripe', s.stripe_customer_id, s.stripe_subscription_id, p_now
-        from public.user_agent_subscriptions s
+        from public.sealog_user_agent_subscriptions s
        where s.user_id = v_user_id
          and s.stripe_subscription_id is not null
          and s.status <> 'canceled'
@@ -96,43 +96,43 @@ begin
       from tasks t;
 
     -- Rows of the subject go; rows of someone else that carry the subject's address lose it.
-    delete from public.user_agent_subscriptions s
+    delete from public.sealog_user_agent_subscriptions s
      where s.user_id = v_user_id;
     get diagnostics v_count = row_count;
-    v_deleted := v_deleted || jsonb_build_object('public.user_agent_subscriptions', v_count);
-    update public.user_agent_subscriptions s
+    v_deleted := v_deleted || jsonb_build_object('public.sealog_user_agent_subscriptions', v_count);
+    update public.sealog_user_agent_subscriptions s
        set billing_email = null
      where lower(s.billing_email) = any (v_emails);
     get diagnostics v_count = row_count;
-    v_anonymised := v_anonymised || jsonb_build_object('public.user_agent_subscriptions', v_count);
+    v_anonymised := v_anonymised || jsonb_build_object('public.sealog_user_agent_subscriptions', v_count);
 
     -- A waitlist row is an address waiting for a launch: it goes whoever added it.
-    delete from public.agent_waitlist w
+    delete from public.sealog_agent_waitlist w
      where w.user_id = v_user_id or lower(w.email) = any (v_emails);
     get diagnostics v_count = row_count;
-    v_deleted := v_deleted || jsonb_build_object('public.agent_waitlist', v_count);
+    v_deleted := v_deleted || jsonb_build_object('public.sealog_agent_waitlist', v_count);
 
-    delete from public.interactions i
+    delete from public.sealog_interactions i
      where i.user_id = v_user_id
         or (i.user_id is null and lower(i.email) = any (v_emails));
     get diagnostics v_count = row_count;
-    v_deleted := v_deleted || jsonb_build_object('public.interactions', v_count);
-    update public.interactions i
+    v_deleted := v_deleted || jsonb_build_object('public.sealog_interactions', v_count);
+    update public.sealog_interactions i
        set email = null
      where lower(i.email) = any (v_emails);
     get diagnostics v_count = row_count;
-    v_anonymised := v_anonymised || jsonb_build_object('public.interactions', v_count);
+    v_anonymised := v_anonymised || jsonb_build_object('public.sealog_interactions', v_count);
 
-    delete from public.profiles p
+    delete from public.sealog_profiles p
      where p.id = v_user_id;
     get diagnostics v_count = row_count;
-    v_deleted := v_deleted || jsonb_build_object('public.profiles', v_count);
+    v_deleted := v_deleted || jsonb_build_object('public.sealog_profiles', v_count);
 
-    update public.reviews r
+    update public.sealog_reviews r
        set user_id = null
      where r.user_id = v_user_id;
     get diagnostics v_count = row_count;
-    v_anonymised := v_anonymised || jsonb_build_object('public.reviews', v_count);
+    v_anonymised := v_anonymised || jsonb_build_object('public.sealog_reviews', v_count);
 
     update sealog.api_access_log l
        set user_id = null, client_ip = null, user_agent = null

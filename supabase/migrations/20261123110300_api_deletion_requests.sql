@@ -22,9 +22,10 @@ language sql
 immutable
 set search_path = ''
 as $$
-  select case
-    when nullif(p_ctx ->> 'user_id', '') is not null then 'user'
-    when p_ctx ->> 'caller' = 'operator' then 'operator'
+  -- The access log's kinds (sealog.caller_kind), where any other caller presents a tenant key.
+  select case sealog.caller_kind(p_ctx)
+    when 'user' then 'user'
+    when 'operator' then 'operator'
     else 'tenant'
   end
 $$;
@@ -39,6 +40,9 @@ as $$
 declare
   v_auth sealog.request_auth;
 begin
+  if not sealog.caller_is_least_privileged() then
+    return sealog.misconfigured(v_auth);
+  end if;
   if sealog.privacy_caller(p_ctx) = 'tenant' then
     return sealog.authenticate(p_ctx, 'privacy', p_now);
   end if;
@@ -61,7 +65,7 @@ as $$
   select case
     when nullif(p_ctx ->> 'user_id', '') is not null
      and not exists (select 1 from auth.users u where u.id = (p_ctx ->> 'user_id')::uuid)
-    then p_ctx - 'user_id' - 'client_ip' - 'user_agent'
+    then p_ctx - 'user_id' - 'client_ip' - 'user_agent' || jsonb_build_object('caller', 'user')
     else p_ctx
   end
 $$;

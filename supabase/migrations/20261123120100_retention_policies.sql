@@ -159,7 +159,7 @@ values
    'Tenants, their API keys and settings: kept while the customer''s account exists; deleting a tenant cascades.'),
   ('configuration', 'sealog.retention_policies', null, null, 'none', null, null, interval '1 day', false,
    'Sealog''s own configuration, such as these policies: no personal data, kept indefinitely.'),
-  ('user_data', 'public.profiles', null, null, 'none', null, null, interval '1 day', false,
+  ('user_data', 'public.sealog_profiles', null, null, 'none', null, null, interval '1 day', false,
    'The platform''s user data: kept while the user''s account exists and removed by erasure (deletion requests).'),
   ('compliance_reports', 'sealog.compliance_reports', null, null, 'none', null, null, interval '1 day', false,
    'Compliance evidence (SOC 2 reports, deletion requests and receipts) without personal data: kept indefinitely.');

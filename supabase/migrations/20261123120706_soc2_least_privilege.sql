@@ -1,12 +1,15 @@
 /**
- * SOC 2 CC6.1 control: least privilege (the functions' role and what it may reach).
+ * SOC 2 CC6.1 control: least privilege (the functions' role and what it may reach, and the
+ * role that actually ran each request: the access log records it, so a deployment that
+ * reached the API as postgres, through a wrong URL or a pooler that dropped a startup role,
+ * fails here even though every request was refused).
  */
 
 -- Never queue live traffic behind this migration: give up on a busy lock, retry the deploy.
 set local lock_timeout = '5s';
 set local statement_timeout = '60s';
 
-create function sealog.soc2_least_privilege()
+create function sealog.soc2_least_privilege(p_now timestamptz default now())
 returns jsonb
 language sql
 stable
@@ -47,6 +50,21 @@ as $$
       from pg_catalog.pg_roles r
      where r.rolname = 'sealog_edge'
        and (r.rolcanlogin or r.rolbypassrls or r.rolsuper or r.rolcreaterole)
+    union all
+    select sealog.soc2_finding('functions_login_too_powerful', r.rolname,
+                               'the functions'' login bypasses RLS, creates roles, is a superuser or belongs to a role other than sealog_edge')
+      from pg_catalog.pg_roles r
+     where r.rolname = 'sealog_functions'
+       and (r.rolbypassrls or r.rolsuper or r.rolcreaterole or r.rolreplication
+            or exists (select 1 from pg_catalog.pg_auth_members m
+                        where m.member = r.oid and m.roleid <> 'sealog_edge'::regrole))
+    union all
+    select sealog.soc2_finding('api_called_by_privileged_role', l.db_role,
+                               format('%s requests in the last 7 days reached the API as this role instead of sealog_functions', count(*)))
+      from sealog.api_access_log l
+     where l.received_at > p_now - interval '7 days'
+       and l.db_role not in ('sealog_functions', 'sealog_edge')
+     group by l.db_role
   )
   select sealog.soc2_control(
     'least_privilege',
@@ -59,17 +77,23 @@ as $$
                  'executable_by', f.executable_by) order by f.name), '[]')
           from functions f where f.prosecdef),
       'functions_total', (select count(*) from functions),
+      'requests_by_db_role_7_days', (
+        select coalesce(jsonb_object_agg(x.db_role, x.requests), '{}')
+          from (select l.db_role, count(*) as requests
+                  from sealog.api_access_log l
+                 where l.received_at > p_now - interval '7 days'
+                 group by l.db_role) x),
       'functions_with_empty_search_path', (select count(*) from functions where empty_search_path),
       'roles', (
         select jsonb_agg(jsonb_build_object(
                  'role', r.rolname, 'login', r.rolcanlogin, 'superuser', r.rolsuper,
                  'bypass_rls', r.rolbypassrls, 'create_role', r.rolcreaterole) order by r.rolname)
           from pg_catalog.pg_roles r
-         where r.rolname in ('anon', 'authenticated', 'service_role', 'authenticator', 'postgres', 'sealog_edge'))
+         where r.rolname in ('anon', 'authenticated', 'service_role', 'authenticator', 'postgres', 'sealog_edge', 'sealog_functions'))
     )
   )
 $$;
-comment on function sealog.soc2_least_privilege() is 'CC6.1 least privilege: SECURITY DEFINER functions with search_path and grants, and the API roles'' attributes; findings for unpinned search_path, client-executable or exposed definer functions, and an over-powered edge role.';
+comment on function sealog.soc2_least_privilege(timestamptz) is 'CC6.1 least privilege: SECURITY DEFINER functions with search_path and grants, and the API roles'' attributes; findings for unpinned search_path, client-executable or exposed definer functions, an over-powered edge role or functions login, and requests that reached the API through any other role in the last 7 days.';
 
 -- Owner (postgres) only.
-revoke all on function sealog.soc2_least_privilege() from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.soc2_least_privilege(timestamptz) from public, anon, authenticated, service_role, sealog_edge;

@@ -3,13 +3,13 @@
  *
  * sealog_admin.generate_soc2_report() builds one JSON report with a section per control of
  * the spec (logical access controls, authentication mechanism, tenant isolation, audit
- * logging, data retention, least privilege, data classification), stores it in
+ * logging, data retention, least privilege, data classification, password hashing), stores it in
  * sealog.compliance_reports and returns it. Each section carries its evidence and its
  * findings; a control passes when it has no finding. Evidence is catalog metadata, counts,
  * and tenant/key ids and prefixes: never a row value that could be personal data (no user
  * id, end-user id, IP, user agent, email or tenant name), and never pg_cron's
  * return_message, which can quote row values. The controls are the migrations …120701 to
- * …120707, over the helpers of …120700.
+ * …120707 and …120709, over the helpers of …120700.
  *
  * pg_cron takes a weekly snapshot (Mondays 06:00 UTC); `deno task report` prints it.
  */
@@ -39,8 +39,9 @@ begin
     sealog.soc2_tenant_isolation(),
     sealog.soc2_audit_logging(p_now),
     sealog.soc2_data_retention(p_now),
-    sealog.soc2_least_privilege(),
-    sealog.soc2_data_classification());
+    sealog.soc2_least_privilege(p_now),
+    sealog.soc2_data_classification(),
+    sealog.soc2_password_hashing());
   select count(*) into v_failing from jsonb_array_elements(v_controls) c where c ->> 'status' = 'fail';
   v_report := jsonb_build_object(
     'framework', 'SOC 2',

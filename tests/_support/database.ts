@@ -1,6 +1,7 @@
 /**
  * Control of the test cluster for resilience tests (tests/disruptive/, run serially):
- * restarts PostgreSQL the way an outage would, as the cluster's owner.
+ * restarts PostgreSQL, or the pooler in front of it, the way an outage would, as the
+ * cluster's owner.
  */
 // scripts/lib.sh exports where the cluster lives (see cluster_dir there).
 const pgdata = Deno.env.get("SEALOG_PGDATA") ??
@@ -35,3 +36,41 @@ export const stopDatabaseImmediately = () => pgCtl("-m", "immediate", "-w", "sto
 
 /** Starts PostgreSQL again and waits until it accepts connections. */
 export const startDatabase = () => pgCtl("-w", "-t", "60", "start");
+
+// scripts/lib.sh exports the pooler's config; its pid file sits beside it.
+const poolerIni = Deno.env.get("SEALOG_POOLER_INI") ?? "";
+const asOwner = (command: string) =>
+  Deno.uid() === 0 ? ["runuser", "-u", "postgres", "--", command] : [command];
+
+/** Kills the pooler (SIGKILL), as a crash of Supavisor or PgBouncer would. */
+export async function stopPoolerImmediately(): Promise<void> {
+  const pidFile = poolerIni.replace(/pgbouncer\.ini$/, "pgbouncer.pid");
+  const pid = Number((await Deno.readTextFile(pidFile)).trim());
+  Deno.kill(pid, "SIGKILL");
+  for (let i = 0; i < 100; i++) {
+    try {
+      Deno.kill(pid, "SIGCONT");
+    } catch {
+      return; // gone
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("the pooler did not stop");
+}
+
+/** Starts the pooler again with the stack's config; retries while its port is still held. */
+export async function startPooler(): Promise<void> {
+  const [command, ...args] = asOwner("/usr/sbin/pgbouncer");
+  let stderr = "";
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const result = await new Deno.Command(command!, {
+      args: [...args, "-q", "-d", poolerIni],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (result.code === 0) return;
+    stderr = new TextDecoder().decode(result.stderr);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`pgbouncer did not start: ${stderr}`);
+}

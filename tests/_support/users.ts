@@ -34,25 +34,25 @@ export async function seedPlatformData(user: LocalUser): Promise<PlatformRows> {
   const suffix = crypto.randomUUID().replace(/-/g, "").slice(0, 16);
   const [row] = await sql`
     with profile as (
-      insert into public.profiles (id, display_name) values (${user.userId}, 'Test Person')
+      insert into public.sealog_profiles (id, display_name) values (${user.userId}, 'Test Person')
     ),
     subscription as (
-      insert into public.user_agent_subscriptions (
+      insert into public.sealog_user_agent_subscriptions (
         user_id, agent_id, status, stripe_customer_id, stripe_subscription_id)
       values (${user.userId}, ${agentId}, 'active', ${"cus_" + suffix}, ${"sub_" + suffix})
       returning subscription_id
     ),
     review as (
-      insert into public.reviews (agent_id, user_id, rating, body)
+      insert into public.sealog_reviews (agent_id, user_id, rating, body)
       values (${agentId}, ${user.userId}, 5, 'Works well')
       returning review_id
     ),
     waitlist as (
-      insert into public.agent_waitlist (agent_id, email, user_id)
+      insert into public.sealog_agent_waitlist (agent_id, email, user_id)
       values (${agentId}, ${user.email}, ${user.userId})
     ),
     interaction as (
-      insert into public.interactions (user_id, agent_id, kind, email)
+      insert into public.sealog_interactions (user_id, agent_id, kind, email)
       values (${user.userId}, ${agentId}, 'mention', ${user.email})
     )
     select (select subscription_id from subscription) as subscription_id,

@@ -1,5 +1,6 @@
 /**
- * PostgreSQL restarted in immediate mode (as a crash would) in the middle of ingest load.
+ * PostgreSQL restarted in immediate mode (as a crash would) in the middle of ingest load, and
+ * likewise the transaction pooler in front of it (killed, then started again).
  * During the outage every request is answered, quickly, with 503 and Retry-After; after
  * the database returns, ingest recovers within seconds; honest clients that resend a batch
  * on 503 end with exactly the events they sent: nothing lost, nothing doubled.
@@ -7,7 +8,12 @@
  */
 import assert from "node:assert/strict";
 import { BASE_URL, createTenant, sql, test } from "../_support/stack.ts";
-import { startDatabase, stopDatabaseImmediately } from "../_support/database.ts";
+import {
+  startDatabase,
+  startPooler,
+  stopDatabaseImmediately,
+  stopPoolerImmediately,
+} from "../_support/database.ts";
 import { telemetryEvent } from "../_support/events.ts";
 
 const CLIENTS = 6;
@@ -38,7 +44,19 @@ async function post(apiKey: string, events: unknown[]): Promise<Answer> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-test("a database restart under load: 503 with Retry-After, quick recovery, exact count", async () => {
+const OUTAGES = [
+  { name: "database", stop: stopDatabaseImmediately, start: startDatabase },
+  { name: "pooler", stop: stopPoolerImmediately, start: startPooler },
+];
+
+for (const outage of OUTAGES) {
+  test(`a ${outage.name} restart under load: 503 with Retry-After, quick recovery, exact count`, () =>
+    restartUnderLoad(outage));
+}
+
+async function restartUnderLoad(
+  outage: { name: string; stop: () => Promise<void>; start: () => Promise<void> },
+): Promise<void> {
   const tenant = await createTenant({ ratePerSecond: 100_000, burst: 100_000 });
   const sent = new Set<string>();
   const answers: Answer[] = [];
@@ -53,11 +71,14 @@ test("a database restart under load: 503 with Retry-After, quick recovery, exact
         () => telemetryEvent({ session_id: `restart-${index}` }),
       );
       for (const event of events) sent.add(event.event_id as string);
+      // Bounded, so that a stack that never recovers fails the test instead of hanging it.
+      const giveUp = performance.now() + 60_000;
       for (;;) {
         const answer = await post(tenant.apiKey, events);
         answers.push(answer);
         if (answer.status === 200) break;
         if (answer.status !== 503) throw new Error(`unexpected ${answer.status} ${answer.code}`);
+        if (performance.now() > giveUp) throw new Error("no 200 within 60 s of resending");
         await sleep(Math.min(Number(answer.retryAfter) * 1000, 250));
       }
     }
@@ -66,10 +87,10 @@ test("a database restart under load: 503 with Retry-After, quick recovery, exact
   const clients = Array.from({ length: CLIENTS }, (_, i) => client(i));
   await sleep(1_500);
   const beforeOutage = answers.length;
-  await stopDatabaseImmediately();
+  await outage.stop();
   await sleep(3_000);
   const duringOutage = answers.slice(beforeOutage);
-  await startDatabase();
+  await outage.start();
   const restarted = performance.now();
 
   // Recovery: the first acknowledged ingest after the database accepts connections again.
@@ -99,7 +120,7 @@ test("a database restart under load: 503 with Retry-After, quick recovery, exact
   assert.ok(slowest < HANG_MS, `slowest answer during the outage took ${Math.round(slowest)} ms`);
   assert.ok(recoveredMs < RECOVERY_MS, "ingest recovered after the restart");
   console.log(
-    `restart: ${answers.length} answers, ${outage503.length} × 503 during the outage ` +
+    `${outage.name} restart: ${answers.length} answers, ${outage503.length} × 503 during the outage ` +
       `(slowest ${Math.round(slowest)} ms), recovered ${Math.round(recoveredMs)} ms after restart`,
   );
 
@@ -109,4 +130,4 @@ test("a database restart under load: 503 with Retry-After, quick recovery, exact
      where tenant_id = ${tenant.tenantId} and session_id like 'restart-%' and session_id <> 'restart-probe'`;
   assert.equal(stored!.count, sent.size, "every acknowledged event is stored, once");
   assert.equal(stored!.distinct_ids, sent.size);
-});
+}

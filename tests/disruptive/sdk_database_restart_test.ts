@@ -1,13 +1,18 @@
 /**
- * The SDK across a crash: PostgreSQL is stopped in immediate mode while the client is
- * recording and sending, and started again. The client retries through the 503s (honouring
+ * The SDK across a crash: PostgreSQL is stopped in immediate mode (or the pooler in front of
+ * it is killed) while the client is recording and sending, and started again. The client retries through the 503s (honouring
  * Retry-After) and connection errors, and the database ends with exactly the events recorded:
  * none lost, none doubled. It restarts the shared test cluster, so it lives in
  * tests/disruptive/ (run alone).
  */
 import assert from "node:assert/strict";
 import { createClient } from "../../sdk/mod.ts";
-import { startDatabase, stopDatabaseImmediately } from "../_support/database.ts";
+import {
+  startDatabase,
+  startPooler,
+  stopDatabaseImmediately,
+  stopPoolerImmediately,
+} from "../_support/database.ts";
 import { BASE_URL, createTenant, sql, test } from "../_support/stack.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -17,7 +22,19 @@ async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await sleep(10);
 }
 
-test("SDK: N events recorded are N rows stored across an immediate database restart", async () => {
+const OUTAGES = [
+  { name: "database", stop: stopDatabaseImmediately, start: startDatabase },
+  { name: "pooler", stop: stopPoolerImmediately, start: startPooler },
+];
+
+for (const outage of OUTAGES) {
+  test(`SDK: N events recorded are N rows stored across an immediate ${outage.name} restart`, () =>
+    recordAcrossRestart(outage));
+}
+
+async function recordAcrossRestart(
+  outage: { name: string; stop: () => Promise<void>; start: () => Promise<void> },
+): Promise<void> {
   const tenant = await createTenant({ ratePerSecond: 100_000, burst: 100_000 });
   const client = createClient({
     url: BASE_URL,
@@ -46,11 +63,11 @@ test("SDK: N events recorded are N rows stored across an immediate database rest
   })();
 
   await until(() => client.stats().accepted > 0);
-  await stopDatabaseImmediately();
+  await outage.stop();
   const retriesBefore = client.stats().retries;
   // The outage is felt: requests fail and are retried.
   await until(() => client.stats().retries > retriesBefore && recorded > N / 2);
-  await startDatabase();
+  await outage.start();
   await producer;
   const stats = await client.shutdown({ timeoutMs: 180_000 });
 
@@ -63,4 +80,4 @@ test("SDK: N events recorded are N rows stored across an immediate database rest
      where tenant_id = ${tenant.tenantId}`;
   assert.equal(row!.count, N);
   assert.equal(row!.distinct_ids, N);
-});
+}

@@ -3,6 +3,7 @@
  * server, started exactly as the stack starts it, points at a port where nothing listens.
  */
 import assert from "node:assert/strict";
+import { databaseUrl, startFunctionsServer } from "../_support/functions_server.ts";
 import { test } from "../_support/stack.ts";
 
 function freePort(): number {
@@ -13,35 +14,12 @@ function freePort(): number {
 }
 
 test("an unreachable database gets 503 with Retry-After, quickly", async () => {
-  const [deadDbPort, port] = [freePort(), freePort()];
-  const server = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-sys",
-      "local/serve.ts",
-    ],
-    env: {
-      SEALOG_PORT: String(port),
-      SUPABASE_DB_URL: `postgresql://postgres:postgres@127.0.0.1:${deadDbPort}/postgres`,
-      SEALOG_DB_CONNECT_TIMEOUT_S: "1",
-    },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const server = await startFunctionsServer({
+    SEALOG_DB_URL: databaseUrl({ port: String(freePort()) }),
+    SEALOG_DB_CONNECT_TIMEOUT_S: "1",
+  });
   try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        await (await fetch(`http://127.0.0.1:${port}/health`)).text();
-        break;
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-    const response = await fetch(`http://127.0.0.1:${port}/functions/v1/ingest/whoami`, {
+    const response = await fetch(`${server.baseUrl}/ingest/whoami`, {
       headers: { Authorization: `Bearer slg_live_${"C".repeat(43)}` },
       signal: AbortSignal.timeout(15_000),
     });
@@ -52,7 +30,6 @@ test("an unreachable database gets 503 with Retry-After, quickly", async () => {
     assert.ok(Number(response.headers.get("Retry-After")) >= 1);
     assert.doesNotMatch(JSON.stringify(body), /ECONNREFUSED|127\.0\.0\.1|postgres/);
   } finally {
-    server.kill("SIGTERM");
-    await server.status;
+    await server.stop();
   }
 });

@@ -20,7 +20,7 @@ async function request(path: string, token: string, method = "GET") {
 }
 
 const profileCount = async (userId: string) =>
-  (await sql`select count(*)::int as n from public.profiles where id = ${userId}`)[0]!.n;
+  (await sql`select count(*)::int as n from public.sealog_profiles where id = ${userId}`)[0]!.n;
 
 test("within the grace period nothing is erased, a second request returns the first, and DELETE cancels", async () => {
   const user = await createUser();
@@ -78,7 +78,7 @@ test("past the grace period a request cannot be cancelled; it is erased once, id
   const done = await request(`/${id}`, user.accessToken);
   assert.equal(done.status, 200);
   assert.equal(done.body.status, "completed");
-  assert.equal(done.body.receipt.deleted["public.profiles"], 1);
+  assert.equal(done.body.receipt.deleted["public.sealog_profiles"], 1);
   assert.equal(await profileCount(user.userId), 0);
 
   // Running the erasure again changes nothing, and the receipt stays the same.

@@ -19,7 +19,7 @@ test("the operator erases a platform user by id, and completes the Stripe task",
   assert.equal(created.body.status, "completed");
   const [left] = await sql`
     select (select count(*)::int from auth.users where id = ${user.userId}) as users,
-           (select count(*)::int from public.profiles where id = ${user.userId}) as profiles`;
+           (select count(*)::int from public.sealog_profiles where id = ${user.userId}) as profiles`;
   assert.deepEqual({ ...left }, { users: 0, profiles: 0 });
 
   const status = await call(`/deletion-requests/${created.body.request_id}`, {
@@ -53,9 +53,9 @@ test("the operator erases a platform user by id, and completes the Stripe task",
 test("the operator erases by email, including rows of someone who never signed up", async () => {
   const email = `waiting-${crypto.randomUUID()}@example.test`;
   await sql`
-    insert into public.agent_waitlist (agent_id, email) values (${crypto.randomUUID()}, ${email.toUpperCase()})`;
+    insert into public.sealog_agent_waitlist (agent_id, email) values (${crypto.randomUUID()}, ${email.toUpperCase()})`;
   await sql`
-    insert into public.interactions (agent_id, kind, email) values (${crypto.randomUUID()}, 'invite_sent', ${email})`;
+    insert into public.sealog_interactions (agent_id, kind, email) values (${crypto.randomUUID()}, 'invite_sent', ${email})`;
   const created = await call("/deletion-requests", {
     apiKey: operatorKey(),
     method: "POST",
@@ -66,13 +66,13 @@ test("the operator erases by email, including rows of someone who never signed u
     apiKey: operatorKey(),
   });
   assert.equal(status.body.receipt.subject.kind, "email");
-  assert.equal(status.body.receipt.deleted["public.agent_waitlist"], 1);
-  assert.equal(status.body.receipt.deleted["public.interactions"], 1);
+  assert.equal(status.body.receipt.deleted["public.sealog_agent_waitlist"], 1);
+  assert.equal(status.body.receipt.deleted["public.sealog_interactions"], 1);
   assert.equal(status.body.receipt.deleted["auth.users"], 0);
   assert.ok(!status.text.toLowerCase().includes(email.toLowerCase()));
   const [left] = await sql`
-    select (select count(*)::int from public.agent_waitlist where lower(email) = ${email}) +
-           (select count(*)::int from public.interactions where email = ${email}) as n`;
+    select (select count(*)::int from public.sealog_agent_waitlist where lower(email) = ${email}) +
+           (select count(*)::int from public.sealog_interactions where email = ${email}) as n`;
   assert.equal(left!.n, 0);
 });
 

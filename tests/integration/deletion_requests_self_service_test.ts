@@ -60,11 +60,11 @@ test("a user erases themselves from every store with their own token, and gets a
     select (select count(*)::int from auth.users where id = ${user.userId}) as users,
            (select count(*)::int from auth.sessions where user_id = ${user.userId}) as sessions,
            (select count(*)::int from auth.identities where user_id = ${user.userId}) as identities,
-           (select count(*)::int from public.profiles where id = ${user.userId}) as profiles,
-           (select count(*)::int from public.user_agent_subscriptions where user_id = ${user.userId}) as subscriptions,
-           (select count(*)::int from public.agent_waitlist where lower(email) = ${user.email}) as waitlist,
-           (select count(*)::int from public.interactions where user_id = ${user.userId} or email = ${user.email}) as interactions,
-           (select count(*)::int from public.reviews where review_id = ${rows.reviewId} and user_id is null) as reviews_kept,
+           (select count(*)::int from public.sealog_profiles where id = ${user.userId}) as profiles,
+           (select count(*)::int from public.sealog_user_agent_subscriptions where user_id = ${user.userId}) as subscriptions,
+           (select count(*)::int from public.sealog_agent_waitlist where lower(email) = ${user.email}) as waitlist,
+           (select count(*)::int from public.sealog_interactions where user_id = ${user.userId} or email = ${user.email}) as interactions,
+           (select count(*)::int from public.sealog_reviews where review_id = ${rows.reviewId} and user_id is null) as reviews_kept,
            (select count(*)::int from sealog.llm_request_logs
              where tenant_id = ${tenant.tenantId} and session_id = ${sessionId} and end_user_id is null) as telemetry_kept,
            (select count(*)::int from sealog.session_state
@@ -110,13 +110,13 @@ test("a user erases themselves from every store with their own token, and gets a
     "auth.identities": 1,
     "auth.sessions": 1,
     "auth.users": 1,
-    "public.agent_waitlist": 1,
-    "public.interactions": 1,
-    "public.profiles": 1,
-    "public.user_agent_subscriptions": 1,
+    "public.sealog_agent_waitlist": 1,
+    "public.sealog_interactions": 1,
+    "public.sealog_profiles": 1,
+    "public.sealog_user_agent_subscriptions": 1,
     "sealog.session_state": 1,
   });
-  assert.equal(receipt.anonymised["public.reviews"], 1);
+  assert.equal(receipt.anonymised["public.sealog_reviews"], 1);
   assert.equal(receipt.anonymised["sealog.llm_request_logs"], 1);
   assert.equal(receipt.anonymised["sealog.api_access_log"], 1);
   assert.equal(receipt.anonymised["sealog.auth_events"], 2);

@@ -48,7 +48,7 @@ test("report prints the latest stored report, and --json its stored JSON", async
   assert.equal(json.code, 0, json.stderr);
   const parsed = JSON.parse(json.stdout);
   assert.equal(String(parsed.report_id), latest!.id);
-  assert.equal(parsed.controls.length, 7);
+  assert.equal(parsed.controls.length, 8);
 });
 
 test("report refuses unknown arguments", async () => {

@@ -79,11 +79,17 @@ const gracePeriod = z.string().transform((value, ctx) => {
 });
 
 const EnvSchema = z.object({
-  SUPABASE_DB_URL: z.string().min(1, "is required"),
-  SEALOG_DB_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default("sealog_edge"),
-  SEALOG_DB_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(4),
+  // The functions' least-privileged login (sealog_functions) through the transaction pooler.
+  // Checked by db.ts on first use, so that a missing or wrong URL answers every request with
+  // 500 database_misconfigured and a log line naming it (docs/deployment.md).
+  SEALOG_DB_URL: z.string().optional(),
+  // One or two per instance: the pooler multiplexes, and instances multiply (docs/performance.md).
+  SEALOG_DB_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(2),
   SEALOG_DB_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).max(60).default(3),
-  SEALOG_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  // The client's own deadline for one call; the server's timeouts are set on the role.
+  SEALOG_DB_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(7_000),
+  // The header the gateway sets to the client's address, which callers cannot forge (README).
+  SEALOG_CLIENT_IP_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default("cf-connecting-ip"),
   SEALOG_ALLOWED_ORIGINS: csv.default([]),
   SEALOG_TENANT_TOKEN_MAP: tokenMap.default({}),
   // Needed only by the operations that use them; requireSetting() names a missing one.

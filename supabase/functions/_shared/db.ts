@@ -1,7 +1,9 @@
 /**
- * The database: postgres.js over SUPABASE_DB_URL, switched at connection start to the
- * least-privileged role (SEALOG_DB_ROLE, default sealog_edge), which may execute the
- * sealog_api functions and nothing else. Every request makes exactly one call here.
+ * The database: postgres.js over SEALOG_DB_URL, the functions' own login (sealog_functions,
+ * a member of sealog_edge only) through the transaction pooler. It may execute the
+ * sealog_api functions and nothing else; its timeouts are set on the role, so no startup
+ * parameter beyond application_name is sent (poolers drop or refuse the others). Every
+ * request makes exactly one call here.
  */
 import postgres from "postgres";
 import { z } from "zod";
@@ -45,29 +47,61 @@ export type DbReply = z.output<typeof DbReply>;
 /** The database could not answer in time or at all: a 503 with Retry-After. */
 export class DatabaseUnavailable extends Error {}
 
+/**
+ * The deployment cannot reach the database as it must (no or wrong URL, wrong password or
+ * database, refused by the pooler, a privileged login): a 500 that retrying will not fix.
+ * `setting` names what to fix, never its value.
+ */
+export class DatabaseMisconfigured extends Error {
+  constructor(readonly setting: string, readonly reason: string, options?: ErrorOptions) {
+    super("database misconfigured", options);
+  }
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+const TLS_MODES = new Set(["require", "verify-ca", "verify-full"]);
+
 let client: postgres.Sql | undefined;
 
 function sql(): postgres.Sql {
   if (client) return client;
   const settings = config();
-  client = postgres(settings.SUPABASE_DB_URL, {
+  const url = parseUrl(settings.SEALOG_DB_URL);
+  client = postgres(url.href, {
     max: settings.SEALOG_DB_POOL_SIZE,
     connect_timeout: settings.SEALOG_DB_CONNECT_TIMEOUT_S,
     idle_timeout: 30,
     max_lifetime: 60 * 30,
     onnotice: () => {},
+    // A transaction pooler hands each transaction to any server connection: no named
+    // server-side prepared statements.
+    prepare: false,
     // No array-type catalog fetch on connect: every parameter is text or jsonb, and a
     // backend killed during that fetch (a restart) can wedge or poison the new connection
     // (porsager/postgres#1192, #1223).
     fetch_types: false,
-    connection: {
-      application_name: "sealog-edge",
-      role: settings.SEALOG_DB_ROLE,
-      statement_timeout: settings.SEALOG_DB_STATEMENT_TIMEOUT_MS,
-      idle_in_transaction_session_timeout: 10_000,
-    },
+    // The only startup parameter: Supavisor and PgBouncer forward it.
+    connection: { application_name: "sealog-edge" },
   });
   return client;
+}
+
+/** SEALOG_DB_URL, checked: present, a postgres URL, and TLS to any host but this machine. */
+function parseUrl(value: string | undefined): URL {
+  if (!value) throw new DatabaseMisconfigured("SEALOG_DB_URL", "missing");
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new DatabaseMisconfigured("SEALOG_DB_URL", "not_a_url");
+  }
+  if (!/^postgres(ql)?:$/.test(url.protocol)) {
+    throw new DatabaseMisconfigured("SEALOG_DB_URL", "not_a_url");
+  }
+  if (!LOOPBACK.has(url.hostname) && !TLS_MODES.has(url.searchParams.get("sslmode") ?? "")) {
+    throw new DatabaseMisconfigured("SEALOG_DB_URL", "sslmode_required");
+  }
+  return url;
 }
 
 // Connection failures, shutdowns, timeouts and lock conflicts: the caller may retry.
@@ -92,13 +126,40 @@ const UNAVAILABLE_CODES = new Set([
   "40P01", // deadlock detected
 ]);
 
+// Configuration errors: retrying cannot help, the operator must fix SEALOG_DB_URL or the role.
+const MISCONFIGURED_CODES = new Set([
+  "08P01", // protocol violation (a pooler refusing a startup parameter)
+  "28P01", // password authentication failed
+  "28000", // invalid authorization (no such user, pg_hba)
+  "3D000", // database does not exist
+  "42501", // insufficient privilege (a login that may not run sealog_api)
+]);
+
+// PgBouncer reports its own outages with 08P01 as well (a server connection lost in a
+// restart, no server to connect to, its shutdown): those mean "retry later".
+const POOLER_OUTAGE =
+  /server conn crashed|cannot connect to server|server login has been failing|query_wait_timeout|shutting down|server_connect_timeout/i;
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** True for errors that mean "the database is misconfigured", not "down". */
+export function isMisconfigured(error: unknown): boolean {
+  const code = errorCode(error) ?? "";
+  if (code === "08P01" && POOLER_OUTAGE.test((error as Error)?.message ?? "")) return false;
+  return MISCONFIGURED_CODES.has(code);
+}
+
 // Statement-level answers from a healthy connection: the pool itself is fine.
 const STATEMENT_CODES = new Set(["57014", "55P03", "40001", "40P01"]);
 
 /** True for errors that mean "the database is unavailable right now". */
 export function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code !== "string") return error instanceof Deno.errors.ConnectionRefused;
+  const code = errorCode(error);
+  if (code === undefined) return error instanceof Deno.errors.ConnectionRefused;
+  if (isMisconfigured(error)) return false;
   return UNAVAILABLE_CODES.has(code) || code.startsWith("08");
 }
 
@@ -117,7 +178,7 @@ export async function callApiFunction<F extends keyof ApiFunctions>(
     `$${i + 1}::${typeof value === "string" ? "text" : "jsonb"}`
   );
   const client = sql();
-  const timeoutMs = config().SEALOG_DB_STATEMENT_TIMEOUT_MS + 2_000;
+  const timeoutMs = config().SEALOG_DB_CALL_TIMEOUT_MS;
   const query = client.unsafe(
     `select sealog_api.${fn}(${placeholders.join(", ")}) as reply`,
     params,
@@ -127,6 +188,8 @@ export async function callApiFunction<F extends keyof ApiFunctions>(
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       query.cancel();
+      // The server's timeouts end slow statements first, so this means a wedged connection
+      // (seen after a pooler restart): the catch below replaces the pool.
       reject(Object.assign(new Error("database call timed out"), { code: "ETIMEDOUT" }));
     }, timeoutMs);
   });
@@ -134,6 +197,11 @@ export async function callApiFunction<F extends keyof ApiFunctions>(
     const rows = await Promise.race([query, deadline]);
     return DbReply.parse(rows[0]!.reply);
   } catch (error) {
+    if (isMisconfigured(error)) {
+      throw new DatabaseMisconfigured("SEALOG_DB_URL", `sqlstate_${errorCode(error)}`, {
+        cause: error,
+      });
+    }
     if (isUnavailable(error)) {
       if (!STATEMENT_CODES.has((error as { code?: string }).code ?? "")) discardPool(client);
       throw new DatabaseUnavailable("database unavailable", { cause: error });

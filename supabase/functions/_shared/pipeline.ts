@@ -8,12 +8,18 @@
 import { isIP } from "node:net";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { getConnInfo } from "hono/deno";
 import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { SealogEnv } from "./context.ts";
 import { corsPolicy } from "./cors.ts";
-import { type ApiFunctions, callApiFunction, DatabaseUnavailable, type DbReply } from "./db.ts";
+import { config } from "./config.ts";
+import {
+  type ApiFunctions,
+  callApiFunction,
+  DatabaseMisconfigured,
+  DatabaseUnavailable,
+  type DbReply,
+} from "./db.ts";
 import { ApiError, problem } from "./problems.ts";
 import { allowedMethods } from "./routes.ts";
 import { truncate } from "./strings.ts";
@@ -33,6 +39,12 @@ export function createFunctionApp(slug: string): Hono<SealogEnv> {
   });
   app.onError((error, c) => {
     if (error instanceof ApiError) return problem(c, error.code, error.extensions, error.headers);
+    if (error instanceof DatabaseMisconfigured) {
+      // Fail closed, never as an outage (no Retry-After).
+      c.set("databaseDown", !c.get("accessLogged"));
+      logMisconfigured(c.get("requestId"), error);
+      return problem(c, "database_misconfigured");
+    }
     if (error instanceof DatabaseUnavailable) {
       c.set("databaseDown", true);
       return problem(c, "database_unavailable", {}, { "Retry-After": RETRY_AFTER_UNAVAILABLE_S });
@@ -62,6 +74,7 @@ const requestContext = createMiddleware<SealogEnv>(async (c, next) => {
       error_code: c.get("errorCode") ?? null,
     });
   } catch (error) {
+    if (error instanceof DatabaseMisconfigured) return logMisconfigured(requestId, error);
     console.error(
       JSON.stringify({
         level: "error",
@@ -72,6 +85,17 @@ const requestContext = createMiddleware<SealogEnv>(async (c, next) => {
     );
   }
 });
+
+/** One log line naming the setting to fix and why, never its value. */
+function logMisconfigured(requestId: string, error: DatabaseMisconfigured): void {
+  console.error(JSON.stringify({
+    level: "error",
+    request_id: requestId,
+    error: "database_misconfigured",
+    setting: error.setting,
+    reason: error.reason,
+  }));
+}
 
 /**
  * Calls the operation's sealog_api function with the request context. The function
@@ -94,6 +118,10 @@ export async function callApi<F extends keyof ApiFunctions>(
     ...args,
   );
   c.set("accessLogged", true);
+  // The database refused a login other than the least-privileged one (it logged the row).
+  if (reply.code === "database_misconfigured") {
+    throw new DatabaseMisconfigured("SEALOG_DB_URL", "privileged_login");
+  }
   return reply;
 }
 
@@ -163,16 +191,14 @@ function requestMetadata(c: Context<SealogEnv>): Record<string, unknown> {
   };
 }
 
-/** The client address as the gateway reports it (first X-Forwarded-For hop), else the peer. */
+/**
+ * The client address from the one header the gateway sets and callers cannot forge
+ * (SEALOG_CLIENT_IP_HEADER, cf-connecting-ip on Supabase), else null. Never a hop of
+ * X-Forwarded-For, which the caller writes; never the peer, which is the gateway.
+ */
 function clientIp(c: Context<SealogEnv>): string | null {
-  const forwarded = c.req.header("X-Forwarded-For")?.split(",")[0]?.trim();
-  if (forwarded && isIP(forwarded)) return forwarded;
-  try {
-    const address = getConnInfo(c).remote.address;
-    return address && isIP(address) ? address : null;
-  } catch {
-    return null;
-  }
+  const address = c.req.header(config().SEALOG_CLIENT_IP_HEADER)?.trim();
+  return address && isIP(address) ? address : null;
 }
 
 function errorName(error: unknown): string {

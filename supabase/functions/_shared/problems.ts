@@ -64,15 +64,15 @@ export const PROBLEMS = {
   too_many_events: [422, "Unprocessable Content", "A batch holds at most 500 events."],
   rate_limited: [429, "Too Many Requests", "The tenant's rate limit is exhausted; retry later."],
   internal_error: [500, "Internal Server Error", "An unexpected error occurred."],
-  database_misconfigured: [
-    500,
-    "Internal Server Error",
-    "The functions reach the database through a misconfigured connection.",
-  ],
   not_configured: [
     500,
     "Internal Server Error",
     "The server lacks a setting this operation needs; the operator must configure it.",
+  ],
+  database_misconfigured: [
+    500,
+    "Internal Server Error",
+    "The deployment cannot use its database as configured; the operator must fix it.",
   ],
   database_unavailable: [503, "Service Unavailable", "The database is unavailable; retry later."],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string, string]>;

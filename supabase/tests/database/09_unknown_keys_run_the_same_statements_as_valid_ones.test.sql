@@ -27,16 +27,19 @@ select throws_ok(
 -- Earlier tests' unknown keys may have created the bucket already.
 delete from sealog.rate_limit_buckets where tenant_id = sealog.unauthenticated_tenant_id();
 
+select sealog_admin.issue_key(sealog_admin.create_tenant('timing'), sha256('valid-key'::bytea),
+                              'slg_live_abcd') is not null as issued \gset
+-- The API runs as the Edge Functions' role: any other is refused (database_misconfigured).
+set local role sealog_edge;
 create temporary table replies on commit drop as
   select 'valid' as kind, sealog_api.whoami(jsonb_build_object(
            'request_id', gen_random_uuid(), 'key_digest', encode(sha256('valid-key'::bytea), 'hex'),
            'method', 'GET', 'path', '/ingest/whoami')) as reply
-    from (select sealog_admin.issue_key(sealog_admin.create_tenant('timing'), sha256('valid-key'::bytea),
-                                        'slg_live_abcd')) as issued
   union all
   select 'unknown', sealog_api.whoami(jsonb_build_object(
            'request_id', 'b0000000-0000-4000-8000-000000000009', 'key_digest', encode(sha256('unknown-key'::bytea), 'hex'),
            'method', 'GET', 'path', '/ingest/whoami'));
+reset role;
 
 select is((select (reply ->> 'status')::int from replies where kind = 'valid'), 200, 'a valid key is admitted');
 select is((select (reply ->> 'status')::int from replies where kind = 'unknown'), 401, 'an unknown key is refused');

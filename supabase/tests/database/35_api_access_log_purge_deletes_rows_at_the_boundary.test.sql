@@ -4,11 +4,11 @@
 begin;
 select plan(4);
 
-insert into sealog.api_access_log (request_id, received_at, method, path, status_code, duration_ms) values
-  (gen_random_uuid(), '2020-03-16 11:59:59+00', 'GET', '/probe/older', 200, 1),
-  (gen_random_uuid(), '2020-03-16 12:00:00+00', 'GET', '/probe/boundary', 200, 1),
-  (gen_random_uuid(), '2020-03-16 12:00:01+00', 'GET', '/probe/younger', 200, 1),
-  (gen_random_uuid(), '2020-01-01 00:00:00+00', 'GET', '/probe/oldest', 200, 1);
+insert into sealog.api_access_log (request_id, received_at, method, path, status_code, duration_ms, caller_kind, db_role) values
+  (gen_random_uuid(), '2020-03-16 11:59:59+00', 'GET', '/probe/older', 200, 1, 'none', 'sealog_functions'),
+  (gen_random_uuid(), '2020-03-16 12:00:00+00', 'GET', '/probe/boundary', 200, 1, 'none', 'sealog_functions'),
+  (gen_random_uuid(), '2020-03-16 12:00:01+00', 'GET', '/probe/younger', 200, 1, 'none', 'sealog_functions'),
+  (gen_random_uuid(), '2020-01-01 00:00:00+00', 'GET', '/probe/oldest', 200, 1, 'none', 'sealog_functions');
 
 select is(
   (sealog.purge_api_access_log('2020-06-14 12:00:00+00', 1, 10) ->> 'rows_deleted')::int,
@@ -21,8 +21,8 @@ select results_eq(
   'a row at the cutoff or older is purged; one second younger stays'
 );
 
-insert into sealog.api_access_log (request_id, received_at, method, path, status_code, duration_ms)
-select gen_random_uuid(), '2020-01-01 00:00:00+00', 'GET', '/probe/bulk', 200, 1 from generate_series(1, 5);
+insert into sealog.api_access_log (request_id, received_at, method, path, status_code, duration_ms, caller_kind, db_role)
+select gen_random_uuid(), '2020-01-01 00:00:00+00', 'GET', '/probe/bulk', 200, 1, 'none', 'sealog_functions' from generate_series(1, 5);
 select is(
   sealog.purge_api_access_log('2020-06-14 12:00:00+00', 2, 2) - 'purge_id' - 'ran_at' - 'duration_ms',
   '{"category": "api_access_logs", "complete": false, "rows_deleted": 4, "tenant_overrides": 0, "partitions_dropped": 0, "note": "sealog.api_access_log: batch limit reached; continued at the next run"}'::jsonb,

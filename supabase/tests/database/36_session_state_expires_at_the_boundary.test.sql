@@ -24,6 +24,7 @@ select results_eq(
 
 -- Ingest (one round trip, as the Edge Function calls it) stamps the policy's period.
 select sealog_admin.issue_key(:'tenant_id', sha256('session-purge-key'), 'slg_live_test') is not null as issued \gset
+set local role sealog_edge;
 select sealog_api.ingest(
   jsonb_build_object('request_id', gen_random_uuid(), 'method', 'POST', 'path', '/ingest',
                      'key_digest', encode(sha256('session-purge-key'), 'hex')),
@@ -31,6 +32,7 @@ select sealog_api.ingest(
     'i', 0, 'event_id', gen_random_uuid(), 'session_id', 'ttl-probe', 'occurred_at', now(),
     'model', 'model', 'input_tokens', 1, 'output_tokens', 1))
 ) is not null as ingested \gset
+reset role;
 select is(
   (select expires_at - last_activity_at from sealog.session_state
     where tenant_id = :'tenant_id' and session_id = 'ttl-probe'),

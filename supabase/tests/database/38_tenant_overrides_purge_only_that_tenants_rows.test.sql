@@ -20,8 +20,8 @@ select t, a.at, gen_random_uuid(), a.label, 'model', 1, 1
 insert into sealog.llm_event_ids (tenant_id, event_id, occurred_at)
 select tenant_id, event_id, occurred_at from sealog.llm_request_logs
  where tenant_id in (:'short_tenant', :'policy_tenant');
-insert into sealog.api_access_log (request_id, received_at, tenant_id, method, path, status_code, duration_ms)
-select gen_random_uuid(), a.at, t, 'GET', '/probe/' || a.label, 200, 1
+insert into sealog.api_access_log (request_id, received_at, tenant_id, method, path, status_code, duration_ms, caller_kind, db_role)
+select gen_random_uuid(), a.at, t, 'GET', '/probe/' || a.label, 200, 1, 'tenant_key', 'sealog_functions'
   from ages a cross join (values (:'short_tenant'::uuid), (:'policy_tenant'::uuid)) as tenants(t);
 insert into sealog.session_state
   (tenant_id, session_id, calls, input_tokens, output_tokens, cost_micro_usd, first_seen_at, last_seen_at,

@@ -7,8 +7,8 @@ select sealog_admin.generate_soc2_report() as report \gset
 
 select is(
   (select jsonb_agg(c ->> 'id') from jsonb_array_elements(:'report'::jsonb -> 'controls') c),
-  '["logical_access_controls", "authentication_mechanism", "tenant_isolation", "audit_logging", "data_retention", "least_privilege", "data_classification"]'::jsonb,
-  'the report has the seven controls of the spec, in order'
+  '["logical_access_controls", "authentication_mechanism", "tenant_isolation", "audit_logging", "data_retention", "least_privilege", "data_classification", "password_hashing"]'::jsonb,
+  'the report has the seven controls of the spec and password hashing, in order'
 );
 select is(
   jsonb_path_query_array(:'report'::jsonb, '$.controls[*].findings[*]'),

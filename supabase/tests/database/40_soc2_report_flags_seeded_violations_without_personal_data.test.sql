@@ -16,9 +16,9 @@ update sealog.api_keys set created_at = now() - interval '100 days' where key_id
 -- Audit logging: service_role may rewrite the access log.
 grant update on sealog.api_access_log to service_role;
 -- Data retention: an access-log row 120 days old, holding personal data; a purge unscheduled.
-insert into sealog.api_access_log (request_id, received_at, tenant_id, user_id, method, path, status_code, duration_ms, user_agent, client_ip)
+insert into sealog.api_access_log (request_id, received_at, tenant_id, user_id, method, path, status_code, duration_ms, user_agent, client_ip, caller_kind, db_role)
 values (gen_random_uuid(), now() - interval '120 days', :'tenant_id', 'a1b2c3d4-0000-4000-8000-00000000dead',
-        'GET', '/ingest/whoami', 200, 1, 'ViolationAgent/9.9', '203.0.113.99');
+        'GET', '/ingest/whoami', 200, 1, 'ViolationAgent/9.9', '203.0.113.99', 'user', 'sealog_functions');
 select cron.unschedule('sealog-purge-cron-history');
 
 select sealog_admin.generate_soc2_report() as report \gset

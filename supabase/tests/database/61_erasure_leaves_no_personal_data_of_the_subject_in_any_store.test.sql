@@ -38,6 +38,8 @@ as $$
    where c.relkind in ('r', 'p')
      and not c.relispartition -- partitions are scanned through their parent
      and n.nspname not in ('pg_catalog', 'information_schema')
+     -- A project's own tables in public (scripts/test.sh seeds one) are the project's to erase.
+     and not (n.nspname = 'public' and c.relname not like 'sealog\_%')
      and coalesce(substring(d.description from 'pii=([a-z_]+)'), 'unclassified') <> 'none'
 $$;
 
@@ -75,22 +77,22 @@ select gen_random_uuid(), user_id, ip, user_agent from subject;
 insert into auth.users (id, aud, role, email)
 select other_user_id, 'authenticated', 'authenticated', 'other-' || email from subject;
 
-insert into public.profiles (id, display_name, avatar_url)
+insert into public.sealog_profiles (id, display_name, avatar_url)
 select user_id, display_name, 'https://avatars.example.test/' || user_id from subject;
-insert into public.user_agent_subscriptions (user_id, agent_id, status, billing_email, stripe_customer_id, stripe_subscription_id)
+insert into public.sealog_user_agent_subscriptions (user_id, agent_id, status, billing_email, stripe_customer_id, stripe_subscription_id)
 select user_id, gen_random_uuid(), 'active', email, 'cus_Subject1', 'sub_Subject1' from subject;
-insert into public.user_agent_subscriptions (user_id, agent_id, status, billing_email)
+insert into public.sealog_user_agent_subscriptions (user_id, agent_id, status, billing_email)
 select other_user_id, gen_random_uuid(), 'active', email from subject;
-insert into public.reviews (agent_id, user_id, rating, body)
+insert into public.sealog_reviews (agent_id, user_id, rating, body)
 select gen_random_uuid(), user_id, 4, 'Helpful agent.' from subject;
-insert into public.agent_waitlist (agent_id, email, user_id)
+insert into public.sealog_agent_waitlist (agent_id, email, user_id)
 select gen_random_uuid(), email, user_id from subject;
 -- Joined before signing up: matched by address alone.
-insert into public.agent_waitlist (agent_id, email)
+insert into public.sealog_agent_waitlist (agent_id, email)
 select gen_random_uuid(), upper(email) from subject;
-insert into public.interactions (user_id, agent_id, kind, email)
+insert into public.sealog_interactions (user_id, agent_id, kind, email)
 select user_id, gen_random_uuid(), 'mention', email from subject;
-insert into public.interactions (user_id, agent_id, kind, email)
+insert into public.sealog_interactions (user_id, agent_id, kind, email)
 select other_user_id, gen_random_uuid(), 'invite_sent', email from subject;
 
 insert into sealog.llm_request_logs (tenant_id, occurred_at, event_id, session_id, model, input_tokens, output_tokens, end_user_id)
@@ -99,8 +101,8 @@ insert into sealog.session_state (
   tenant_id, session_id, calls, input_tokens, output_tokens, cost_micro_usd, first_seen_at,
   last_seen_at, end_user_id, last_activity_at, expires_at)
 select tenant_id, 'completeness-1', 1, 1, 1, 0, now(), now(), user_id::text, now(), now() + interval '1 day' from subject;
-insert into sealog.api_access_log (request_id, tenant_id, scope, user_id, method, path, status_code, duration_ms, user_agent, client_ip)
-select log_request_id, null, 'privacy', user_id, 'GET', '/deletion-requests', 200, 1, user_agent, ip from subject;
+insert into sealog.api_access_log (request_id, tenant_id, scope, user_id, method, path, status_code, duration_ms, user_agent, client_ip, caller_kind, db_role)
+select log_request_id, null, 'privacy', user_id, 'GET', '/deletion-requests', 200, 1, user_agent, ip, 'user', 'sealog_functions' from subject;
 insert into sealog.auth_events (tenant_id, event_id, occurred_at, source, type, outcome, user_id, method, ip, user_agent)
 select tenant_id, gen_random_uuid(), now(), 'api', 'login_success', 'success', user_id::text, 'password', ip, user_agent from subject;
 
@@ -158,12 +160,12 @@ select is_empty(
 
 select results_eq(
   $$
-  select (select count(*)::int from public.reviews r join subject s on r.body = 'Helpful agent.' and r.user_id is null),
+  select (select count(*)::int from public.sealog_reviews r join subject s on r.body = 'Helpful agent.' and r.user_id is null),
          (select count(*)::int from sealog.api_access_log l join subject s on l.request_id = s.log_request_id
            where l.user_id is null and l.client_ip is null and l.user_agent is null),
-         (select count(*)::int from public.user_agent_subscriptions u join subject s on u.user_id = s.other_user_id
+         (select count(*)::int from public.sealog_user_agent_subscriptions u join subject s on u.user_id = s.other_user_id
            where u.billing_email is null),
-         (select count(*)::int from public.interactions i join subject s on i.user_id = s.other_user_id
+         (select count(*)::int from public.sealog_interactions i join subject s on i.user_id = s.other_user_id
            where i.email is null)
   $$,
   $$ values (1, 1, 1, 1) $$,

@@ -10,7 +10,7 @@ select gen_random_uuid() as user_id,
        'grace-' || substr(md5(random()::text), 1, 12) || '@example.test' as email,
        now() as t0;
 insert into auth.users (id, email) select user_id, email from person;
-insert into public.profiles (id, display_name) select user_id, 'Grace' from person;
+insert into public.sealog_profiles (id, display_name) select user_id, 'Grace' from person;
 
 create function pg_temp.request(p_kind text, p_user_id uuid, p_email text, p_hash text)
 returns sealog.deletion_requests
@@ -44,7 +44,7 @@ select is(
 );
 
 select ok(
-  exists (select 1 from public.profiles p join person on p.id = person.user_id),
+  exists (select 1 from public.sealog_profiles p join person on p.id = person.user_id),
   'the person''s data is still there during the grace period'
 );
 
@@ -83,7 +83,7 @@ select is(
 );
 
 select is_empty(
-  $$ select 1 from public.profiles p join person on p.id = person.user_id
+  $$ select 1 from public.sealog_profiles p join person on p.id = person.user_id
      union all select 1 from auth.users u join person on u.id = person.user_id $$,
   'the person''s data is gone'
 );

@@ -7,7 +7,7 @@ select plan(5);
 create temporary table person on commit drop as
 select gen_random_uuid() as user_id, 'failing-' || substr(md5(random()::text), 1, 12) || '@example.test' as email;
 insert into auth.users (id, email) select user_id, email from person;
-insert into public.profiles (id, display_name) select user_id, 'Still here' from person;
+insert into public.sealog_profiles (id, display_name) select user_id, 'Still here' from person;
 
 -- A store added without thinking of erasure: it blocks deleting the account.
 create table public.erasure_blocker (user_id uuid references auth.users (id));
@@ -26,7 +26,7 @@ select results_eq(
 );
 
 select ok(
-  exists (select 1 from public.profiles p join person on p.id = person.user_id and p.display_name = 'Still here'),
+  exists (select 1 from public.sealog_profiles p join person on p.id = person.user_id and p.display_name = 'Still here'),
   'nothing of the erasure was applied'
 );
 
@@ -44,7 +44,7 @@ select is(
 );
 
 select is_empty(
-  $$ select 1 from public.profiles p join person on p.id = person.user_id
+  $$ select 1 from public.sealog_profiles p join person on p.id = person.user_id
      union all select 1 from sealog.deletion_request_subjects s join request r using (request_id) $$,
   'and the subject is gone, from the stores and from the request'
 );
