@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isPersonalIPv6, parseIPv4, parseIPv6 } from "../../sdk/src/scanner/ip.ts";
+import { isPersonalIPv6, parseIPv4, parseIPv6 } from "../../sdk/src/scanner/helpers/ip_parse.ts";
 import { foundAs } from "./scanner_support.ts";
 
 Deno.test("IP: IPv4 in logs, URLs, CIDR and header lists", () => {

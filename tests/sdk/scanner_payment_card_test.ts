@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cardNetwork } from "../../sdk/src/scanner/payment_card.ts";
+import { cardNetwork } from "../../sdk/src/scanner/detectors/payment_card.ts";
 import { foundAs } from "./scanner_support.ts";
 
 Deno.test("card: Luhn-valid numbers of known networks, bare or grouped by spaces or dashes", () => {

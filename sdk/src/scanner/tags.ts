@@ -29,6 +29,3 @@ export type Finding = { tag: RiskTag; start: number; end: number };
 
 /** Receives each candidate finding from a detector. */
 export type Emit = (tag: RiskTag, start: number, end: number) => void;
-
-/** A detector scans the whole text once and emits its findings. */
-export type Detector = (text: string, emit: Emit) => void;

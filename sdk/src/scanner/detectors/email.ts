@@ -5,8 +5,9 @@
  * credentials (https://user:pass@host) and SSH remotes (git@host:org/repo) are not email
  * addresses.
  */
-import { isAlnum, isAlpha, isDigit } from "./chars.ts";
-import type { Emit } from "./tags.ts";
+import { isAlnum, isAlpha, isDigit } from "../helpers/chars.ts";
+import type { Emit } from "../tags.ts";
+import type { Detector } from "./contract.ts";
 
 const MAX_LOCAL = 64;
 const MAX_DOMAIN = 253;
@@ -101,3 +102,8 @@ function emailEnd(text: string, at: number): number {
   if (after === 58 && /[\w~/]/.test(text[end + 1] ?? "")) return -1;
   return end;
 }
+
+export const emailDetector: Detector = {
+  tags: ["PII_EMAIL"],
+  detect: detectEmails,
+};

@@ -2,9 +2,10 @@
  * API keys in well-known provider formats, recognised by prefix, alphabet and length, and
  * required to look random (no placeholders such as "sk-your-key-here"). README.md lists them.
  */
-import { isAlnum } from "./chars.ts";
-import { looksRandom } from "./token_quality.ts";
-import type { Emit } from "./tags.ts";
+import { isAlnum } from "../helpers/chars.ts";
+import { looksRandom } from "../helpers/token_quality.ts";
+import type { Emit } from "../tags.ts";
+import type { Detector } from "./contract.ts";
 
 /** Provider, then the whole token's format. Patterns are anchored, without nested quantifiers. */
 export const API_KEY_FORMATS: ReadonlyArray<readonly [string, RegExp]> = [
@@ -213,3 +214,8 @@ function apiKeyEnd(text: string, start: number, prefixLength: number): number {
   if (!looksRandom(token.slice(prefixLength), 2.8)) return -1;
   return start + token.length;
 }
+
+export const apiKeyDetector: Detector = {
+  tags: ["SECRET_API_KEY"],
+  detect: detectApiKeys,
+};

@@ -6,8 +6,14 @@
  * count only when a word such as "phone" or "call" is nearest before them. Identifier words
  * ("order", "invoice", "#") veto everything but E.164.
  */
-import { contextKeywords, IDENTIFIER_WORDS, nearestContext } from "./context.ts";
-import { groupLengths, type NumericCandidate, sepKinds, shapeIs } from "./numeric_candidate.ts";
+import { contextKeywords, IDENTIFIER_WORDS, nearestContext } from "../helpers/context.ts";
+import {
+  groupLengths,
+  type NumericCandidate,
+  sepKinds,
+  shapeIs,
+} from "../helpers/numeric_candidate.ts";
+import type { Detector } from "./contract.ts";
 
 /** ITU-T E.164 country calling codes in use (they are prefix-free). */
 const COUNTRY_CODES = new Set(
@@ -179,3 +185,8 @@ function dateShape(candidate: NumericCandidate): boolean {
 function uniform(kinds: string[]): boolean {
   return kinds.every((kind) => kind === kinds[0]);
 }
+
+export const phoneDetector: Detector = {
+  tags: ["PII_PHONE"],
+  numeric: (text, candidate, weak) => isPhoneNumber(text, candidate, weak) ? candidate.end : -1,
+};

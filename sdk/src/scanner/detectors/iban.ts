@@ -3,9 +3,10 @@
  * whose length is exactly the one the SWIFT IBAN registry sets for the country and whose
  * ISO 13616 mod-97 checksum is 1.
  */
-import { isDigit, isLower, isUpper } from "./chars.ts";
-import { mod97Step } from "./checksums.ts";
-import type { Emit } from "./tags.ts";
+import { isDigit, isLower, isUpper } from "../helpers/chars.ts";
+import { mod97Step } from "../helpers/checksums.ts";
+import type { Emit } from "../tags.ts";
+import type { Detector } from "./contract.ts";
 
 /** IBAN length per country (SWIFT IBAN registry, plus IR as commonly used). */
 export const IBAN_LENGTHS: Record<string, number> = {
@@ -138,3 +139,8 @@ export function detectIbans(text: string, emit: Emit): void {
     }
   }
 }
+
+export const ibanDetector: Detector = {
+  tags: ["PII_IBAN"],
+  detect: detectIbans,
+};

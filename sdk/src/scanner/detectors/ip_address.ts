@@ -3,11 +3,12 @@
  * fifth dotted part makes it a version or OID), optionally with a /prefix. IPv6 is found by
  * its colons and checked with a strict parser. Version and section words veto IPv4.
  */
-import { isHex, isWordChar } from "./chars.ts";
-import { contextKeywords, nearestContext } from "./context.ts";
-import { isPersonalIPv4, isPersonalIPv6, parseIPv4, parseIPv6 } from "./ip.ts";
-import type { NumericCandidate } from "./numeric_candidate.ts";
-import type { Emit } from "./tags.ts";
+import { isHex, isWordChar } from "../helpers/chars.ts";
+import { contextKeywords, nearestContext } from "../helpers/context.ts";
+import { isPersonalIPv4, isPersonalIPv6, parseIPv4, parseIPv6 } from "../helpers/ip_parse.ts";
+import type { NumericCandidate } from "../helpers/numeric_candidate.ts";
+import type { Emit } from "../tags.ts";
+import type { Detector } from "./contract.ts";
 
 const IPV4_CONTEXT = contextKeywords(
   ["\\bip\\b", "address", "\\bhost", "server", "client", "\\bfrom\\b", "\\baddr"],
@@ -92,3 +93,9 @@ export function detectIPv6(text: string, emit: Emit): void {
     if (groups && isPersonalIPv6(groups)) emit("PII_IP_ADDRESS", start, last);
   }
 }
+
+export const ipAddressDetector: Detector = {
+  tags: ["PII_IP_ADDRESS"],
+  detect: detectIPv6,
+  numeric: ipv4End,
+};

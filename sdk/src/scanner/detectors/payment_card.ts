@@ -5,9 +5,10 @@
  * ten passes Luhn. Published test numbers such as 4111 1111 1111 1111 and 4242 4242 4242 4242
  * (three distinct digits or fewer) name no cardholder and are not reported.
  */
-import { luhnValid } from "./checksums.ts";
-import { contextKeywords, IDENTIFIER_WORDS, nearestContext } from "./context.ts";
-import { groupLengths, type NumericCandidate, sepKinds } from "./numeric_candidate.ts";
+import { luhnValid } from "../helpers/checksums.ts";
+import { contextKeywords, IDENTIFIER_WORDS, nearestContext } from "../helpers/context.ts";
+import { groupLengths, type NumericCandidate, sepKinds } from "../helpers/numeric_candidate.ts";
+import type { Detector } from "./contract.ts";
 
 const CONTEXT = contextKeywords(
   [
@@ -86,3 +87,8 @@ export function isPaymentCard(text: string, candidate: NumericCandidate): boolea
   if (new Set(digits).size <= 3) return false;
   return nearestContext(text, candidate.start, CONTEXT) !== "negative";
 }
+
+export const paymentCardDetector: Detector = {
+  tags: ["PII_CREDIT_CARD"],
+  numeric: (text, candidate) => isPaymentCard(text, candidate) ? candidate.end : -1,
+};

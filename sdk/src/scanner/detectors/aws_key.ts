@@ -5,8 +5,9 @@
  * role ids (AIDA, AGPA, AROA…) identify principals, not credentials, and the documentation
  * example AKIAIOSFODNN7EXAMPLE is not a key.
  */
-import { isAlnum } from "./chars.ts";
-import type { Emit } from "./tags.ts";
+import { isAlnum } from "../helpers/chars.ts";
+import type { Emit } from "../tags.ts";
+import type { Detector } from "./contract.ts";
 
 const ACCESS_KEY_PREFIXES = ["AKIA", "ASIA", "ABIA", "ACCA"];
 const ACCESS_KEY_LENGTH = 20;
@@ -56,3 +57,8 @@ function secretKeyStart(text: string, labelEnd: number): number {
 }
 
 const isKeyChar = (c: number) => isAlnum(c) || c === 43 || c === 47; // + /
+
+export const awsKeyDetector: Detector = {
+  tags: ["SECRET_AWS_ACCESS_KEY"],
+  detect: detectAwsKeys,
+};
