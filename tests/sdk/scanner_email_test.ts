@@ -5,15 +5,15 @@ Deno.test("email: addresses in prose, headers, JSON, URLs and mailto links", () 
   assert.deepEqual(foundAs("PII_EMAIL", "Mail jane.doe+tag@example.co.uk."), [
     "jane.doe+tag@example.co.uk",
   ]);
-  assert.deepEqual(foundAs("PII_EMAIL", "From: Jo <JO.SMITH@MAIL.EXAMPLE.ORG>"), [
-    "JO.SMITH@MAIL.EXAMPLE.ORG",
+  assert.deepEqual(foundAs("PII_EMAIL", "From: Jo <JO.SMITH@MAIL.ACME.ORG>"), [
+    "JO.SMITH@MAIL.ACME.ORG",
   ]);
   assert.deepEqual(foundAs("PII_EMAIL", '{"email":"o\'brien@uni-bonn.de"}'), [
     "o'brien@uni-bonn.de",
   ]);
   assert.deepEqual(foundAs("PII_EMAIL", "mailto:a_b@x.io"), ["a_b@x.io"]);
-  assert.deepEqual(foundAs("PII_EMAIL", "/unsubscribe?user=kim@example.com&x=1"), [
-    "kim@example.com",
+  assert.deepEqual(foundAs("PII_EMAIL", "/unsubscribe?user=kim@acme.io&x=1"), [
+    "kim@acme.io",
   ]);
   assert.deepEqual(foundAs("PII_EMAIL", "a@b.cd, e@f.gh"), ["a@b.cd", "e@f.gh"]);
 });
@@ -27,7 +27,7 @@ Deno.test("email: hard negatives are not addresses", () => {
       "logo@2x.png and icon@3x.webp",
       "git clone git@github.com:org/repo.git",
       '@app.route("/users")',
-      "https://user:secret@host.example.com/path",
+      "https://user:secret@host.acme.io/path",
       "a@b.c",
       "..@example.com",
       "user@-example.com",

@@ -18,6 +18,7 @@ import { paymentCardDetector } from "./detectors/payment_card.ts";
 import { phoneDetector } from "./detectors/phone.ts";
 import { privateKeyDetector } from "./detectors/private_key.ts";
 import { usSsnDetector } from "./detectors/us_ssn.ts";
+import { foldWidth } from "./helpers/fold_width.ts";
 import { detectNumbers } from "./helpers/numeric_runs.ts";
 import type { Finding, RiskTag } from "./tags.ts";
 
@@ -70,8 +71,9 @@ export function scan(text: string): ScanResult {
   const emit = (tag: RiskTag, start: number, end: number) => {
     if (end > start) candidates.push({ tag, start, end });
   };
-  for (const detector of DETECTORS) detector.detect?.(text, emit);
-  detectNumbers(text, emit, NUMERIC);
+  const folded = foldWidth(text);
+  for (const detector of DETECTORS) detector.detect?.(folded, emit);
+  detectNumbers(folded, emit, NUMERIC);
   const findings = settleOverlaps(candidates);
   const counts: Partial<Record<RiskTag, number>> = {};
   for (const finding of findings) counts[finding.tag] = (counts[finding.tag] ?? 0) + 1;

@@ -129,9 +129,13 @@ const MAX_TOKEN = 300;
 
 const isTokenChar = (c: number) =>
   isAlnum(c) || c === 95 || c === 45 || c === 46 || c === 43 || c === 47 || c === 61; // _ - . + / =
-/** Characters that, just before a prefix, make it the middle of a longer token. */
-const isGlueChar = (c: number) =>
-  isAlnum(c) || c === 95 || c === 45 || c === 46 || c === 43 || c === 47; // _ - . + /
+/**
+ * Characters that, just before a prefix, make it the middle of a longer token. URL and
+ * assignment delimiters ("/", ":", "@", "=", "?", "&") end a token: "https://ghp_…@github.com",
+ * "?key=AIza…", "/hooks/xoxb-…". A prefix inside a base64 blob ("…Ab3/ghp_…") is still no key:
+ * the blob's "+", "/" and "=" run on and break the provider's format.
+ */
+const isGlueChar = (c: number) => isAlnum(c) || c === 95 || c === 45 || c === 46 || c === 43; // _ - . +
 
 /**
  * Prefixes are found without a large regex alternation: most contain "_", "-" or ".", so

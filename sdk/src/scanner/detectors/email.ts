@@ -6,6 +6,7 @@
  * addresses.
  */
 import { isAlnum, isAlpha, isDigit } from "../helpers/chars.ts";
+import { isReservedDomain } from "../helpers/documentation_values.ts";
 import type { Emit } from "../tags.ts";
 import type { Detector } from "./contract.ts";
 
@@ -94,7 +95,7 @@ function emailEnd(text: string, at: number): number {
   if (!(alphabetic && tld.length >= 2 && tld.length <= 24) && !/^xn--[a-z0-9-]+$/i.test(tld)) {
     return -1;
   }
-  if (FILE_EXTENSIONS.has(tld.toLowerCase())) return -1;
+  if (FILE_EXTENSIONS.has(tld.toLowerCase()) || isReservedDomain(domain)) return -1;
   // The character after the address must not continue a word: a@b.co_x, a@b.com@c.
   const after = text.charCodeAt(end);
   if (after === 64 || after === 95 || isDigit(after) || isAlpha(after)) return -1;

@@ -10,33 +10,26 @@ import type { NumericCandidate } from "../helpers/numeric_candidate.ts";
 import type { Emit } from "../tags.ts";
 import type { Detector } from "./contract.ts";
 
+/** Words of version numbers and numbered sections, whose dotted quads are not addresses. */
 const IPV4_CONTEXT = contextKeywords(
-  ["\\bip\\b", "address", "\\bhost", "server", "client", "\\bfrom\\b", "\\baddr"],
-  [
-    "version",
-    "\\bver\\b",
-    "upgrade",
-    "update",
-    "install",
-    "\\bpatch",
-    "windows",
-    "\\bbuild",
-    "\\bv\\b",
-    "release",
-    "build",
-    "firmware",
-    "section",
-    "chapter",
-    "§",
-    "article",
-    "clause",
-    "\\brule",
-    "\\bstep",
-    "figure",
-    "\\bfig\\b",
-    "table",
-    "\\boid\\b",
-  ],
+  {
+    en: "ip|address*|host*|server*|client*|from|addr*",
+    de: "adresse*|rechner*",
+    fr: "adresse*|serveur*|hôte*",
+    es: "dirección*|direccion*|servidor*|equipo",
+    ja: "アドレス|サーバ|接続元|送信元|ホスト",
+  },
+  {
+    en: "version*|ver|ver.|upgrade*|update*|install*|patch*|windows|build*|v|release*|" +
+      "firmware|section*|chapter*|§|article*|clause*|rule*|step*|figure*|fig|fig.|table*|oid|" +
+      "paragraph*",
+    de: "abschnitt*|kapitel*|absatz|artikel*|ziffer*|punkt|schritt*|abbildung*|abb.|" +
+      "tabelle*|anhang*|aktualisierung*|versionsnummer*",
+    fr: "chapitre*|paragraphe*|alinéa*|étape*|tableau*|annexe*|mise à jour",
+    es: "versión*|capítulo*|sección*|seccion*|artículo*|articulo*|apartado*|paso|tabla*|" +
+      "figura*|anexo*|actualización*",
+    ja: "バージョン|第|章|節|条|項|図|表|手順|アップデート",
+  },
 );
 
 /** The end of the IPv4 address the candidate is, or -1. */

@@ -7,9 +7,10 @@ import { contextKeywords, nearestContext } from "../helpers/context.ts";
 import { type NumericCandidate, sepKinds, shapeIs } from "../helpers/numeric_candidate.ts";
 import type { Detector } from "./contract.ts";
 
+/** A US number: the words are English. */
 const CONTEXT = contextKeywords(
-  ["\\bssn", "social security", "social sec", "\\bss#", "\\bss no", "\\btin\\b", "\\bitin\\b"],
-  ["phone", "\\btel\\b", "\\bcall", "\\bfax", "order", "invoice", "routing", "account"],
+  { en: "ssn*|social security|social sec|ss#|ss no|tin|itin" },
+  { en: "phone*|tel|call*|fax*|order*|invoice*|routing|account*" },
 );
 
 /** Numbers the SSA declared invalid after they appeared in advertising and examples. */

@@ -1,18 +1,41 @@
 /**
- * Context: the words just before a candidate. A keyword such as "phone" or "card" vouches
- * for a weak candidate; one such as "order" or "version" vetoes it. Windows are bounded, so
- * context costs a constant per candidate and the scan stays linear.
+ * Context: the words just before a candidate. A keyword such as "phone" or "Karte" vouches
+ * for a weak candidate; a label such as "order", "Abschnitt" or "注文番号" vetoes it. Windows
+ * are bounded, so context costs a constant per candidate and the scan stays linear.
+ *
+ * Keywords are plain lowercase words, listed per language. They match on word boundaries
+ * (Unicode letters and digits, so "table" is not found in "iptables" and "tel" not in
+ * "hotel"); a final "*" makes a prefix ("call*" also matches "calling"). Words in scripts
+ * written without spaces (Han, Hiragana, Katakana) match anywhere: the script has no word
+ * boundary to match on.
+ *
+ * A veto is a label: it names the value right after it. It counts only when nothing but a few
+ * words lies between it and the candidate: no digit (another value sits between, and the
+ * label names that one: "order A855425109 with 4004 9189 2706 8313") and no clause break
+ * ("After the upgrade, 93.209.3.193 …"). The nearest keyword that counts wins.
  */
 
 /** How far back (in UTF-16 units) a keyword may sit from the candidate. */
 export const CONTEXT_WINDOW = 40;
-const SENTENCE_END = /[.!?](?=\s)|\n/g;
+/** The most words a label may stand from the value it names ("order number is"). */
+const MAX_LABEL_GAP_WORDS = 4;
+const SENTENCE_END = /[.!?](?=\s)|[。！？\n]/g;
+const CLAUSE_BREAK = /[,;，、；]|\s[-–—]\s/;
+const WORD = /[\p{L}\p{N}]+/gu;
 
-/** Which of two keyword sets is nearest before `start`: "positive", "negative" or null. */
+/** The languages whose context words the detectors list (hi: Hindi in Latin script). */
+export type Language = "en" | "de" | "fr" | "es" | "ja" | "hi";
+/** Keywords per language, "|"-separated: plain lowercase words, "*" at the end for a prefix. */
+export type Words = Partial<Record<Language, string>>;
+
+/** A compiled keyword matcher; build it once per detector with contextKeywords. */
+export type ContextKeywords = { readonly pattern: RegExp };
+
+/** Which kind of keyword counts nearest before `start`: "positive", "negative" or null. */
 export function nearestContext(
   text: string,
   start: number,
-  keywords: RegExp,
+  keywords: ContextKeywords,
 ): "positive" | "negative" | null {
   const from = Math.max(0, start - CONTEXT_WINDOW);
   if (!hasWordCharacter(text, from, start)) return null;
@@ -24,15 +47,23 @@ export function nearestContext(
   for (let end = SENTENCE_END.exec(window); end; end = SENTENCE_END.exec(window)) {
     sentenceStart = end.index;
   }
-  keywords.lastIndex = 0;
+  const pattern = keywords.pattern;
+  pattern.lastIndex = 0;
   let nearest: "positive" | "negative" | null = null;
-  for (let match = keywords.exec(window); match; match = keywords.exec(window)) {
-    if (match.index + match[0].length > sentenceStart) {
-      nearest = match.groups?.["pos"] !== undefined ? "positive" : "negative";
-    }
-    if (match[0].length === 0) keywords.lastIndex++;
+  for (let match = pattern.exec(window); match; match = pattern.exec(window)) {
+    const end = match.index + match[0].length;
+    if (match[0].length === 0) pattern.lastIndex++;
+    if (end <= sentenceStart) continue;
+    if (match.groups?.["pos"] !== undefined) nearest = "positive";
+    else if (labelsCandidate(window.slice(end))) nearest = "negative";
   }
   return nearest;
+}
+
+/** Whether a label followed by `gap` still names the candidate after the gap. */
+function labelsCandidate(gap: string): boolean {
+  if (/\d/.test(gap) || CLAUSE_BREAK.test(gap)) return false;
+  return (gap.match(WORD)?.length ?? 0) <= MAX_LABEL_GAP_WORDS;
 }
 
 /** Whether [from, to) holds a letter (any script), "#" or "§": else no keyword can be there. */
@@ -45,20 +76,51 @@ function hasWordCharacter(text: string, from: number, to: number): boolean {
   return false;
 }
 
-/**
- * Builds a keyword matcher for nearestContext from positive and negative alternatives
- * (regex source, matched against lowercase text). Alternatives hold no nested quantifiers.
- */
-export function contextKeywords(positive: string[], negative: string[]): RegExp {
-  return new RegExp(`(?<pos>${positive.join("|")})|(?<neg>${negative.join("|")})`, "g");
+/** A letter or digit of a script written with spaces between words. */
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const BEFORE = "(?<![\\p{L}\\p{N}_])";
+const AFTER = "(?![\\p{L}\\p{N}_])";
+
+/** One keyword as regex source, with the word boundaries its script has. */
+function keywordSource(word: string): string {
+  const prefix = word.endsWith("*");
+  const plain = prefix ? word.slice(0, -1) : word;
+  const escaped = plain.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const bounded = (ch: string) => LETTER_OR_DIGIT.test(ch) && !UNSPACED.test(ch);
+  const head = bounded(plain[0]!) ? BEFORE : "";
+  const tail = !prefix && bounded(plain[plain.length - 1]!) ? AFTER : "";
+  return head + escaped + tail;
 }
 
-/** Negative keywords shared by numeric detectors: identifiers that are not personal data. */
-export const IDENTIFIER_WORDS = [
-  "\\b(?:order|invoice|inv|ticket|tracking|shipment|parcel|account|acct|ref|reference|serial)s?\\b",
-  "\\b(?:sku|isbn|po|id|case|transaction|txn|receipt|confirmation|booking|reservation|part)s?\\b",
-  "\\b(?:model|version|build|release|zip|postal|postcode|amount|total|price|quantity|qty)s?\\b",
-  "\\b(?:batch|lot|upc|ean|gtin|imei|vin|patent)s?\\b",
-  "_id\\b",
-  "#",
-];
+/** The regex alternatives of every word of every language. */
+function alternatives(words: Words): string {
+  const all = Object.values(words).flatMap((list) => list.split("|"));
+  return all.map((word) => keywordSource(word.trim().toLowerCase())).join("|");
+}
+
+/** Builds a keyword matcher for nearestContext from positive and negative words. */
+export function contextKeywords(positive: Words, negative: Words): ContextKeywords {
+  const source = `(?<pos>${alternatives(positive)})|(?<neg>${alternatives(negative)})`;
+  return { pattern: new RegExp(source, "gu") };
+}
+
+/** Labels of identifiers that are not personal data, shared by the numeric detectors. */
+export const IDENTIFIER_WORDS: Words = {
+  en: "order*|invoice*|inv|ticket*|tracking|shipment*|parcel*|account*|acct|ref|refs|" +
+    "reference*|serial*|sku*|isbn*|po|id|ids|case|cases|transaction*|txn*|receipt*|" +
+    "confirmation*|booking*|reservation*|part|parts|model*|version*|build*|release*|zip|" +
+    "postal|postcode*|amount*|total*|price*|quantity|qty|batch*|lot|lots|upc|ean|gtin|imei|" +
+    "vin|patent*|_id|#",
+  de: "bestellung*|bestellnummer*|bestell-nr|auftrag*|auftragsnummer*|rechnung*|" +
+    "rechnungsnummer*|kundennummer*|kunden-nr|sendung*|sendungsnummer*|vorgang*|" +
+    "vorgangsnummer*|aktenzeichen|artikelnummer*|seriennummer*|betrag*|summe|preis*|menge|" +
+    "plz|postleitzahl|ticketnummer*|buchung*|buchungsnummer*|referenz*",
+  fr: "commande*|facture*|référence*|réf|colis|dossier*|numéro de commande|numéro de suivi|" +
+    "suivi|montant*|prix|quantité*|code postal|réservation*|billet*|ticket*|numéro de série",
+  es: "pedido*|factura*|referencia*|ref|envío*|envio*|seguimiento|expediente*|importe*|" +
+    "precio*|cantidad*|código postal|reserva*|número de serie|localizador*",
+  ja: "注文|請求書|伝票|受付番号|問い合わせ番号|お問合せ番号|品番|型番|製造番号|シリアル|" +
+    "追跡番号|予約番号|郵便番号|金額|〒|管理番号|会員番号|チケット",
+  hi: "order*|bill|invoice*|ticket*",
+};

@@ -5,7 +5,7 @@
  * space, and from each position the longest part of at most MAX_GROUPS groups that is a
  * number wins. Each position tries a bounded number of parts, so this stays linear.
  */
-import type { Detector } from "../detectors/contract.ts";
+import { type Detector, NAMES_NO_ONE } from "../detectors/contract.ts";
 import type { Emit } from "../tags.ts";
 import { forEachNumericRun, type NumericCandidate, subCandidate } from "./numeric_candidate.ts";
 
@@ -73,8 +73,10 @@ function readParts(
   weak: boolean,
 ): void {
   // Prefix sums, so that each part is judged by its digit count and its one-digit groups
-  // before it is built: no number has a one-digit group inside it ("1 800…" and the "…-1"
-  // of a 13-digit card are at its ends), and a part across a space has 7 digits or more.
+  // before it is built: no number written across spaces has a one-digit group inside it
+  // ("1 800…" and the "…-1" of a 13-digit card are at its ends), and a part across a space
+  // has 7 digits or more. A part without spaces is one word, judged by its own detector:
+  // "91.4.12.7" after the count of `uniq -c` is an address.
   const digitsBefore = [0];
   const singlesBefore = [0];
   for (const value of candidate.values) {
@@ -93,7 +95,8 @@ function readParts(
       const digits = digitsBefore[to]! - digitsBefore[from]!;
       if (digits < (b === a + 1 ? MIN_DIGITS : MIN_DIGITS_ACROSS_SPACES)) break;
       if (digits > MAX_DIGITS) continue;
-      if (to - from > 2 && singlesBefore[to - 1]! - singlesBefore[from + 1]! > 0) continue;
+      const acrossSpaces = b > a + 1;
+      if (acrossSpaces && singlesBefore[to - 1]! - singlesBefore[from + 1]! > 0) continue;
       const part = subCandidate(candidate, from, to);
       if (bracketsBalanced(text, part) && classify(text, part, emit, weak)) {
         next = b;
@@ -125,10 +128,8 @@ function classifyWith(
   if (candidate.groups.length > MAX_GROUPS) return false;
   for (const detector of detectors) {
     const end = detector.numeric?.(text, candidate, weak) ?? -1;
-    if (end >= 0) {
-      emit(detector.tags[0], candidate.start, end);
-      return true;
-    }
+    if (end >= 0) emit(detector.tags[0], candidate.start, end);
+    if (end >= 0 || end === NAMES_NO_ONE) return true;
   }
   return false;
 }
