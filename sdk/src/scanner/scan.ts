@@ -8,6 +8,8 @@
  */
 import { apiKeyDetector } from "./detectors/api_key.ts";
 import { awsKeyDetector } from "./detectors/aws_key.ts";
+import { azureStorageKeyDetector } from "./detectors/azure_storage_key.ts";
+import { basicAuthDetector } from "./detectors/basic_auth.ts";
 import { bearerTokenDetector } from "./detectors/bearer_token.ts";
 import type { Detector } from "./detectors/contract.ts";
 import { emailDetector } from "./detectors/email.ts";
@@ -17,7 +19,9 @@ import { jwtDetector } from "./detectors/jwt.ts";
 import { paymentCardDetector } from "./detectors/payment_card.ts";
 import { phoneDetector } from "./detectors/phone.ts";
 import { privateKeyDetector } from "./detectors/private_key.ts";
+import { urlPasswordDetector } from "./detectors/url_password.ts";
 import { usSsnDetector } from "./detectors/us_ssn.ts";
+import { webhookUrlDetector } from "./detectors/webhook_url.ts";
 import { foldWidth } from "./helpers/fold_width.ts";
 import { detectNumbers } from "./helpers/numeric_runs.ts";
 import type { Finding, RiskTag } from "./tags.ts";
@@ -36,6 +40,10 @@ const DETECTORS: readonly Detector[] = [
   apiKeyDetector,
   awsKeyDetector,
   bearerTokenDetector,
+  basicAuthDetector,
+  webhookUrlDetector,
+  urlPasswordDetector,
+  azureStorageKeyDetector,
   ibanDetector,
   emailDetector,
   ipAddressDetector,
@@ -56,6 +64,10 @@ const RANK: Record<RiskTag, number> = {
   SECRET_API_KEY: 0,
   SECRET_AWS_ACCESS_KEY: 0,
   SECRET_BEARER_TOKEN: 0,
+  SECRET_BASIC_AUTH: 0,
+  SECRET_WEBHOOK_URL: 0,
+  SECRET_PASSWORD: 0,
+  SECRET_AZURE_STORAGE_KEY: 0,
   PII_IBAN: 1,
   PII_EMAIL: 2,
   PII_IP_ADDRESS: 3,

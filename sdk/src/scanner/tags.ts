@@ -16,6 +16,11 @@ export const RISK_TAGS = {
   SECRET_JWT: "A JSON Web Token whose header decodes to JSON with an `alg`.",
   SECRET_BEARER_TOKEN: "A credential after `Bearer ` (an Authorization header or similar).",
   SECRET_API_KEY: "An API key in a well-known provider format (see the README's list).",
+  SECRET_WEBHOOK_URL: "An incoming-webhook URL (Slack, Discord): the URL is the credential.",
+  SECRET_PASSWORD: "A password in a URL's userinfo (postgres://user:password@host).",
+  SECRET_BASIC_AUTH: "HTTP Basic credentials: base64 of user:password after `Basic `.",
+  SECRET_AZURE_STORAGE_KEY:
+    "An Azure storage account key after AccountKey= or a storage-key label.",
 } as const;
 
 /** A risk tag emitted by the scanner. */
