@@ -68,12 +68,18 @@ function localStart(text: string, at: number): number {
   while (start < at && (text[start] === "." || text[start] === "'")) start++;
   if (start === at || text[at - 1] === "." || text.slice(start, at).includes("..")) return -1;
   const before = text[start - 1];
-  // https://user:pass@host is a credential in a URL; mailto:jo@x.org is an address.
-  if (before === ":" && !/mailto$/i.test(text.slice(Math.max(0, start - 7), start - 1))) {
-    return -1;
-  }
+  // https://user:pass@host is a credential in a URL; "Email:jo@x.org", "メール：jo@x.org" and
+  // "mailto:jo@x.org" are addresses.
+  if (before === ":" && inUrlAuthority(text, start - 1)) return -1;
   if (before === "/" || before === "@") return -1;
   return start;
+}
+
+/** Whether `colon` lies in a URL's authority: "://" earlier in the same token. */
+function inUrlAuthority(text: string, colon: number): boolean {
+  let i = colon;
+  while (i > 0 && colon - i < MAX_LOCAL + 16 && !/[\s"'<>(]/.test(text[i - 1]!)) i--;
+  return text.slice(i, colon).includes("://");
 }
 
 /** The end of a valid domain starting after `at`, or -1. */

@@ -9,16 +9,28 @@
  * written without spaces (Han, Hiragana, Katakana) match anywhere: the script has no word
  * boundary to match on.
  *
- * A veto is a label: it names the value right after it. It counts only when nothing but a few
- * words lies between it and the candidate: no digit (another value sits between, and the
- * label names that one: "order A855425109 with 4004 9189 2706 8313") and no clause break
- * ("After the upgrade, 93.209.3.193 …"). The nearest keyword that counts wins.
+ * A veto is a label: it names the value right after it. It counts only when nothing but
+ * connecting words ("to", "number", "is", "auf", "numéro", "は"…) lies between it and the
+ * candidate: not another value ("order A855425109 with 4004 9189 2706 8313"), a clause break
+ * ("After the upgrade, 93.209.3.193 …") or a verb ("Nach dem Update kann 85.12.33.1 …").
+ * The nearest keyword that counts wins.
  */
 
 /** How far back (in UTF-16 units) a keyword may sit from the candidate. */
 export const CONTEXT_WINDOW = 40;
 /** The most words a label may stand from the value it names ("order number is"). */
-const MAX_LABEL_GAP_WORDS = 4;
+const MAX_LABEL_GAP_WORDS = 3;
+/** Words that may stand between a label and its value, in every language listed. */
+const CONNECTORS = new Set(
+  (
+    "to is was are of the a an for at on in as with no nr num number numbers code id ref " +
+    "auf ist war zu zur zum von vom für der die das den dem des nummer nr. am im " +
+    "à a est de du des la le les l au aux en vers pour numéro n° " +
+    "es era el los las del al para en con número nº " +
+    "hai ka ki ke"
+  ).split(" "),
+);
+const UNSPACED_WORD = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]{1,3}$/u;
 const SENTENCE_END = /[.!?](?=\s)|[。！？\n]/g;
 const CLAUSE_BREAK = /[,;，、；]|\s[-–—]\s/;
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -63,7 +75,9 @@ export function nearestContext(
 /** Whether a label followed by `gap` still names the candidate after the gap. */
 function labelsCandidate(gap: string): boolean {
   if (/\d/.test(gap) || CLAUSE_BREAK.test(gap)) return false;
-  return (gap.match(WORD)?.length ?? 0) <= MAX_LABEL_GAP_WORDS;
+  const words = gap.match(WORD) ?? [];
+  return words.length <= MAX_LABEL_GAP_WORDS &&
+    words.every((word) => CONNECTORS.has(word) || UNSPACED_WORD.test(word));
 }
 
 /** Whether [from, to) holds a letter (any script), "#" or "§": else no keyword can be there. */
