@@ -418,7 +418,6 @@ function markdown(r: typeof results): string {
     );
   }
   if (peerThroughput) {
-    const sealog = peerThroughput["sealog"]!;
     const speed = (scanner: string, input: string) =>
       (peerThroughput[scanner]![input] as { mbPerS?: number | null }).mbPerS;
     const adversarialRows = (scanner: string, input: string) =>
@@ -453,7 +452,7 @@ function markdown(r: typeof results): string {
       "",
       `Sealog in this Node run: ordinary prose ${mbps(speed("sealog", "ordinary prose"))} MB/s, ` +
         `PII-dense ${mbps(speed("sealog", "PII-dense"))} MB/s (the Deno figures below are the ` +
-        `reference; both are V8). ${sealog ? "" : ""}`,
+        "reference; both are V8).",
       "",
     );
   }

@@ -36,3 +36,19 @@ Deno.test("email: hard negatives are not addresses", () => {
     assert.deepEqual(foundAs("PII_EMAIL", text), [], text);
   }
 });
+
+// Class: a colon before the local part read as a URL credential.
+Deno.test("email: after a label's colon, in any script, but not in a URL's userinfo", () => {
+  for (
+    const [text, address] of [
+      ["Email:jo@acme.io", "jo@acme.io"],
+      ["メール：jo@acme.io", "jo@acme.io"],
+      ["courriel:marie.dupont@orange.fr", "marie.dupont@orange.fr"],
+      ["mailto:jo@acme.io", "jo@acme.io"],
+    ] as const
+  ) {
+    assert.deepEqual(foundAs("PII_EMAIL", text), [address], text);
+  }
+  assert.deepEqual(foundAs("PII_EMAIL", "https://user:pw@host.acme.io/x"), []);
+  assert.deepEqual(foundAs("PII_EMAIL", "ftp://jo:secret@files.acme.io"), []);
+});
