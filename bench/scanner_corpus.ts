@@ -15,7 +15,9 @@ import {
   fakerFR,
   fakerNL,
 } from "@faker-js/faker";
-import type { RiskTag } from "../sdk/mod.ts";
+import { RISK_TAG_NAMES, type RiskTag } from "../sdk/mod.ts";
+import { isPersonalIPv4 } from "../sdk/src/scanner/helpers/ip_parse.ts";
+import { MULTILINGUAL_NEGATIVES, MULTILINGUAL_POSITIVES } from "./scanner_corpus_multilingual.ts";
 
 export const CORPUS_SEED = 20261123;
 
@@ -25,7 +27,7 @@ export type Span = { tag: RiskTag; start: number; end: number };
 export type LabelledDoc = { text: string; spans: Span[] };
 
 /** Builds a document piece by piece, recording the span of each labelled value. */
-class Doc {
+export class Doc {
   text = "";
   spans: Span[] = [];
   /** Appends plain text. */
@@ -44,7 +46,7 @@ class Doc {
   }
 }
 
-type Writer = (doc: Doc) => void;
+export type Writer = (doc: Doc) => void;
 
 const PHONE_LOCALES: Faker[] = [
   fakerEN_US,
@@ -62,23 +64,23 @@ function seedAll(seed: number): void {
   PHONE_LOCALES.forEach((locale, i) => locale.seed(seed + i + 1));
 }
 
-const f = fakerEN_US;
-const pick = <T>(items: readonly T[]): T => f.helpers.arrayElement(items);
-const chance = (p: number) => f.datatype.boolean({ probability: p });
-const alnum = (length: number) => f.string.alphanumeric({ length, casing: "mixed" });
-const hex = (length: number) => f.string.hexadecimal({ length, casing: "lower", prefix: "" });
-const fromChars = (chars: string, length: number) => f.string.fromCharacters(chars, length);
-const URLSAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const name = () => f.person.fullName();
+export const f = fakerEN_US;
+export const pick = <T>(items: readonly T[]): T => f.helpers.arrayElement(items);
+export const chance = (p: number) => f.datatype.boolean({ probability: p });
+export const alnum = (length: number) => f.string.alphanumeric({ length, casing: "mixed" });
+export const hex = (length: number) =>
+  f.string.hexadecimal({ length, casing: "lower", prefix: "" });
+export const fromChars = (chars: string, length: number) => f.string.fromCharacters(chars, length);
+export const URLSAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+export const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+export const name = () => f.person.fullName();
 
 // ---------------------------------------------------------------------------------------------
 // Values
 
-function email(): string {
+export function email(): string {
   return pick([
     () => f.internet.email(),
-    () => f.internet.exampleEmail(),
     () =>
       f.internet.email({
         provider: pick(["gmail.com", "outlook.com", "proton.me", "acme.co.uk", "uni-bonn.de"]),
@@ -88,7 +90,7 @@ function email(): string {
   ])();
 }
 
-function phone(): string {
+export function phone(): string {
   const locale = pick(PHONE_LOCALES);
   return locale.phone.number({ style: pick(["human", "national", "international"] as const) });
 }
@@ -97,7 +99,7 @@ function e164(): string {
   return pick(PHONE_LOCALES).phone.number({ style: "international" });
 }
 
-function card(): string {
+export function card(): string {
   const number = f.finance.creditCardNumber(
     pick(["visa", "mastercard", "discover", "american_express", "diners_club", "jcb"]),
   );
@@ -108,8 +110,12 @@ function card(): string {
   ])();
 }
 
-function iban(): string {
+export function iban(): string {
   return f.finance.iban({ formatted: chance(0.5) });
+}
+
+export function groupedIban(): string {
+  return f.finance.iban({ formatted: true });
 }
 
 function ssnParts(): [string, string, string] {
@@ -122,17 +128,31 @@ function ssnParts(): [string, string, string] {
   ];
 }
 
-function ipv4(): string {
+/** A public address: the documented policy (docs/sdk-scanner.md) says only these are personal. */
+export function ipv4(): string {
   for (;;) {
     const ip = f.internet.ipv4();
-    const first = Number(ip.split(".")[0]);
-    // The scanner's documented policy: 0/8, 127/8 and 255/8 name no one.
-    if (first !== 0 && first !== 127 && first !== 255) return ip;
+    if (isPersonalIPv4(ip.split(".").map(Number))) return ip;
   }
 }
 
-function ipv6(): string {
-  const full = f.internet.ipv6();
+/** An address of a range the policy excludes: private, shared, documentation, a resolver. */
+export function nonPersonalIPv4(): string {
+  return pick([
+    () => `10.${f.number.int(255)}.${f.number.int(255)}.${f.number.int({ min: 1, max: 254 })}`,
+    () => `192.168.${f.number.int(255)}.${f.number.int({ min: 1, max: 254 })}`,
+    () => `172.${f.number.int({ min: 16, max: 31 })}.${f.number.int(255)}.${f.number.int(254)}`,
+    () => `100.${f.number.int({ min: 64, max: 127 })}.${f.number.int(255)}.${f.number.int(254)}`,
+    () => `169.254.${f.number.int(255)}.${f.number.int({ min: 1, max: 254 })}`,
+    () => `${pick(["192.0.2", "198.51.100", "203.0.113"])}.${f.number.int({ min: 1, max: 254 })}`,
+    () => pick(["8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "208.67.222.222"]),
+  ])();
+}
+
+export function ipv6(): string {
+  // Global unicast (2000::/3) outside the documentation prefix 2001:db8::/32.
+  const first = pick(["2a00", "2a01", "2a02", "2a03", "2a0" + hex(1), "2600", "2604", "2607"]);
+  const full = [first, ...f.internet.ipv6().split(":").slice(1)].join(":");
   if (chance(0.5)) return full;
   // A compressed form: zero a run of groups and write it as "::".
   const groups = full.split(":");
@@ -141,11 +161,11 @@ function ipv6(): string {
   return `${groups.slice(0, from).join(":")}::${groups.slice(from + length).join(":")}`;
 }
 
-function awsAccessKeyId(): string {
+export function awsAccessKeyId(): string {
   return pick(["AKIA", "ASIA"]) + fromChars("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
 }
 
-function awsSecretKey(): string {
+export function awsSecretKey(): string {
   for (;;) {
     const key = fromChars(BASE64, 40);
     if (/[0-9]/.test(key) && /[a-z]/.test(key) && /[A-Z]/.test(key)) return key;
@@ -210,7 +230,7 @@ export function apiKey(): string {
 // ---------------------------------------------------------------------------------------------
 // Sentences with labelled values
 
-const POSITIVES: Record<RiskTag, Writer[]> = {
+const POSITIVES: Partial<Record<RiskTag, Writer[]>> = {
   PII_EMAIL: [
     (d) => d.t("Please forward the invoice to ").v("PII_EMAIL", email()).t(" before Friday."),
     (d) => d.t("My email is ").v("PII_EMAIL", email()).t(" if you need anything else."),
@@ -334,7 +354,7 @@ const POSITIVES: Record<RiskTag, Writer[]> = {
 // ---------------------------------------------------------------------------------------------
 // Hard negatives: they look like personal data or secrets, and are not.
 
-const digits = (length: number) => f.string.numeric({ length, allowLeadingZeros: true });
+export const digits = (length: number) => f.string.numeric({ length, allowLeadingZeros: true });
 const year = () => f.number.int({ min: 1990, max: 2030 });
 const two = (max: number) => String(f.number.int({ min: 1, max })).padStart(2, "0");
 
@@ -478,7 +498,7 @@ const HARD_NEGATIVES: Array<[family: string, write: Writer]> = [
 ];
 
 /** `body` plus a check digit that is off by one, so the number fails Luhn. */
-function luhnInvalid(body: string): string {
+export function luhnInvalid(body: string): string {
   let sum = 0;
   for (let i = 0; i < body.length; i++) {
     let digit = Number(body[body.length - 1 - i]);
@@ -488,11 +508,11 @@ function luhnInvalid(body: string): string {
   return body + String(((10 - (sum % 10)) % 10 + 1) % 10);
 }
 
-function groupsOf4(number: string): string {
+export function groupsOf4(number: string): string {
   return number.replace(/(\d{4})(?=\d)/g, "$1 ");
 }
 
-function breakIban(value: string): string {
+export function breakIban(value: string): string {
   const check = Number(value.slice(2, 4));
   return value.slice(0, 2) + String((check + 1) % 100).padStart(2, "0") + value.slice(4);
 }
@@ -539,7 +559,8 @@ export function buildCorpus(
   seedAll(options.seed ?? CORPUS_SEED);
   const perTag = options.perTag ?? 300;
   const docs: LabelledDoc[] = [];
-  for (const writers of Object.values(POSITIVES)) {
+  for (const tag of RISK_TAG_NAMES) {
+    const writers = [...(POSITIVES[tag] ?? []), ...(MULTILINGUAL_POSITIVES[tag] ?? [])];
     for (let i = 0; i < perTag; i++) {
       const doc = new Doc();
       if (chance(0.5)) doc.t(proseSentence() + " ");
@@ -549,8 +570,9 @@ export function buildCorpus(
     }
   }
   const hardNegativeFamilies: Record<string, number> = {};
-  for (let i = 0; i < (options.hardNegatives ?? 3000); i++) {
-    const [family, write] = HARD_NEGATIVES[i % HARD_NEGATIVES.length]!;
+  const negatives = [...HARD_NEGATIVES, ...MULTILINGUAL_NEGATIVES];
+  for (let i = 0; i < (options.hardNegatives ?? 4000); i++) {
+    const [family, write] = negatives[i % negatives.length]!;
     hardNegativeFamilies[family] = (hardNegativeFamilies[family] ?? 0) + 1;
     const doc = new Doc();
     if (chance(0.5)) doc.t(proseSentence() + " ");

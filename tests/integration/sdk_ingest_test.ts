@@ -9,7 +9,7 @@ import { createClient } from "../../sdk/mod.ts";
 import { BASE_URL, createTenant, sql, test } from "../_support/stack.ts";
 
 const MESSAGES = [
-  { role: "user", content: "I'm Ana, ana.lima@example.com, card 4532 0151 1283 0366." },
+  { role: "user", content: "I'm Ana, ana.lima@mailbox.org, card 4532 0151 1283 0366." },
   { role: "assistant", content: "Thanks Ana, noted." },
 ];
 

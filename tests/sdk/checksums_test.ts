@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ibanChecksumValid, luhnValid } from "../../sdk/src/scanner/checksums.ts";
+import { ibanChecksumValid, luhnValid } from "../../sdk/src/scanner/helpers/checksums.ts";
 
 Deno.test("Luhn accepts valid card numbers and refuses any single-digit change", () => {
   for (

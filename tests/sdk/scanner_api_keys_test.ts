@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { apiKeyProvider } from "../../sdk/src/scanner/api_keys.ts";
+import { apiKeyProvider } from "../../sdk/src/scanner/detectors/api_key.ts";
 import { foundAs } from "./scanner_support.ts";
 
 const BODY =

@@ -1,34 +1,36 @@
 import assert from "node:assert/strict";
-import { isPersonalIPv6, parseIPv4, parseIPv6 } from "../../sdk/src/scanner/ip.ts";
+import { isPersonalIPv6, parseIPv4, parseIPv6 } from "../../sdk/src/scanner/helpers/ip_parse.ts";
 import { foundAs } from "./scanner_support.ts";
 
 Deno.test("IP: IPv4 in logs, URLs, CIDR and header lists", () => {
-  assert.deepEqual(foundAs("PII_IP_ADDRESS", "Failed login from 203.0.113.7 at 03:14."), [
-    "203.0.113.7",
+  assert.deepEqual(foundAs("PII_IP_ADDRESS", "Failed login from 81.2.69.160 at 03:14."), [
+    "81.2.69.160",
   ]);
-  assert.deepEqual(foundAs("PII_IP_ADDRESS", "open http://10.1.2.3:8080/admin"), ["10.1.2.3"]);
-  assert.deepEqual(foundAs("PII_IP_ADDRESS", "allow 192.168.0.0/16"), ["192.168.0.0/16"]);
-  assert.deepEqual(foundAs("PII_IP_ADDRESS", "X-Forwarded-For: 198.51.100.1, 198.51.100.2"), [
-    "198.51.100.1",
-    "198.51.100.2",
+  assert.deepEqual(foundAs("PII_IP_ADDRESS", "open http://85.214.7.9:8080/admin"), [
+    "85.214.7.9",
   ]);
-  assert.deepEqual(foundAs("PII_IP_ADDRESS", "ssh root@172.16.4.20"), ["172.16.4.20"]);
+  assert.deepEqual(foundAs("PII_IP_ADDRESS", "allow 81.2.69.0/24"), ["81.2.69.0/24"]);
+  assert.deepEqual(foundAs("PII_IP_ADDRESS", "X-Forwarded-For: 85.12.33.1, 85.12.33.2"), [
+    "85.12.33.1",
+    "85.12.33.2",
+  ]);
+  assert.deepEqual(foundAs("PII_IP_ADDRESS", "ssh root@91.198.174.192"), ["91.198.174.192"]);
 });
 
 Deno.test("IP: IPv6 full, compressed, bracketed, zoned and IPv4-mapped", () => {
   for (
     const ip of [
-      "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
-      "2001:db8::1",
-      "fe80::1",
-      "::ffff:192.0.2.128",
-      "2001:db8:85a3::8a2e:370:7334",
+      "2a00:1450:4001:0829:0000:0000:0000:200e",
+      "2a01:4f8::1",
+      "2606:2800:220:1:248:1893:25c8:1946",
+      "::ffff:81.2.69.160",
+      "2a00:1450:85a3::8a2e:370:7334",
     ]
   ) {
     assert.deepEqual(foundAs("PII_IP_ADDRESS", `from ${ip}.`), [ip], ip);
   }
-  assert.deepEqual(foundAs("PII_IP_ADDRESS", "GET http://[2001:db8::42]:443/"), ["2001:db8::42"]);
-  assert.deepEqual(foundAs("PII_IP_ADDRESS", "ping fe80::1%eth0"), ["fe80::1"]);
+  assert.deepEqual(foundAs("PII_IP_ADDRESS", "GET http://[2a01:4f8::42]:443/"), ["2a01:4f8::42"]);
+  assert.deepEqual(foundAs("PII_IP_ADDRESS", "ping 2a01:4f8::1%eth0"), ["2a01:4f8::1"]);
 });
 
 Deno.test("IP: strict parsers", () => {
@@ -64,5 +66,42 @@ Deno.test("IP: hard negatives are not (personal) IP addresses", () => {
     ]
   ) {
     assert.deepEqual(foundAs("PII_IP_ADDRESS", text), [], text);
+  }
+});
+
+// Class: an IPv4 right after another number (counts, hop numbers, timings) is never read.
+Deno.test("IP: an address after another number on the line is read", () => {
+  for (
+    const [text, ips] of [
+      ["   7311 91.4.12.7\n     12 84.17.3.99", ["91.4.12.7", "84.17.3.99"]],
+      [" 3  145.4.148.152  9.204 ms  9.301 ms", ["145.4.148.152"]],
+      ["2024 85.12.33.1 GET /", ["85.12.33.1"]],
+      ["42 requests 81.2.69.160", ["81.2.69.160"]],
+      ["hop 7 1.2.3.4 and 5 6.7.8.9", ["1.2.3.4", "6.7.8.9"]],
+    ] as const
+  ) {
+    assert.deepEqual(foundAs("PII_IP_ADDRESS", text), ips, text);
+  }
+  // Negatives: a fifth group makes a version, whatever came before.
+  assert.deepEqual(foundAs("PII_IP_ADDRESS", "7311 1.2.3.4.5"), []);
+});
+
+// Policy: addresses that are not globally reachable unicast, or that are public resolvers.
+Deno.test("IP: private, reserved and documentation ranges and public resolvers name no one", () => {
+  for (
+    const ip of [
+      ...["10.1.2.3", "172.16.4.20", "172.31.255.1", "192.168.0.0/16", "100.64.1.1"],
+      ...["169.254.10.1", "192.0.2.7", "198.51.100.1", "203.0.113.7", "198.18.0.5"],
+      ...["224.0.0.251", "239.255.255.250", "240.1.2.3", "255.255.255.255"],
+      ...["8.8.8.8", "8.8.4.4", "1.1.1.1", "9.9.9.9", "208.67.222.222"],
+      ...["2001:db8::1", "fe80::1", "fd12:3456:789a::1", "ff02::1", "::ffff:10.0.0.1"],
+      ...["2001:4860:4860::8888", "2606:4700:4700::1111", "3fff::1"],
+    ]
+  ) {
+    assert.deepEqual(foundAs("PII_IP_ADDRESS", `from ${ip} `), [], ip);
+  }
+  // Their neighbours are ordinary public addresses.
+  for (const ip of ["11.1.2.3", "172.32.0.1", "100.128.0.1", "8.8.8.9", "2001:4860:4860::8889"]) {
+    assert.deepEqual(foundAs("PII_IP_ADDRESS", `from ${ip} `), [ip], ip);
   }
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ssnValid } from "../../sdk/src/scanner/us_ssn.ts";
+import { ssnValid } from "../../sdk/src/scanner/detectors/us_ssn.ts";
 import { foundAs } from "./scanner_support.ts";
 
 Deno.test("SSN: AAA-GG-SSSS or spaced, within issued ranges; bare digits after 'SSN'", () => {

@@ -6,16 +6,25 @@
  * nested or overlapping quantifiers; hand-written scans move forward and look around within
  * constant windows. bench/scanner.ts measures this on adversarial input.
  */
-import { detectApiKeys } from "./api_keys.ts";
-import { detectAwsKeys } from "./aws_keys.ts";
-import { detectBearerTokens } from "./bearer_token.ts";
-import { detectEmails } from "./email.ts";
-import { detectIbans } from "./iban.ts";
-import { detectIPv6 } from "./ip_address.ts";
-import { detectJwts } from "./jwt.ts";
-import { detectNumbers } from "./numbers.ts";
-import { detectPrivateKeys } from "./private_key.ts";
-import type { Detector, Finding, RiskTag } from "./tags.ts";
+import { apiKeyDetector } from "./detectors/api_key.ts";
+import { awsKeyDetector } from "./detectors/aws_key.ts";
+import { azureStorageKeyDetector } from "./detectors/azure_storage_key.ts";
+import { basicAuthDetector } from "./detectors/basic_auth.ts";
+import { bearerTokenDetector } from "./detectors/bearer_token.ts";
+import type { Detector } from "./detectors/contract.ts";
+import { emailDetector } from "./detectors/email.ts";
+import { ibanDetector } from "./detectors/iban.ts";
+import { ipAddressDetector } from "./detectors/ip_address.ts";
+import { jwtDetector } from "./detectors/jwt.ts";
+import { paymentCardDetector } from "./detectors/payment_card.ts";
+import { phoneDetector } from "./detectors/phone.ts";
+import { privateKeyDetector } from "./detectors/private_key.ts";
+import { urlPasswordDetector } from "./detectors/url_password.ts";
+import { usSsnDetector } from "./detectors/us_ssn.ts";
+import { webhookUrlDetector } from "./detectors/webhook_url.ts";
+import { foldWidth } from "./helpers/fold_width.ts";
+import { detectNumbers } from "./helpers/numeric_runs.ts";
+import type { Finding, RiskTag } from "./tags.ts";
 
 /** What scan() found: distinct tags (sorted), a count per tag, and each finding's offsets. */
 export type ScanResult = {
@@ -24,17 +33,25 @@ export type ScanResult = {
   findings: Finding[];
 };
 
-const DETECTORS: Detector[] = [
-  detectPrivateKeys,
-  detectJwts,
-  detectApiKeys,
-  detectAwsKeys,
-  detectBearerTokens,
-  detectIbans,
-  detectEmails,
-  detectIPv6,
-  detectNumbers,
+/** Every detector. Numeric judgements are tried in this order: IPv4, SSN, card, phone. */
+const DETECTORS: readonly Detector[] = [
+  privateKeyDetector,
+  jwtDetector,
+  apiKeyDetector,
+  awsKeyDetector,
+  bearerTokenDetector,
+  basicAuthDetector,
+  webhookUrlDetector,
+  urlPasswordDetector,
+  azureStorageKeyDetector,
+  ibanDetector,
+  emailDetector,
+  ipAddressDetector,
+  usSsnDetector,
+  paymentCardDetector,
+  phoneDetector,
 ];
+const NUMERIC = DETECTORS.filter((detector) => detector.numeric);
 
 /**
  * Where a finding overlaps another of higher rank (lower number), it is dropped: digits
@@ -47,6 +64,10 @@ const RANK: Record<RiskTag, number> = {
   SECRET_API_KEY: 0,
   SECRET_AWS_ACCESS_KEY: 0,
   SECRET_BEARER_TOKEN: 0,
+  SECRET_BASIC_AUTH: 0,
+  SECRET_WEBHOOK_URL: 0,
+  SECRET_PASSWORD: 0,
+  SECRET_AZURE_STORAGE_KEY: 0,
   PII_IBAN: 1,
   PII_EMAIL: 2,
   PII_IP_ADDRESS: 3,
@@ -62,7 +83,9 @@ export function scan(text: string): ScanResult {
   const emit = (tag: RiskTag, start: number, end: number) => {
     if (end > start) candidates.push({ tag, start, end });
   };
-  for (const detect of DETECTORS) detect(text, emit);
+  const folded = foldWidth(text);
+  for (const detector of DETECTORS) detector.detect?.(folded, emit);
+  detectNumbers(folded, emit, NUMERIC);
   const findings = settleOverlaps(candidates);
   const counts: Partial<Record<RiskTag, number>> = {};
   for (const finding of findings) counts[finding.tag] = (counts[finding.tag] ?? 0) + 1;

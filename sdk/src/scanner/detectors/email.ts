@@ -5,8 +5,10 @@
  * credentials (https://user:pass@host) and SSH remotes (git@host:org/repo) are not email
  * addresses.
  */
-import { isAlnum, isAlpha, isDigit } from "./chars.ts";
-import type { Emit } from "./tags.ts";
+import { isAlnum, isAlpha, isDigit } from "../helpers/chars.ts";
+import { isReservedDomain } from "../helpers/documentation_values.ts";
+import type { Emit } from "../tags.ts";
+import type { Detector } from "./contract.ts";
 
 const MAX_LOCAL = 64;
 const MAX_DOMAIN = 253;
@@ -66,12 +68,18 @@ function localStart(text: string, at: number): number {
   while (start < at && (text[start] === "." || text[start] === "'")) start++;
   if (start === at || text[at - 1] === "." || text.slice(start, at).includes("..")) return -1;
   const before = text[start - 1];
-  // https://user:pass@host is a credential in a URL; mailto:jo@x.org is an address.
-  if (before === ":" && !/mailto$/i.test(text.slice(Math.max(0, start - 7), start - 1))) {
-    return -1;
-  }
+  // https://user:pass@host is a credential in a URL; "Email:jo@x.org", "メール：jo@x.org" and
+  // "mailto:jo@x.org" are addresses.
+  if (before === ":" && inUrlAuthority(text, start - 1)) return -1;
   if (before === "/" || before === "@") return -1;
   return start;
+}
+
+/** Whether `colon` lies in a URL's authority: "://" earlier in the same token. */
+function inUrlAuthority(text: string, colon: number): boolean {
+  let i = colon;
+  while (i > 0 && colon - i < MAX_LOCAL + 16 && !/[\s"'<>(]/.test(text[i - 1]!)) i--;
+  return text.slice(i, colon).includes("://");
 }
 
 /** The end of a valid domain starting after `at`, or -1. */
@@ -93,7 +101,7 @@ function emailEnd(text: string, at: number): number {
   if (!(alphabetic && tld.length >= 2 && tld.length <= 24) && !/^xn--[a-z0-9-]+$/i.test(tld)) {
     return -1;
   }
-  if (FILE_EXTENSIONS.has(tld.toLowerCase())) return -1;
+  if (FILE_EXTENSIONS.has(tld.toLowerCase()) || isReservedDomain(domain)) return -1;
   // The character after the address must not continue a word: a@b.co_x, a@b.com@c.
   const after = text.charCodeAt(end);
   if (after === 64 || after === 95 || isDigit(after) || isAlpha(after)) return -1;
@@ -101,3 +109,8 @@ function emailEnd(text: string, at: number): number {
   if (after === 58 && /[\w~/]/.test(text[end + 1] ?? "")) return -1;
   return end;
 }
+
+export const emailDetector: Detector = {
+  tags: ["PII_EMAIL"],
+  detect: detectEmails,
+};

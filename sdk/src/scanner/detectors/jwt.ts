@@ -3,8 +3,9 @@
  * "eyJ"), where the header decodes to JSON carrying an `alg`. Truncated examples such as
  * "eyJhbGciOi..." do not count.
  */
-import { isAlnum } from "./chars.ts";
-import type { Emit } from "./tags.ts";
+import { isAlnum } from "../helpers/chars.ts";
+import type { Emit } from "../tags.ts";
+import type { Detector } from "./contract.ts";
 
 const MIN_SEGMENT = 11; // "eyJ" and at least 8 more characters
 const MAX_HEADER = 2_048;
@@ -58,3 +59,8 @@ export function hasAlg(segment: string): boolean {
   return header.startsWith("{") && header.trimEnd().endsWith("}") &&
     /"alg"\s*:\s*"/.test(header);
 }
+
+export const jwtDetector: Detector = {
+  tags: ["SECRET_JWT"],
+  detect: detectJwts,
+};

@@ -2,35 +2,32 @@
  * Payment card numbers: 12 to 19 digits, bare or in groups joined by one kind of separator
  * (space or dash), whose issuer prefix and length fit a known network, and Luhn-valid.
  * Identifier words before it ("order", "invoice", "#") veto it, since one random number in
- * ten passes Luhn. Published test numbers such as 4111 1111 1111 1111 and 4242 4242 4242 4242
- * (three distinct digits or fewer) name no cardholder and are not reported.
+ * ten passes Luhn. Processors' published test numbers (4111 1111 1111 1111, 4012 8888 8888
+ * 1881, 378282246310005…) name no cardholder and are not reported (documentation_values.ts).
  */
-import { luhnValid } from "./checksums.ts";
-import { contextKeywords, IDENTIFIER_WORDS, nearestContext } from "./context.ts";
-import { groupLengths, type NumericCandidate, sepKinds } from "./numeric_candidate.ts";
-
-const CONTEXT = contextKeywords(
-  [
-    "card",
-    "visa",
-    "mastercard",
-    "amex",
-    "american express",
-    "discover",
-    "\\bjcb",
-    "diners",
-    "maestro",
-    "credit",
-    "debit",
-    "\\bcc\\b",
-    "\\bpan\\b",
-    "payment",
-    "\\bpay\\b",
-    "charge",
-    "billing",
-  ],
+import { luhnValid } from "../helpers/checksums.ts";
+import { isTestCard } from "../helpers/documentation_values.ts";
+import {
+  contextKeywords,
   IDENTIFIER_WORDS,
-);
+  nearestContext,
+  type Words,
+} from "../helpers/context.ts";
+import { groupLengths, type NumericCandidate, sepKinds } from "../helpers/numeric_candidate.ts";
+import { type Detector, NAMES_NO_ONE } from "./contract.ts";
+
+/** Words that introduce a card number, per language. */
+const CARD_WORDS: Words = {
+  en: "card*|visa|mastercard|amex|american express|discover|jcb|diners|maestro|credit|debit|" +
+    "cc|pan|payment*|pay|paid|charge*|billing",
+  de: "karte*|kreditkarte*|kartennummer*|zahlung*|bezahlt|belastet|ec-karte*",
+  fr: "carte*|carte bancaire|cb|paiement*|payé*|débit*|crédit*",
+  es: "tarjeta*|pago*|pagué|pagado|cobro*|crédito|débito",
+  ja: "カード|クレジット|支払|決済",
+  hi: "card|payment",
+};
+
+const CONTEXT = contextKeywords(CARD_WORDS, IDENTIFIER_WORDS);
 
 /** The card network whose prefix and length fit `digits`, or null. */
 export function cardNetwork(digits: string): string | null {
@@ -69,20 +66,26 @@ function printedGrouping(lengths: number[]): boolean {
   return lengths.slice(0, -1).every((length) => length === 4) && last >= 1 && last <= 4;
 }
 
-/** Whether the candidate is a payment card number, given the words before it. */
-export function isPaymentCard(text: string, candidate: NumericCandidate): boolean {
-  if (candidate.plus || candidate.paren) return false;
+/**
+ * The end of the card number the candidate is, given the words before it; -1 if it is none;
+ * NAMES_NO_ONE for a published test number, and for a number printed in a card's groups
+ * with a network's prefix that fails Luhn (a typo or a made-up number): its tail is no phone.
+ */
+export function cardEnd(text: string, candidate: NumericCandidate): number {
+  if (candidate.plus || candidate.paren) return -1;
   const { digits } = candidate;
-  if (digits.length < 12 || digits.length > 19) return false;
+  if (digits.length < 12 || digits.length > 19) return -1;
   const lengths = groupLengths(candidate);
   if (lengths.length > 1) {
     const kinds = sepKinds(candidate);
-    if (kinds[0] !== " " && kinds[0] !== "-") return false;
-    if (!kinds.every((kind) => kind === kinds[0])) return false;
-    if (!printedGrouping(lengths)) return false;
+    if (kinds[0] !== " " && kinds[0] !== "-") return -1;
+    if (!kinds.every((kind) => kind === kinds[0])) return -1;
+    if (!printedGrouping(lengths)) return -1;
   }
-  if (!cardNetwork(digits) || !luhnValid(digits)) return false;
-  // Well-known test numbers (4111 1111 1111 1111, 4242…) use few distinct digits; real ones do not.
-  if (new Set(digits).size <= 3) return false;
-  return nearestContext(text, candidate.start, CONTEXT) !== "negative";
+  if (!cardNetwork(digits)) return -1;
+  if (!luhnValid(digits)) return lengths.length > 2 ? NAMES_NO_ONE : -1;
+  if (isTestCard(digits)) return NAMES_NO_ONE;
+  return nearestContext(text, candidate.start, CONTEXT) === "negative" ? -1 : candidate.end;
 }
+
+export const paymentCardDetector: Detector = { tags: ["PII_CREDIT_CARD"], numeric: cardEnd };

@@ -3,12 +3,14 @@
  * issues: area 001-899 except 666, group 01-99, serial 0001-9999, and not one of the numbers
  * published in advertising. Nine bare digits count only after a word such as "SSN".
  */
-import { contextKeywords, nearestContext } from "./context.ts";
-import { type NumericCandidate, sepKinds, shapeIs } from "./numeric_candidate.ts";
+import { contextKeywords, nearestContext } from "../helpers/context.ts";
+import { type NumericCandidate, sepKinds, shapeIs } from "../helpers/numeric_candidate.ts";
+import type { Detector } from "./contract.ts";
 
+/** A US number: the words are English. */
 const CONTEXT = contextKeywords(
-  ["\\bssn", "social security", "social sec", "\\bss#", "\\bss no", "\\btin\\b", "\\bitin\\b"],
-  ["phone", "\\btel\\b", "\\bcall", "\\bfax", "order", "invoice", "routing", "account"],
+  { en: "ssn*|social security|social sec|ss#|ss no|tin|itin" },
+  { en: "phone*|tel|call*|fax*|order*|invoice*|routing|account*" },
 );
 
 /** Numbers the SSA declared invalid after they appeared in advertising and examples. */
@@ -39,3 +41,8 @@ export function isUsSsn(text: string, candidate: NumericCandidate): boolean {
   }
   return false;
 }
+
+export const usSsnDetector: Detector = {
+  tags: ["PII_US_SSN"],
+  numeric: (text, candidate) => isUsSsn(text, candidate) ? candidate.end : -1,
+};

@@ -4,9 +4,10 @@
  * "Bearer $TOKEN", "Bearer YOUR_API_KEY") are not credentials: the token must be at least
  * 16 characters, mix letters and digits, and look random.
  */
-import { isAlnum, isWordChar } from "./chars.ts";
-import { looksRandom } from "./token_quality.ts";
-import type { Emit } from "./tags.ts";
+import { isAlnum, isWordChar } from "../helpers/chars.ts";
+import { looksRandom } from "../helpers/token_quality.ts";
+import type { Emit } from "../tags.ts";
+import type { Detector } from "./contract.ts";
 
 const MIN_TOKEN = 16;
 
@@ -36,3 +37,8 @@ export function detectBearerTokens(text: string, emit: Emit): void {
     }
   }
 }
+
+export const bearerTokenDetector: Detector = {
+  tags: ["SECRET_BEARER_TOKEN"],
+  detect: detectBearerTokens,
+};

@@ -2,9 +2,10 @@
  * API keys in well-known provider formats, recognised by prefix, alphabet and length, and
  * required to look random (no placeholders such as "sk-your-key-here"). README.md lists them.
  */
-import { isAlnum } from "./chars.ts";
-import { looksRandom } from "./token_quality.ts";
-import type { Emit } from "./tags.ts";
+import { isAlnum } from "../helpers/chars.ts";
+import { looksRandom } from "../helpers/token_quality.ts";
+import type { Emit } from "../tags.ts";
+import type { Detector } from "./contract.ts";
 
 /** Provider, then the whole token's format. Patterns are anchored, without nested quantifiers. */
 export const API_KEY_FORMATS: ReadonlyArray<readonly [string, RegExp]> = [
@@ -128,9 +129,13 @@ const MAX_TOKEN = 300;
 
 const isTokenChar = (c: number) =>
   isAlnum(c) || c === 95 || c === 45 || c === 46 || c === 43 || c === 47 || c === 61; // _ - . + / =
-/** Characters that, just before a prefix, make it the middle of a longer token. */
-const isGlueChar = (c: number) =>
-  isAlnum(c) || c === 95 || c === 45 || c === 46 || c === 43 || c === 47; // _ - . + /
+/**
+ * Characters that, just before a prefix, make it the middle of a longer token. URL and
+ * assignment delimiters ("/", ":", "@", "=", "?", "&") end a token: "https://ghp_…@github.com",
+ * "?key=AIza…", "/hooks/xoxb-…". A prefix inside a base64 blob ("…Ab3/ghp_…") is still no key:
+ * the blob's "+", "/" and "=" run on and break the provider's format.
+ */
+const isGlueChar = (c: number) => isAlnum(c) || c === 95 || c === 45 || c === 46 || c === 43; // _ - . +
 
 /**
  * Prefixes are found without a large regex alternation: most contain "_", "-" or ".", so
@@ -213,3 +218,8 @@ function apiKeyEnd(text: string, start: number, prefixLength: number): number {
   if (!looksRandom(token.slice(prefixLength), 2.8)) return -1;
   return start + token.length;
 }
+
+export const apiKeyDetector: Detector = {
+  tags: ["SECRET_API_KEY"],
+  detect: detectApiKeys,
+};

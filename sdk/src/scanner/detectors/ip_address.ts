@@ -3,39 +3,33 @@
  * fifth dotted part makes it a version or OID), optionally with a /prefix. IPv6 is found by
  * its colons and checked with a strict parser. Version and section words veto IPv4.
  */
-import { isHex, isWordChar } from "./chars.ts";
-import { contextKeywords, nearestContext } from "./context.ts";
-import { isPersonalIPv4, isPersonalIPv6, parseIPv4, parseIPv6 } from "./ip.ts";
-import type { NumericCandidate } from "./numeric_candidate.ts";
-import type { Emit } from "./tags.ts";
+import { isHex, isWordChar } from "../helpers/chars.ts";
+import { contextKeywords, nearestContext } from "../helpers/context.ts";
+import { isPersonalIPv4, isPersonalIPv6, parseIPv4, parseIPv6 } from "../helpers/ip_parse.ts";
+import type { NumericCandidate } from "../helpers/numeric_candidate.ts";
+import type { Emit } from "../tags.ts";
+import type { Detector } from "./contract.ts";
 
+/** Words of version numbers and numbered sections, whose dotted quads are not addresses. */
 const IPV4_CONTEXT = contextKeywords(
-  ["\\bip\\b", "address", "\\bhost", "server", "client", "\\bfrom\\b", "\\baddr"],
-  [
-    "version",
-    "\\bver\\b",
-    "upgrade",
-    "update",
-    "install",
-    "\\bpatch",
-    "windows",
-    "\\bbuild",
-    "\\bv\\b",
-    "release",
-    "build",
-    "firmware",
-    "section",
-    "chapter",
-    "§",
-    "article",
-    "clause",
-    "\\brule",
-    "\\bstep",
-    "figure",
-    "\\bfig\\b",
-    "table",
-    "\\boid\\b",
-  ],
+  {
+    en: "ip|address*|host*|server*|client*|from|addr*",
+    de: "adresse*|rechner*",
+    fr: "adresse*|serveur*|hôte*",
+    es: "dirección*|direccion*|servidor*|equipo",
+    ja: "アドレス|サーバ|接続元|送信元|ホスト",
+  },
+  {
+    en: "version*|ver|ver.|upgrade*|update*|install*|patch*|windows|build*|v|release*|" +
+      "firmware|section*|chapter*|§|article*|clause*|rule*|step*|figure*|fig|fig.|table*|oid|" +
+      "paragraph*",
+    de: "abschnitt*|kapitel*|absatz|artikel*|ziffer*|punkt|schritt*|abbildung*|abb.|" +
+      "tabelle*|anhang*|aktualisierung*|versionsnummer*",
+    fr: "chapitre*|paragraphe*|alinéa*|étape*|tableau*|annexe*|mise à jour",
+    es: "versión*|capítulo*|sección*|seccion*|artículo*|articulo*|apartado*|paso|tabla*|" +
+      "figura*|anexo*|actualización*",
+    ja: "バージョン|第|章|節|条|項|図|表|手順|アップデート",
+  },
 );
 
 /** The end of the IPv4 address the candidate is, or -1. */
@@ -92,3 +86,9 @@ export function detectIPv6(text: string, emit: Emit): void {
     if (groups && isPersonalIPv6(groups)) emit("PII_IP_ADDRESS", start, last);
   }
 }
+
+export const ipAddressDetector: Detector = {
+  tags: ["PII_IP_ADDRESS"],
+  detect: detectIPv6,
+  numeric: ipv4End,
+};

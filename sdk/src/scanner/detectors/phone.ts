@@ -6,8 +6,20 @@
  * count only when a word such as "phone" or "call" is nearest before them. Identifier words
  * ("order", "invoice", "#") veto everything but E.164.
  */
-import { contextKeywords, IDENTIFIER_WORDS, nearestContext } from "./context.ts";
-import { groupLengths, type NumericCandidate, sepKinds, shapeIs } from "./numeric_candidate.ts";
+import {
+  contextKeywords,
+  IDENTIFIER_WORDS,
+  nearestContext,
+  type Words,
+} from "../helpers/context.ts";
+import { isFictionalPhone } from "../helpers/documentation_values.ts";
+import {
+  groupLengths,
+  type NumericCandidate,
+  sepKinds,
+  shapeIs,
+} from "../helpers/numeric_candidate.ts";
+import { type Detector, NAMES_NO_ONE } from "./contract.ts";
 
 /** ITU-T E.164 country calling codes in use (they are prefix-free). */
 const COUNTRY_CODES = new Set(
@@ -41,40 +53,21 @@ const PLAN_LENGTHS: Record<string, [number, number]> = {
   "52": [12, 13],
 };
 
-const CONTEXT = contextKeywords(
-  [
-    "phone",
-    "\\btel\\b",
-    "\\btel\\.",
-    "telephone",
-    "mobile",
-    "\\bmob\\b",
-    "\\bcell",
-    "\\bcall",
-    "\\bring\\b",
-    "\\bdial",
-    "\\btext\\b",
-    "\\bsms",
-    "whatsapp",
-    "signal",
-    "\\bfax",
-    "contact",
-    "reach",
-    "hotline",
-    "helpline",
-    "\\bph\\b",
-    "number is",
-    "téléphone",
-    "portable",
-    "telefon",
-    "handy",
-    "teléfono",
-    "móvil",
-    "telefono",
-    "cellulare",
-  ],
-  IDENTIFIER_WORDS,
-);
+/** Words that introduce a phone number, per language. */
+const PHONE_WORDS: Words = {
+  en: "phone*|tel|tel.|telephone*|mobile*|mob|mob.|cell*|call*|ring|dial*|text|sms|whatsapp|" +
+    "signal|fax*|contact*|reach*|hotline*|helpline*|ph|ph.|number is|landline*|smartphone*",
+  de: "telefon*|tel.|handy*|mobil*|mobilnummer*|rufnummer*|festnetz*|anrufen|ruf|rufen|ruft|" +
+    "erreichbar*|durchwahl*|mobiltelefon*",
+  fr: "téléphone*|tél|tél.|portable*|mobile*|appel*|appelez*|joindre|joignable*|fixe|" +
+    "numéro de téléphone",
+  es: "teléfono*|telefono*|tel.|móvil*|movil*|celular*|llamar*|llámame|llamame|llámanos|" +
+    "contacto*|número de teléfono",
+  ja: "電話|携帯|連絡先|ファックス|ファクス",
+  hi: "mobile|phone|call karo|whatsapp|number hai|mera number|nambar",
+};
+
+const CONTEXT = contextKeywords(PHONE_WORDS, IDENTIFIER_WORDS);
 
 const NANP_PART = /^[2-9]\d\d$/;
 /** Digit sequences that are test data, not numbers: 0123456789, 1234567890. */
@@ -118,6 +111,7 @@ function strongShape(candidate: NumericCandidate): boolean {
     return (digits.length === 10 || digits.length === 11) && /^0[1-9]/.test(digits) &&
       !candidate.paren;
   }
+  if (isSlashNational(candidate)) return true;
   if (!kinds.every((kind) => kind === " " || kind === "-" || kind === "." || kind === "")) {
     return false;
   }
@@ -126,7 +120,38 @@ function strongShape(candidate: NumericCandidate): boolean {
   if (isNanp(candidate)) return true;
   if (isTrunkNational(lengths, kinds, candidate)) return true;
   // Spanish mobiles and landlines: 612 34 56 78.
-  return shapeIs(candidate, 3, 2, 2, 2) && /^[6-9]/.test(digits) && uniform(kinds);
+  if (shapeIs(candidate, 3, 2, 2, 2) && /^[6-9]/.test(digits) && uniform(kinds)) return true;
+  // Indian mobiles as printed, five and five: 90785 00335.
+  if (shapeIs(candidate, 5, 5) && /^[6-9]/.test(digits) && kinds[0] !== "") return true;
+  return isBrazilian(candidate);
+}
+
+/**
+ * Brazilian national form: a bracketed two-digit area code (11-99, no trunk zero), then a
+ * mobile 9xxxx-xxxx or a landline xxxx-xxxx: (81) 91261-4306, (11) 3456-7890.
+ */
+function isBrazilian(candidate: NumericCandidate): boolean {
+  const { values, seps } = candidate;
+  if (!candidate.paren || !seps[0]!.startsWith(")") || !/^[1-9][1-9]$/.test(values[0]!)) {
+    return false;
+  }
+  if (seps[1] !== "-" && seps[1] !== " ") return false;
+  return shapeIs(candidate, 2, 5, 4) ? values[1]![0] === "9" : shapeIs(candidate, 2, 4, 4);
+}
+
+/**
+ * A German or Austrian area code and subscriber number joined by a slash (the older DIN 5008
+ * form): 0711/7487695, 089/1234 5678. Dates ("24/11/2026") have no trunk zero.
+ */
+function isSlashNational(candidate: NumericCandidate): boolean {
+  const { values, seps } = candidate;
+  if (values.length < 2 || values.length > 4 || seps[0] !== "/") return false;
+  const area = values[0]!;
+  if (!/^0[1-9]\d{1,4}$/.test(area)) return false;
+  if (!seps.slice(1).every((sep) => sep === " " || sep === "-")) return false;
+  const subscriber = values.slice(1).join("");
+  const total = area.length + subscriber.length;
+  return subscriber.length >= 4 && subscriber.length <= 9 && total >= 9 && total <= 12;
 }
 
 function isNanp(candidate: NumericCandidate): boolean {
@@ -179,3 +204,13 @@ function dateShape(candidate: NumericCandidate): boolean {
 function uniform(kinds: string[]): boolean {
   return kinds.every((kind) => kind === kinds[0]);
 }
+
+export const phoneDetector: Detector = {
+  tags: ["PII_PHONE"],
+  numeric: (text, candidate, weak) =>
+    !isPhoneNumber(text, candidate, weak)
+      ? -1
+      : isFictionalPhone(candidate.digits, candidate.plus)
+      ? NAMES_NO_ONE
+      : candidate.end,
+};

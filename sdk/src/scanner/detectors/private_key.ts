@@ -4,8 +4,9 @@
  * counts only if key material follows the header, so "-----BEGIN PRIVATE KEY-----\n...\n"
  * in documentation does not. The finding spans header to footer when the footer is present.
  */
-import { isAlnum } from "./chars.ts";
-import type { Emit } from "./tags.ts";
+import { isAlnum } from "../helpers/chars.ts";
+import type { Emit } from "../tags.ts";
+import type { Detector } from "./contract.ts";
 
 const PEM_HEADER = /-----BEGIN (?:[A-Z0-9]{2,10} ){0,2}PRIVATE KEY(?: BLOCK)?-----/y;
 const PUTTY_HEADER = /PuTTY-User-Key-File-\d: /y;
@@ -74,3 +75,8 @@ function hasKeyMaterial(text: string, from: number): boolean {
   }
   return false;
 }
+
+export const privateKeyDetector: Detector = {
+  tags: ["SECRET_PRIVATE_KEY"],
+  detect: detectPrivateKeys,
+};

@@ -1,16 +1,13 @@
 /**
- * The numeric detectors, in one pass over the numeric candidates: IPv4, SSN, payment card
- * and phone, tried in that order. A run that is none of them as a whole (a list such as
+ * The numeric detectors, in one pass over the numeric candidates, tried in the order given
+ * (scan.ts: IPv4, SSN, payment card, phone). A run that is none of them as a whole (a list such as
  * "(415) 555-2671 (415) 555-2672") is read part by part: parts end where a separator holds a
  * space, and from each position the longest part of at most MAX_GROUPS groups that is a
  * number wins. Each position tries a bounded number of parts, so this stays linear.
  */
-import { ipv4End } from "./ip_address.ts";
+import { type Detector, NAMES_NO_ONE } from "../detectors/contract.ts";
+import type { Emit } from "../tags.ts";
 import { forEachNumericRun, type NumericCandidate, subCandidate } from "./numeric_candidate.ts";
-import { isPaymentCard } from "./payment_card.ts";
-import { isPhoneNumber } from "./phone.ts";
-import type { Emit } from "./tags.ts";
-import { isUsSsn } from "./us_ssn.ts";
 
 /** Runs of more groups than this are never one number; they are only read part by part. */
 const MAX_GROUPS = 8;
@@ -20,8 +17,12 @@ const MAX_DIGITS = 19;
 /** Parts that span a space are phone numbers, cards or SSNs: 7 digits at least. */
 const MIN_DIGITS_ACROSS_SPACES = 7;
 
-/** Emits PII_IP_ADDRESS (IPv4), PII_US_SSN, PII_CREDIT_CARD and PII_PHONE findings. */
-export function detectNumbers(text: string, emit: Emit): void {
+type Classify = (text: string, candidate: NumericCandidate, emit: Emit, weak: boolean) => boolean;
+
+/** Emits the findings of the detectors' `numeric` judgements over every numeric run. */
+export function detectNumbers(text: string, emit: Emit, detectors: readonly Detector[]): void {
+  const classify: Classify = (text, candidate, emit, weak) =>
+    classifyWith(detectors, text, candidate, emit, weak);
   forEachNumericRun(text, (candidate, limit) => {
     // Findings from `limit` on are left to the next chunk of a long run.
     let lastEnd = -1;
@@ -34,10 +35,10 @@ export function detectNumbers(text: string, emit: Emit): void {
     // Strong shapes first, whole then by parts; weak shapes only where no strong one is kept.
     if (whole && classify(text, candidate, kept, false)) return lastEnd;
     const parts = cutPoints(candidate);
-    if (parts) readParts(text, candidate, parts, kept, false);
+    if (parts) readParts(classify, text, candidate, parts, kept, false);
     if (lastEnd !== -1) return lastEnd;
     if (whole && classify(text, candidate, kept, true)) return lastEnd;
-    if (parts) readParts(text, candidate, parts, kept, true);
+    if (parts) readParts(classify, text, candidate, parts, kept, true);
     return lastEnd;
   });
 }
@@ -64,6 +65,7 @@ function cutPoints(candidate: NumericCandidate): number[] | null {
 
 /** Greedy: from each cut, the longest part that is a number. */
 function readParts(
+  classify: Classify,
   text: string,
   candidate: NumericCandidate,
   cuts: number[],
@@ -71,8 +73,10 @@ function readParts(
   weak: boolean,
 ): void {
   // Prefix sums, so that each part is judged by its digit count and its one-digit groups
-  // before it is built: no number has a one-digit group inside it ("1 800…" and the "…-1"
-  // of a 13-digit card are at its ends), and a part across a space has 7 digits or more.
+  // before it is built: no number written across spaces has a one-digit group inside it
+  // ("1 800…" and the "…-1" of a 13-digit card are at its ends), and a part across a space
+  // has 7 digits or more. A part without spaces is one word, judged by its own detector:
+  // "91.4.12.7" after the count of `uniq -c` is an address.
   const digitsBefore = [0];
   const singlesBefore = [0];
   for (const value of candidate.values) {
@@ -91,7 +95,8 @@ function readParts(
       const digits = digitsBefore[to]! - digitsBefore[from]!;
       if (digits < (b === a + 1 ? MIN_DIGITS : MIN_DIGITS_ACROSS_SPACES)) break;
       if (digits > MAX_DIGITS) continue;
-      if (to - from > 2 && singlesBefore[to - 1]! - singlesBefore[from + 1]! > 0) continue;
+      const acrossSpaces = b > a + 1;
+      if (acrossSpaces && singlesBefore[to - 1]! - singlesBefore[from + 1]! > 0) continue;
       const part = subCandidate(candidate, from, to);
       if (bracketsBalanced(text, part) && classify(text, part, emit, weak)) {
         next = b;
@@ -113,24 +118,18 @@ function bracketsBalanced(text: string, part: NumericCandidate): boolean {
 }
 
 /** Emits the first numeric kind the candidate is; `weak` admits shapes that need context. */
-function classify(text: string, candidate: NumericCandidate, emit: Emit, weak: boolean): boolean {
+function classifyWith(
+  detectors: readonly Detector[],
+  text: string,
+  candidate: NumericCandidate,
+  emit: Emit,
+  weak: boolean,
+): boolean {
   if (candidate.groups.length > MAX_GROUPS) return false;
-  const ipEnd = ipv4End(text, candidate);
-  if (ipEnd >= 0) {
-    emit("PII_IP_ADDRESS", candidate.start, ipEnd);
-    return true;
-  }
-  if (isUsSsn(text, candidate)) {
-    emit("PII_US_SSN", candidate.start, candidate.end);
-    return true;
-  }
-  if (isPaymentCard(text, candidate)) {
-    emit("PII_CREDIT_CARD", candidate.start, candidate.end);
-    return true;
-  }
-  if (isPhoneNumber(text, candidate, weak)) {
-    emit("PII_PHONE", candidate.start, candidate.end);
-    return true;
+  for (const detector of detectors) {
+    const end = detector.numeric?.(text, candidate, weak) ?? -1;
+    if (end >= 0) emit(detector.tags[0], candidate.start, end);
+    if (end >= 0 || end === NAMES_NO_ONE) return true;
   }
   return false;
 }

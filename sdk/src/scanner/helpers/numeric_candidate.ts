@@ -3,7 +3,8 @@
  * (space - . / and parentheses), optionally led by "+" or "(". Phone numbers, payment cards,
  * SSNs and IPv4 addresses are all read from these, so digits are tokenised once.
  */
-import { isAlnum, isAlpha, isDigit, isWordChar } from "./chars.ts";
+import { isAlnum, isAlpha, isDigit, isUpper, isWordChar } from "./chars.ts";
+import { ibanShapeEnd } from "./iban_registry.ts";
 
 /** One candidate: its digit groups, the separators between them, and its span. */
 export type NumericCandidate = {
@@ -55,6 +56,13 @@ export function forEachNumericRun(text: string, visit: Visit): void {
   for (let match = RUN.exec(text); match; match = RUN.exec(text)) {
     const runStart = match.index;
     const runEnd = runStart + match[0].length;
+    // The groups of an IBAN-shaped token ("ES91 2100 0418…", "NL91 ABNA 0417…") are skipped
+    // with the rest of it: if its checksum failed, they are still no phone number.
+    const ibanEnd = ibanAround(text, runStart);
+    if (ibanEnd > runStart) {
+      RUN.lastIndex = ibanEnd;
+      continue;
+    }
     if (isWordChar(text.charCodeAt(runStart - 1))) {
       // abc123 415-555-2671: skip the glued digits and look again after them.
       let i = runStart;
@@ -123,6 +131,35 @@ function visitRun(text: string, start: number, end: number, visit: Visit, limit:
   const candidate = parseRun(text, runStart, end);
   return candidate && rightBoundaryOk(text, candidate.end) ? visit(candidate, limit) : -1;
 }
+
+/** The longest text form of an IBAN: 34 characters and a space every four. */
+const MAX_IBAN_TEXT = 42;
+const isIbanChar = (c: number) => isUpper(c) || isDigit(c);
+
+/**
+ * The end of the IBAN-shaped token that the run starting at `runStart` is part of, or -1.
+ * Looks back at most MAX_IBAN_TEXT characters, so the cost per run is bounded.
+ */
+function ibanAround(text: string, runStart: number): number {
+  const before = text.charCodeAt(runStart - 1);
+  const glued = isIbanChar(before);
+  if (!glued && !(before === 32 && isIbanChar(text.charCodeAt(runStart - 2)))) return -1;
+  let from = runStart;
+  while (runStart - from < MAX_IBAN_TEXT) {
+    const c = text.charCodeAt(from - 1);
+    if (isIbanChar(c) || (c === 32 && isIbanChar(text.charCodeAt(from - 2)))) from--;
+    else break;
+  }
+  // The token starts at a word start with a country code and two check digits.
+  for (let at = from; at + 4 <= runStart; at++) {
+    if (at > from && text.charCodeAt(at - 1) !== 32) continue;
+    if (isAlnum(text.charCodeAt(at - 1)) || !IBAN_HEAD.test(text.slice(at, at + 4))) continue;
+    const end = ibanShapeEnd(text, at);
+    if (end > runStart) return end;
+  }
+  return -1;
+}
+const IBAN_HEAD = /^[A-Z]{2}\d{2}$/;
 
 function leftBoundaryOk(text: string, start: number): boolean {
   const before = text[start - 1];

@@ -1,0 +1,43 @@
+/**
+ * Inputs built to make a careless detector backtrack or rescan, by size in UTF-16 units. One
+ * definition, used by the benchmark (bench/scanner.ts) and the linearity test
+ * (tests/sdk/scanner_linearity_test.ts).
+ */
+export const ADVERSARIAL: Record<string, (size: number) => string> = {
+  "digits": (n) => "7".repeat(n),
+  "digits and spaces": (n) => "1 ".repeat(n / 2),
+  "digits and dashes": (n) => "1-".repeat(n / 2),
+  "brackets and plus": (n) => "(+1".repeat(n / 3),
+  "at signs": (n) => "@".repeat(n),
+  "at signs and letters": (n) => "a@".repeat(n / 2),
+  "domain without end": (n) => "a@" + "b.".repeat(n / 2 - 1),
+  "local part without at": (n) => "a.".repeat(n / 2),
+  "colons and hex": (n) => "a:".repeat(n / 2),
+  "double colons": (n) => ":".repeat(n),
+  "dots and digits": (n) => "1.".repeat(n / 2),
+  "jwt prefixes": (n) => "eyJ".repeat(n / 3),
+  "jwt segments without end": (n) => ("eyJ" + "a".repeat(10) + ".").repeat(n / 14),
+  "pem headers without footer": (n) => "-----BEGIN PRIVATE KEY-----\n".repeat(n / 28),
+  "bearer without token": (n) => "Bearer ".repeat(n / 7),
+  "bearer with endless token": (n) => "Bearer " + "a1".repeat(n / 2 - 4),
+  "basic with endless token": (n) => "Basic " + "YWJj".repeat(n / 4 - 2),
+  "api key prefixes": (n) => "sk-".repeat(n / 3),
+  "api key with endless body": (n) => "sk-" + "A1".repeat(n / 2 - 2),
+  "separators": (n) => "a-_".repeat(n / 3),
+  "aws prefixes": (n) => "AKIA".repeat(n / 4),
+  "aws ids and secret labels": (n) => "AKIA2E0A8F3B244C9986 secret ".repeat(n / 28),
+  "iban prefixes": (n) => "DE89 ".repeat(n / 5),
+  "iban heads before digits": (n) => "DE89 1234 ".repeat(n / 10),
+  "secret labels": (n) => "aws_secret ".repeat(n / 11),
+  "storage key labels": (n) => "AccountKey=".repeat(n / 11),
+  "url schemes without host": (n) => "a://b:c".repeat(n / 7),
+  "userinfo without end": (n) => "postgres://u:" + "p".repeat(n - 13),
+  "webhook prefixes": (n) => "hooks.slack.com/services/".repeat(n / 25),
+  "base64 blob": (n) => "Ab3+/".repeat(n / 5),
+  "mixed punctuation": (n) => "+(1)-@.:".repeat(n / 8),
+  "one huge local part": (n) => "a".repeat(n - 6) + "@b.com",
+  "full-width digits": (n) => "０".repeat(n),
+  "context words": (n) => "order phone ".repeat(n / 12),
+  "phone numbers back to back": (n) => "(415) 555-2671 ".repeat(n / 15),
+  "cards back to back": (n) => "4532 0151 1283 0366 ".repeat(n / 20),
+};
