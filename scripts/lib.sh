@@ -296,6 +296,9 @@ unix_socket_dir =
 auth_type = scram-sha-256
 auth_file = $dir/userlist.txt
 pool_mode = transaction
+; Server connections carry the client's address after its name, so that the database (and
+; deno task doctor) can tell a pooled connection from a direct one, as Supavisor's are named.
+application_name_add_host = 1
 default_pool_size = $SEALOG_POOLER_POOL_SIZE
 max_db_connections = $SEALOG_POOLER_POOL_SIZE
 max_client_conn = 2000

@@ -4,6 +4,7 @@
  * never read or printed.
  */
 import type postgres from "postgres";
+import { APPLICATION_NAME } from "../../supabase/functions/_shared/db.ts";
 
 /** What a check found; a failure carries the fix to print. */
 export type Outcome = { ok: boolean; detail: string; fix?: string };
@@ -145,6 +146,34 @@ export function deploymentChecks(
         return row.db_role === "sealog_functions"
           ? pass("the request ran as sealog_functions")
           : failure(`the request ran as ${row.db_role}`, "point SEALOG_DB_URL at sealog_functions");
+      },
+    },
+    {
+      name: "the functions reach the database through the transaction pooler",
+      run: async () => {
+        // After a request, the login's server connections stay open. A pooler names them
+        // itself (Supavisor: "Supavisor"; PgBouncer with application_name_add_host appends
+        // the client's address); a direct connection keeps the functions' own name.
+        await request("/ingest/whoami");
+        const rows = await sql`
+          select application_name, count(*)::int as connections
+            from pg_stat_activity
+           where usename = 'sealog_functions'
+           group by 1`;
+        const direct = rows.find((row) => row.application_name === APPLICATION_NAME);
+        if (direct) {
+          return failure(
+            `${direct.connections} connection(s) straight to the database`,
+            "point SEALOG_DB_URL at the transaction pooler (port 6543), not the database host",
+          );
+        }
+        return rows.length > 0
+          ? pass(
+            `server connections named by the pooler (${
+              rows.map((row) => String(row.application_name).split(" - ")[0]).join(", ")
+            })`,
+          )
+          : failure("no connection of sealog_functions after a request", "check SEALOG_DB_URL");
       },
     },
     {

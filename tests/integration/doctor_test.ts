@@ -4,7 +4,7 @@
  * applied, a failed pg_cron run, advisor warnings, a bad key). It never prints a secret.
  */
 import assert from "node:assert/strict";
-import { startFunctionsServer } from "../_support/functions_server.ts";
+import { databaseUrl, startFunctionsServer } from "../_support/functions_server.ts";
 import { BASE_URL, createTenant, sql, test } from "../_support/stack.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -60,7 +60,7 @@ test("doctor: a healthy stack passes every check", async () => {
   ]);
   assert.deepEqual(failed(out), [], out);
   assert.equal(code, 0, out);
-  assert.equal(out.split("\n").filter((line) => line.startsWith("PASS")).length, 9, out);
+  assert.equal(out.split("\n").filter((line) => line.startsWith("PASS")).length, 10, out);
 });
 
 test("doctor: functions logged in as postgres fail the role check", async () => {
@@ -82,6 +82,21 @@ test("doctor: functions logged in as postgres fail the role check", async () => 
     await sql`delete from sealog.api_access_log
                where db_role = 'postgres'
                  and path in ('/ingest/whoami', '/deletion-requests', '/auth-events')`;
+  }
+});
+
+test("doctor: functions connected straight to the database fail the pooler check", async () => {
+  // The functions' own login, but on PostgreSQL's port instead of the pooler's.
+  const server = await startFunctionsServer({ SEALOG_DB_URL: databaseUrl({ port: dbPort }) });
+  try {
+    const { code, out } = await doctor(["--functions-url", server.baseUrl, "--skip-advisors"]);
+    assert.equal(code, 1);
+    assert.deepEqual(failed(out).map((line) => line.replace(/\d+ connection/, "N connection")), [
+      "FAIL  the functions reach the database through the transaction pooler: N connection(s) straight to the database",
+    ]);
+    assert.match(out, /fix: point SEALOG_DB_URL at the transaction pooler/);
+  } finally {
+    await server.stop();
   }
 });
 

@@ -10,6 +10,12 @@ import { z } from "zod";
 import { config } from "./config.ts";
 import { PROBLEM_CODES } from "./problems.ts";
 
+/**
+ * The name the functions give their connections. A pooler names its server connections
+ * itself, so a backend that carries exactly this name was reached directly (deno task doctor).
+ */
+export const APPLICATION_NAME = "sealog-edge";
+
 /** The sealog_api functions, with the JSON arguments each takes after the request context. */
 export type ApiFunctions = {
   log_request: [];
@@ -81,7 +87,7 @@ function sql(): postgres.Sql {
     // (porsager/postgres#1192, #1223).
     fetch_types: false,
     // The only startup parameter: Supavisor and PgBouncer forward it.
-    connection: { application_name: "sealog-edge" },
+    connection: { application_name: APPLICATION_NAME },
   });
   return client;
 }
