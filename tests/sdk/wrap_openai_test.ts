@@ -228,12 +228,13 @@ Deno.test("wrapOpenAI: a streamed chat completion yields the same chunks; usage 
 Deno.test("wrapOpenAI: tee() and toReadableStream() pass through the observer once", async () => {
   const t = setup(() => sse([...CHUNKS, USAGE_CHUNK], "data"));
   try {
-    const stream = await t.wrapped.chat.completions.create({
+    const request = {
       model: "gpt-4o-mini",
       messages: PROMPT as never,
-      stream: true,
+      stream: true as const,
       stream_options: { include_usage: true },
-    });
+    };
+    const stream = await t.wrapped.chat.completions.create(request);
     const [left, right] = stream.tee();
     const a = [];
     for await (const chunk of left) a.push(chunk);
@@ -241,9 +242,14 @@ Deno.test("wrapOpenAI: tee() and toReadableStream() pass through the observer on
     for await (const chunk of right) b.push(chunk);
     assert.deepEqual(a, b);
     assert.equal(a.length, 4);
+
+    const readable = (await t.wrapped.chat.completions.create(request)).toReadableStream();
+    const text = await new Response(readable).text();
+    assert.equal(text.trim().split("\n").length, 4, "one JSON line per chunk");
+
     const events = await t.sealog.events();
-    assert.equal(events.length, 1);
-    assert.equal(events[0]!.input_tokens, 40);
+    assert.equal(events.length, 2);
+    assert.deepEqual(events.map((e) => e.input_tokens), [40, 40]);
   } finally {
     await t.close();
   }
