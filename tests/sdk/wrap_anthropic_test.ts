@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
 import { wrapAnthropic, type WrapOptions } from "../../sdk/mod.ts";
 import { json, type Script, sse, startFakeProvider } from "./wrap_fake_provider.ts";
-import { ANSWER_EMAIL, startSealog } from "./wrap_support.ts";
+import { ANSWER_EMAIL, fieldsOf, startSealog } from "./wrap_support.ts";
 
 const MESSAGES = [{ role: "user" as const, content: "Charge card 4532 0151 1283 0366 please." }];
 
@@ -105,17 +105,20 @@ Deno.test("wrapAnthropic: a message with tool use is returned unchanged and reco
     );
     const [event, ...more] = await t.sealog.events();
     assert.equal(more.length, 0);
-    assert.equal(event!.session_id, "trip-2");
-    assert.equal(event!.provider, "anthropic");
-    assert.equal(event!.model, "claude-fake-1");
-    assert.equal(event!.status, "ok");
-    // gen_ai.usage.input_tokens counts cached input too: 12 + 100 + 8.
-    assert.equal(event!.input_tokens, 120);
-    assert.equal(event!.output_tokens, 40);
-    assert.equal(event!.cache_read_input_tokens, 100);
-    assert.equal(event!.cache_creation_input_tokens, 8);
-    // 12 × 3 + 100 × 0.3 + 8 × 3.75 + 40 × 15 = 696 micro-dollars.
-    assert.equal(event!.cost_micro_usd, 696);
+    const expectedEvent = {
+      session_id: "trip-2",
+      provider: "anthropic",
+      model: "claude-fake-1",
+      status: "ok",
+      // gen_ai.usage.input_tokens counts cached input too: 12 + 100 + 8.
+      input_tokens: 120,
+      output_tokens: 40,
+      cache_read_input_tokens: 100,
+      cache_creation_input_tokens: 8,
+      // 12 × 3 + 100 × 0.3 + 8 × 3.75 + 40 × 15 = 696 micro-dollars.
+      cost_micro_usd: 696,
+    };
+    assert.deepEqual(fieldsOf(event, expectedEvent), expectedEvent);
     assert.deepEqual(event!.risk_tags, ["PII_CREDIT_CARD", "PII_EMAIL"]);
   } finally {
     await t.close();

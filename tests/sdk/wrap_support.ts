@@ -40,3 +40,8 @@ export const PROMPT = [
 ];
 /** An email address the fake provider answers with (PII_EMAIL). */
 export const ANSWER_EMAIL = "ana.lima@mailbox.org";
+
+/** The fields of `event` named in `expected`, for one deepEqual against it. */
+export function fieldsOf(event: Record<string, unknown> | undefined, expected: object) {
+  return Object.fromEntries(Object.keys(expected).map((key) => [key, event?.[key]]));
+}
