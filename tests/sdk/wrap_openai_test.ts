@@ -581,3 +581,47 @@ Deno.test("wrapOpenAI: the caller's client is left as it was, and other members 
     await t.close();
   }
 });
+
+Deno.test("wrapOpenAI: streamed tool-call arguments are joined and scanned", async () => {
+  const chunk = (delta: Record<string, unknown>) => ({
+    id: "c",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "gpt-4o-mini",
+    choices: [{ index: 0, delta }],
+  });
+  const call = (index: number, args: string) => ({
+    tool_calls: [{ index, function: { arguments: args } }],
+  });
+  const t = setup(() =>
+    sse([
+      chunk({
+        role: "assistant",
+        tool_calls: [{
+          index: 0,
+          id: "call_1",
+          type: "function",
+          function: { name: "send", arguments: "" },
+        }],
+      }),
+      chunk(call(0, '{"to":"ana.lima@')),
+      chunk(call(0, 'mailbox.org"}')),
+    ], "data")
+  );
+  try {
+    const stream = await t.wrapped.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "send it" }],
+      stream: true,
+    });
+    let args = "";
+    for await (const c of stream) {
+      args += c.choices[0]?.delta.tool_calls?.[0]?.function?.arguments ?? "";
+    }
+    assert.equal(args, `{"to":"${ANSWER_EMAIL}"}`);
+    const [event] = await t.sealog.events();
+    assert.deepEqual(event!.risk_tags, ["PII_EMAIL"]);
+  } finally {
+    await t.close();
+  }
+});
