@@ -1,10 +1,10 @@
 /**
  * Watching a provider SDK's answer without changing it: the caller gets the very promise and
- * the very stream object the SDK returned, with their types and helpers. Only two hooks are
- * set on them, both the SDK's own extension points: an APIPromise's parse(), so that the
- * wrapper reads the parsed answer only when the caller does (a caller reading the raw
- * Response with asResponse() keeps its body), and a Stream's iterator, so that every
- * consumer (for await, tee(), toReadableStream()) passes through one observer.
+ * the very stream object the SDK returned, with their types and helpers. Only two members
+ * are replaced on those objects: an APIPromise's parse(), so that the wrapper reads the
+ * parsed answer only when the caller does (a caller reading the raw Response with
+ * asResponse() keeps its body), and a Stream's iterator, as the SDKs' own decorators do, so
+ * that every consumer (for await, tee(), toReadableStream()) passes through one observer.
  */
 import { type CallRecord, report } from "./options.ts";
 
