@@ -1,55 +1,43 @@
 #!/usr/bin/env bash
-# The SDK as npm users get it: builds sdk/dist, then, in a scratch project that installs the
-# package the way npm does (a copy of what `npm pack` would ship), compiles an ESM and a
-# CommonJS consumer with `tsc --strict` under `nodenext` (the .d.ts must resolve, lib check on)
-# and loads the package in Node with `import` and `require`. Fails on the first problem.
+# The SDK as npm users get it: builds sdk/dist and packs it with `npm pack`; a scratch
+# project (.sealog/sdk-package) installs that tarball with npm, beside the real `openai` and
+# `@anthropic-ai/sdk` packages (the wrappers' optional peers). There, tests/node/package/
+# compiles an ESM and a CommonJS consumer with `tsc --strict` under `nodenext`, and the ESM
+# one again under `bundler` resolution (the .d.ts and the wrappers' types must resolve, lib
+# check on), then loads the package in Node with `import` and `require`. The project is kept
+# for tests/node/package_test.ts, which records and flushes to the running stack from it.
+# Fails on the first problem.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The versions the wrappers are tested with (the Deno tests pin the same in import_map.json).
+OPENAI_VERSION=7.57.0
+ANTHROPIC_VERSION=1.12.0
 cd "$ROOT/sdk"
 
 npm install --no-save --no-audit --no-fund --loglevel=error >/dev/null
 npm run --silent build
 
-scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
-# Exactly the files `npm pack` would publish.
-mkdir -p "$scratch/node_modules/@sealog/sdk"
-npm pack --dry-run --json 2>/dev/null | node -e '
-  const [pack] = JSON.parse(require("fs").readFileSync(0, "utf8"));
-  for (const file of pack.files) console.log(file.path);
-' | while read -r file; do
-  mkdir -p "$scratch/node_modules/@sealog/sdk/$(dirname "$file")"
-  cp "$file" "$scratch/node_modules/@sealog/sdk/$file"
-done
-
-cat >"$scratch/esm.mts" <<'TS'
-import { createClient, type RiskTag, scan } from "@sealog/sdk";
-const tags: RiskTag[] = scan("mail me at ana.lima@mailbox.org").tags;
-const client: ReturnType<typeof createClient> = createClient({ url: "http://127.0.0.1:1", apiKey: "k" });
-console.log(tags, typeof client.record);
-TS
-cat >"$scratch/cjs.cts" <<'TS'
-import sdk = require("@sealog/sdk");
-const tags: sdk.RiskTag[] = sdk.scan("mail me at ana.lima@mailbox.org").tags;
-console.log(tags);
-TS
-cat >"$scratch/tsconfig.json" <<'JSON'
+project="${SEALOG_SDK_PACKAGE_DIR:-$ROOT/.sealog/sdk-package}"
+rm -rf "$project"
+mkdir -p "$project"
+tarball="$(npm pack --silent --pack-destination "$project")"
+cp "$ROOT"/tests/node/package/* "$project/"
+cat >"$project/package.json" <<JSON
 {
-  "compilerOptions": {
-    "strict": true,
-    "module": "nodenext",
-    "moduleResolution": "nodenext",
-    "target": "es2022",
-    "noEmit": true,
-    "skipLibCheck": false,
-    "types": []
-  },
-  "files": ["esm.mts", "cjs.cts"]
+  "private": true,
+  "dependencies": {
+    "@sealog/sdk": "file:./$tarball",
+    "openai": "$OPENAI_VERSION",
+    "@anthropic-ai/sdk": "$ANTHROPIC_VERSION"
+  }
 }
 JSON
-"$ROOT/sdk/node_modules/.bin/tsc" -p "$scratch/tsconfig.json"
+cd "$project"
+npm install --no-audit --no-fund --loglevel=error >/dev/null
 
-cd "$scratch"
-node --input-type=module -e 'import { scan } from "@sealog/sdk"; if (!scan("ana.lima@mailbox.org").tags.includes("PII_EMAIL")) process.exit(1);'
-node --input-type=commonjs -e 'const { scan } = require("@sealog/sdk"); if (!scan("ana.lima@mailbox.org").tags.includes("PII_EMAIL")) process.exit(1);'
-echo "sdk package: built; ESM and CommonJS consumers type-check under nodenext and load in Node" >&2
+tsc="$ROOT/sdk/node_modules/.bin/tsc"
+"$tsc" -p tsconfig.nodenext.json
+"$tsc" -p tsconfig.bundler.json
+node load.mjs
+node load.cjs
+echo "sdk package: packed; ESM and CommonJS consumers type-check under nodenext (and ESM under bundler) and load in Node $(node --version)" >&2

@@ -21,7 +21,7 @@ ensure_packages
 ensure_tools
 
 # Builds sdk/dist first, so the checks below prove the build output never breaks them.
-check "sdk package (build; nodenext types; import and require)" bash scripts/sdk_package.sh
+check "sdk package (npm pack; tsc --strict under nodenext and bundler; import and require)" bash scripts/sdk_package.sh
 check "format" "$DENO" fmt --check
 check "lint" "$DENO" lint
 check "types" "$DENO" check supabase/functions local cli scripts tests bench/main.ts sdk bench/scanner.ts examples
@@ -57,8 +57,10 @@ export SEALOG_ALLOWED_ORIGINS="https://app.example.test,https://admin.example.te
 start_functions_server
 
 export SEALOG_TEST_BASE_URL="http://127.0.0.1:$SEALOG_PORT/functions/v1"
-# tests/soak/ runs in deno task soak, at the end.
-check "deno tests" "$DENO" test --allow-all --parallel --ignore=tests/disruptive,tests/soak tests/
+# tests/soak/ runs in deno task soak, at the end; tests/node/ on its own, below.
+check "deno tests" "$DENO" test --allow-all --parallel --ignore=tests/disruptive,tests/soak,tests/node tests/
+# The packed SDK (from the first check) under Node, recording and flushing to this stack.
+check "sdk package under Node against the stack" "$DENO" test --allow-all tests/node/
 # Tests that restart the database run alone, after the others.
 if compgen -G "tests/disruptive/*_test.ts" >/dev/null; then
   check "deno resilience tests" "$DENO" test --allow-all tests/disruptive/

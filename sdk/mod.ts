@@ -18,3 +18,12 @@ export {
 export { InvalidEventError, type LlmCall, type Usage } from "./src/client/event.ts";
 export type { OverflowPolicy } from "./src/client/buffer.ts";
 export type { RetryOptions } from "./src/client/retry.ts";
+export { type OpenAIWrapOptions, wrapOpenAI } from "./src/wrappers/openai.ts";
+export { wrapAnthropic } from "./src/wrappers/anthropic.ts";
+export {
+  type ProviderRequest,
+  type Recorder,
+  RecordRefusedError,
+  type WrapOptions,
+} from "./src/wrappers/options.ts";
+export type { ModelPrice, PriceTable } from "./src/wrappers/cost.ts";
