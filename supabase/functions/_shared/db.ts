@@ -21,6 +21,10 @@ export type ApiFunctions = {
   cancel_deletion_request: [requestId: string];
   record_auth_events: [events: unknown[]];
   record_auth_hook: [hook: Record<string, unknown>];
+  get_usage: [query: Record<string, unknown>];
+  list_sessions: [query: Record<string, unknown>];
+  list_keys: [];
+  list_access_log: [query: Record<string, unknown>];
 };
 
 /**

@@ -5,7 +5,12 @@
  */
 import { z } from "zod";
 
-export const SCOPES = ["ingest", "auth-events", "privacy"] as const;
+/**
+ * ingest, auth-events and privacy write; read and audit only read, so that a key in an agent
+ * process (ingest) reads nothing and a dashboard key (read) writes nothing. The audit trails
+ * hold callers' IP addresses and user agents, hence a scope of their own beside read.
+ */
+export const SCOPES = ["ingest", "auth-events", "privacy", "read", "audit"] as const;
 
 export type Scope = (typeof SCOPES)[number];
 
