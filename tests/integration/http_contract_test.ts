@@ -261,6 +261,7 @@ test("every sealog_api reply parses with the route's declared response schema", 
       ["/tenant/sessions", "?limit=1"],
       ["/tenant/keys", ""],
       ["/tenant/access-log", "?limit=1"],
+      ["/tenant/auth-events", "?limit=1"],
     ] as const
   ) {
     const reply = await call(`${path}${query}`, { apiKey });

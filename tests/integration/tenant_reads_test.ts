@@ -8,11 +8,12 @@ import { issueKey } from "../../cli/lib/keys.ts";
 import {
   AccessLogEntry,
   AccessLogPage,
+  AuthEventsPage,
   KeyList,
   SessionList,
   UsageReport,
 } from "../../supabase/functions/tenant/schemas.ts";
-import { telemetryEvent } from "../_support/events.ts";
+import { authEvent, telemetryEvent } from "../_support/events.ts";
 import { BASE_URL, call, createTenant, sql, test, type TestTenant } from "../_support/stack.ts";
 
 const HOUR = 3_600_000;
@@ -277,4 +278,65 @@ test("export: streaming NDJSON over several pages holds every row exactly once",
                                  where tenant_id = ${tenant.tenantId} and scope = 'audit'`)[0]!
     .pages;
   assert.equal(pages, 3);
+});
+
+test("auth events: newest first by cursor, filtered, a user by email through the pseudonym", async () => {
+  const tenant = await createTenant();
+  const other = await createTenant();
+  const base = Date.now() - HOUR;
+  const at = (i: number) => new Date(base + Math.floor(i / 2) * 1000).toISOString();
+  const events = Array.from({ length: 30 }, (_, i) =>
+    authEvent({
+      occurred_at: at(i),
+      type: i % 3 === 0 ? "login_failure" : "login",
+      outcome: i % 3 === 0 ? "failure" : "success",
+      user_id: i < 4 ? "Alice@Example.org" : `user-${i}`,
+    }));
+  const posted = await call("/auth-events", {
+    method: "POST",
+    apiKey: tenant.apiKey,
+    json: { events },
+  });
+  assert.equal(posted.status, 200, posted.text);
+  await call("/auth-events", {
+    method: "POST",
+    apiKey: other.apiKey,
+    json: { events: [authEvent({ user_id: "alice@example.org" })] },
+  });
+  const auditor = await keyWith(tenant, ["audit"]);
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await call(`/tenant/auth-events?limit=7${cursor ? `&cursor=${cursor}` : ""}`, {
+      apiKey: auditor,
+    });
+    assert.equal(page.status, 200, page.text);
+    AuthEventsPage.parse(page.body);
+    seen.push(...page.body.events.map((e: { event_id: string }) => e.event_id));
+    cursor = page.body.next_cursor;
+  } while (cursor);
+  assert.equal(seen.length, 30);
+  assert.equal(new Set(seen).size, 30, "no event twice across pages, despite ties on time");
+
+  const failures = await call("/tenant/auth-events?type=login_failure&outcome=failure", {
+    apiKey: auditor,
+  });
+  assert.equal(failures.body.events.length, 10);
+  // The address is matched case-insensitively through its pseudonym; the other tenant's never.
+  const alice = await call("/tenant/auth-events?user=ALICE@example.org", { apiKey: auditor });
+  assert.equal(alice.status, 200, alice.text);
+  assert.equal(alice.body.events.length, 4);
+  assert.ok(!alice.text.toLowerCase().includes("alice"), "the address is never answered");
+  const byId = await call("/tenant/auth-events?user=user-7", { apiKey: auditor });
+  assert.equal(byId.body.events.length, 1);
+  const [logged] = await sql`select path from sealog.api_access_log
+                              where request_id = ${alice.headers.get("X-Request-Id")}::uuid`;
+  assert.ok(!JSON.stringify(logged).toLowerCase().includes("alice"), "nor logged");
+  const bad = await call("/tenant/auth-events?cursor=1_2", { apiKey: auditor });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.errors[0].path, "cursor");
+  assert.equal(
+    (await call("/tenant/auth-events", { apiKey: await keyWith(tenant, ["read"]) })).status,
+    403,
+  );
 });

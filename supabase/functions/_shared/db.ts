@@ -25,6 +25,7 @@ export type ApiFunctions = {
   list_sessions: [query: Record<string, unknown>];
   list_keys: [];
   list_access_log: [query: Record<string, unknown>];
+  list_auth_events: [query: Record<string, unknown>];
 };
 
 /**

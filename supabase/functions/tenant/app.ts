@@ -5,12 +5,15 @@
  * database round trip, except the NDJSON export, which is one round trip per page.
  */
 import { callApi, createFunctionApp, rateLimitHeaders, respond } from "../_shared/pipeline.ts";
+import { emailPseudonym, isEmailLike } from "../_shared/pseudonym.ts";
 import { mount } from "../_shared/routes.ts";
 import { exportAccessLog } from "./export.ts";
 import {
   AccessLogExportQuery,
   AccessLogPage,
   AccessLogQuery,
+  AuthEventsPage,
+  AuthEventsQuery,
   KeyList,
   SessionList,
   SessionsQuery,
@@ -103,6 +106,30 @@ mount(app, {
     ),
     200,
   );
+});
+
+mount(app, {
+  method: "get",
+  path: "/auth-events",
+  summary: "The tenant's auth events, newest first, one page",
+  description:
+    "Filtered by time, type, outcome and user. A user given as an email address is matched through its keyed pseudonym (as auth events store it): the address is never stored or logged. " +
+    "Follow `next_cursor` for older events.",
+  auth: ["apiKey"],
+  scope: "audit",
+  operation: "list_auth_events",
+  query: AuthEventsQuery,
+  responses: { 200: { description: "One page.", schema: AuthEventsPage } },
+  problems: ["not_configured"],
+}, async (c, { query }) => {
+  const { user, ...rest } = query ?? {};
+  // The address becomes its pseudonym here; the database never sees it.
+  const match = user === undefined
+    ? {}
+    : isEmailLike(user)
+    ? { user_pseudonym: emailPseudonym(user) }
+    : { user_id: user };
+  return respond(c, await callApi(c, "list_auth_events", {}, { ...rest, ...match }));
 });
 
 /** Rows per export page: large enough to amortise a round trip, small enough to hold in memory. */

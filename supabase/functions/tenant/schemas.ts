@@ -124,6 +124,54 @@ export const AccessLogQuery = z.strictObject({
 }).transform(withAccessLogRange);
 export const AccessLogExportQuery = z.strictObject(accessLogFields).transform(withAccessLogRange);
 
+/** `<microseconds since the epoch>_<event id>` of the last event of the previous page. */
+const EventCursor = z.string().max(64)
+  .regex(
+    /^[0-9]{1,17}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    "is not a cursor of this API",
+  )
+  .transform((cursor) => {
+    const [us, id] = cursor.split("_");
+    return { before_us: us!, before_id: id! };
+  }).meta({ description: "`next_cursor` of the previous page." });
+
+export const AuthEventsQuery = z.strictObject({
+  from: accessLogFields.from,
+  to: accessLogFields.to,
+  type: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "is not an auth event type").optional()
+    .meta({ description: "Only this event type, e.g. login_failure." }),
+  outcome: z.enum(["success", "failure"]).optional(),
+  user: z.string().min(1).max(320).regex(/^[^\x00-\x1f]+$/, "must be printable").optional().meta({
+    description:
+      "Only this user: their id, or their email address (matched through the keyed pseudonym; never stored or logged).",
+  }),
+  cursor: EventCursor.optional(),
+  limit: limit(1000),
+}).transform(withAccessLogRange);
+
+export const AuthEventEntry = z.object({
+  event_id: z.uuid(),
+  occurred_at: timestamp,
+  source: z.enum(["supabase_auth_hook", "api", "operator"]),
+  type: z.string(),
+  outcome: z.enum(["success", "failure"]),
+  user_id: z.string().optional().meta({
+    description: "Absent when the user was known only by email.",
+  }),
+  method: z.string().optional(),
+  provider: z.string().optional(),
+  reason: z.string().optional(),
+  ip: z.string().optional(),
+  user_agent: z.string().optional(),
+}).meta({ id: "AuthEventEntry" });
+
+export const AuthEventsPage = z.object({
+  events: z.array(AuthEventEntry),
+  next_cursor: z.string().optional().meta({
+    description: "Pass as `cursor` for the next (older) page; absent on the last page.",
+  }),
+}).meta({ id: "AuthEventsPage" });
+
 const count = z.int().min(0);
 const Figures = {
   events: count,
