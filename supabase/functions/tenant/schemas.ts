@@ -141,10 +141,11 @@ export const AuthEventsQuery = z.strictObject({
   type: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "is not an auth event type").optional()
     .meta({ description: "Only this event type, e.g. login_failure." }),
   outcome: z.enum(["success", "failure"]).optional(),
-  user: z.string().min(1).max(320).regex(/^[^\x00-\x1f]+$/, "must be printable").optional().meta({
-    description:
-      "Only this user: their id, or their email address (matched through the keyed pseudonym; never stored or logged).",
-  }),
+  user: z.string().min(1).max(320).refine((user) => !/[\p{Cc}]/u.test(user), "must be printable")
+    .optional().meta({
+      description:
+        "Only this user: their id, or their email address (matched through the keyed pseudonym; never stored or logged).",
+    }),
   cursor: EventCursor.optional(),
   limit: limit(1000),
 }).transform(withAccessLogRange);
