@@ -212,7 +212,9 @@ declare
   v_before_at timestamptz := timestamptz 'epoch' + (p_query -> 'cursor' ->> 'before_us')::bigint * interval '1 microsecond';
   v_before_id bigint := (p_query -> 'cursor' ->> 'before_id')::bigint;
   v_limit integer := least(greatest(coalesce((p_query ->> 'limit')::integer, 100), 1), 5000);
+  v_ndjson boolean := coalesce((p_query ->> 'ndjson')::boolean, false);
   v_rows jsonb;
+  v_text text;
   v_count integer;
   v_last text;
 begin
@@ -236,26 +238,31 @@ begin
      order by l.received_at desc, l.log_id desc
      limit v_limit
   )
-  select coalesce(jsonb_agg(jsonb_build_object(
-           'request_id', p.request_id,
-           'received_at', p.received_at,
-           'method', p.method,
-           'path', p.path,
-           'status', p.status_code,
-           'error_code', p.error_code,
-           'duration_ms', p.duration_ms,
-           'scope', p.scope,
-           'caller_kind', p.caller_kind,
-           'key_prefix', p.display_prefix,
-           'user_agent', p.user_agent,
-           'client_ip', host(p.client_ip)) order by p.received_at desc, p.log_id desc), '[]'),
+  select coalesce(jsonb_agg(p.entry order by p.received_at desc, p.log_id desc) filter (where not v_ndjson), '[]'),
+         -- The export's form: the page as NDJSON text, so that no layer parses it again.
+         string_agg(p.entry::text, e'\n' order by p.received_at desc, p.log_id desc) filter (where v_ndjson),
          count(*),
          (array_agg(floor(extract(epoch from p.received_at) * 1000000)::bigint || '_' || p.log_id
                     order by p.received_at, p.log_id))[1]
-    into v_rows, v_count, v_last
-    from page as p;
+    into v_rows, v_text, v_count, v_last
+    from (select pg.received_at, pg.log_id,
+                 jsonb_strip_nulls(jsonb_build_object(
+                   'request_id', pg.request_id,
+                   'received_at', pg.received_at,
+                   'method', pg.method,
+                   'path', pg.path,
+                   'status', pg.status_code,
+                   'error_code', pg.error_code,
+                   'duration_ms', pg.duration_ms,
+                   'scope', pg.scope,
+                   'caller_kind', pg.caller_kind,
+                   'key_prefix', pg.display_prefix,
+                   'user_agent', pg.user_agent,
+                   'client_ip', host(pg.client_ip))) as entry
+            from page as pg) as p;
   return sealog.finish_request(p_ctx, v_auth, 200, null, jsonb_build_object(
-    'entries', v_rows,
+    'entries', case when not v_ndjson then v_rows end,
+    'ndjson', v_text,
     -- A full page may have more behind it; a short one is the last.
     'next_cursor', case when v_count = v_limit then v_last end));
 end

@@ -90,7 +90,11 @@ mount(app, {
   query: AccessLogExportQuery,
   responses: { 200: { description: "application/x-ndjson, one entry per line." } },
 }, async (c, { query }) => {
-  const first = await callApi(c, "list_access_log", {}, { ...query, limit: EXPORT_PAGE });
+  const first = await callApi(c, "list_access_log", {}, {
+    ...query,
+    limit: EXPORT_PAGE,
+    ndjson: true,
+  });
   if (first.status !== 200) return respond(c, first);
   if (first.rate_limit) {
     for (const [name, value] of Object.entries(rateLimitHeaders(first.rate_limit))) {
@@ -102,7 +106,8 @@ mount(app, {
   return c.body(
     exportAccessLog(
       first,
-      (cursor) => callApi(c, "list_access_log", {}, { ...query, limit: EXPORT_PAGE, cursor }),
+      (cursor) =>
+        callApi(c, "list_access_log", {}, { ...query, limit: EXPORT_PAGE, ndjson: true, cursor }),
     ),
     200,
   );
