@@ -14,4 +14,7 @@ export const SCOPES = ["ingest", "auth-events", "privacy", "read", "audit"] as c
 
 export type Scope = (typeof SCOPES)[number];
 
+/** The scopes a key gets when none are named (`deno task key issue`): the writing ones only. */
+export const DEFAULT_KEY_SCOPES: readonly Scope[] = ["ingest", "auth-events", "privacy"];
+
 export const ScopeName = z.enum(SCOPES).meta({ id: "Scope", description: "A key's permission." });
