@@ -262,6 +262,7 @@ test("every sealog_api reply parses with the route's declared response schema", 
       ["/tenant/keys", ""],
       ["/tenant/access-log", "?limit=1"],
       ["/tenant/auth-events", "?limit=1"],
+      ["/deletion-requests", "?limit=1"],
     ] as const
   ) {
     const reply = await call(`${path}${query}`, { apiKey });

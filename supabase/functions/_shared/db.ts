@@ -18,6 +18,7 @@ export type ApiFunctions = {
   get_session: [sessionId: string];
   create_deletion_request: [request: Record<string, unknown>];
   get_deletion_request: [requestId: string];
+  list_deletion_requests: [query: Record<string, unknown>];
   cancel_deletion_request: [requestId: string];
   record_auth_events: [events: unknown[]];
   record_auth_hook: [hook: Record<string, unknown>];
