@@ -6,6 +6,8 @@
  *   ingest            POST /ingest over real HTTP, batch sizes × concurrency, against the
  *                     HTTP ceiling (a bare hono route in the same server, same bodies)
  *   auth              GET /ingest/whoami with valid and with invalid keys
+ *   reads             GET /tenant/usage, access-log pages and the NDJSON export on the large
+ *                     table's tenant (bench/reads.ts)
  *   erasure, purge    on a table of --large-rows rows (default 10 million) over 100 daily
  *                     partitions: bench/large_tables.ts
  *
@@ -19,6 +21,7 @@ import postgres from "postgres";
 import { operatorDatabaseUrl } from "../cli/lib/database.ts";
 import { latencyChartSvg } from "./chart.ts";
 import { erasure, purge, seedLargeTable } from "./large_tables.ts";
+import { reads, readsMarkdown } from "./reads.ts";
 import { API_KEY, ingestHeaders, load, type LoadResult, progress, TENANT_ID } from "./load.ts";
 
 const { values: flags } = parseArgs({
@@ -284,6 +287,7 @@ function markdown(report: Awaited<ReturnType<typeof main>>): string {
     `Large table: ${int(report.largeTable.rows)} rows over ${report.largeTable.partitions} daily ` +
     `partitions, seeded server-side at ${int(report.largeTable.rowsPerS)} rows/s.`,
     "",
+    ...readsMarkdown(report.reads),
     "| erasure of one end user | rows anonymised | seconds | status |",
     "|---|---:|---:|---|",
     ...report.erasure.map((e) =>
@@ -326,6 +330,7 @@ async function main() {
       `large table: ${PLAN.largeRows.toLocaleString("en-US")} rows over 100 daily partitions`,
     );
     const seed = await seedLargeTable(sql, PLAN.largeRows);
+    const readsResult = await reads(sql, seed, { logRows: PLAN.largeRows / 10, samples: 20 });
     const erasureResult = await erasure(sql, seed);
     const purgeResult = await purge(sql, seed.rows);
     return {
@@ -346,6 +351,7 @@ async function main() {
         inFlightBound: ingest.inFlightBound + (poolerResult ? 4 * 2 * 16 * 100 : 0),
       },
       largeTable: { ...seed, tenantId: undefined, subjectRows: undefined },
+      reads: readsResult,
       erasure: erasureResult,
       purge: purgeResult,
       durationS: Math.round((performance.now() - started) / 1000),

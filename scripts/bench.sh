@@ -57,4 +57,5 @@ export SEALOG_BENCH_DIRECT_BASE_URL="http://127.0.0.1:$SEALOG_PORT/functions/v1"
 SEALOG_PORT="$stack_port"
 function_env
 
+export SEALOG_BENCH_SERVER_PID="$SERVER_PID"
 "$DENO" run --allow-all bench/main.ts "$@"

@@ -2,14 +2,14 @@
 import { Buffer } from "node:buffer";
 import type postgres from "postgres";
 import { generateApiKey } from "../../supabase/functions/_shared/api_keys.ts";
-import { SCOPES } from "../../supabase/functions/_shared/scopes.ts";
+import { DEFAULT_KEY_SCOPES, SCOPES } from "../../supabase/functions/_shared/scopes.ts";
 import { TaskError } from "./task.ts";
 
 export const ALL_SCOPES = SCOPES;
 
-/** Parses --scopes a,b: every name must be a known scope. */
+/** Parses --scopes a,b: every name must be a known scope; without it, the writing scopes only. */
 export function parseScopes(value: string | undefined): string[] {
-  if (value === undefined) return [...ALL_SCOPES];
+  if (value === undefined) return [...DEFAULT_KEY_SCOPES];
   const scopes = [...new Set(value.split(",").map((scope) => scope.trim()).filter(Boolean))];
   const unknown = scopes.filter((scope) => !(ALL_SCOPES as readonly string[]).includes(scope));
   if (scopes.length === 0 || unknown.length > 0) {

@@ -9,10 +9,11 @@ import { task as doctor } from "./doctor.ts";
 import { task as key } from "./key.ts";
 import { task as report } from "./report.ts";
 import { task as tenant } from "./tenant.ts";
+import { task as usageTask } from "./usage.ts";
 import { task as user } from "./user.ts";
 
 /** The operator tasks, in the order `deno task help` shows them. */
-export const TASKS = [tenant, key, user, report, dbPassword, doctor];
+export const TASKS = [tenant, key, user, report, usageTask, dbPassword, doctor];
 
 /** The text of `deno task help`. */
 export function helpText(): string {

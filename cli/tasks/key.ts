@@ -12,7 +12,8 @@ export const task: Task = {
   commands: [
     {
       name: "issue",
-      usage: "TENANT_ID [--scopes ingest,auth-events,privacy] [--label L] [--expires-at ISO]",
+      usage:
+        "TENANT_ID [--scopes ingest,auth-events,privacy,read,audit] [--label L] [--expires-at ISO]",
       summary: 'Issues a key; prints {"key_id", "api_key"} (the key is shown only this once).',
       positionals: 1,
       options: {

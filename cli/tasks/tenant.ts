@@ -37,7 +37,7 @@ export const task: Task = {
   commands: [
     {
       name: "create",
-      usage: "NAME [--scopes ingest,auth-events,privacy] [--rate N/s]",
+      usage: "NAME [--scopes ingest,auth-events,privacy,read,audit] [--rate N/s]",
       summary: 'Creates a tenant and its first key; prints {"tenant_id", "api_key"} (shown once).',
       positionals: 1,
       options: { scopes: { type: "string" }, rate: { type: "string" } },

@@ -7,8 +7,8 @@ create domain sealog.label as text
 comment on domain sealog.label is 'A short human label or identifier, at most 128 code points, no control characters.';
 
 create domain sealog.api_scope as text
-  check (value in ('ingest', 'auth-events', 'privacy'));
-comment on domain sealog.api_scope is 'An API key scope: ingest, auth-events or privacy.';
+  check (value in ('ingest', 'auth-events', 'privacy', 'read', 'audit'));
+comment on domain sealog.api_scope is 'An API key scope: ingest, auth-events and privacy write; read (usage, sessions, keys) and audit (access log, auth events) only read.';
 
 create domain sealog.error_code as text
   check (value ~ '^[a-z][a-z0-9_]{0,63}$');

@@ -34,7 +34,7 @@ create table sealog.api_keys (
   key_digest bytea not null unique check (octet_length(key_digest) = 32),
   display_prefix text not null check (display_prefix ~ '^slg_[a-z]+_[A-Za-z0-9_-]{4}$'),
   label sealog.label not null default '',
-  scopes sealog.api_scope[] not null check (cardinality(scopes) between 1 and 3),
+  scopes sealog.api_scope[] not null check (cardinality(scopes) between 1 and 5),
   created_at timestamptz not null default now(),
   last_used_at timestamptz,
   expires_at timestamptz,
@@ -50,7 +50,7 @@ comment on column sealog.api_keys.tenant_id is 'INTERNAL; pii=none; retention=ac
 comment on column sealog.api_keys.key_digest is 'RESTRICTED; pii=none; retention=account. SHA-256 of the key; the key itself is never stored.';
 comment on column sealog.api_keys.display_prefix is 'INTERNAL; pii=none; retention=account. First characters of the key, non-secret, to recognise it.';
 comment on column sealog.api_keys.label is 'INTERNAL; pii=none; retention=account. Operator''s label for the key.';
-comment on column sealog.api_keys.scopes is 'INTERNAL; pii=none; retention=account. Operations the key may call: ingest, auth-events, privacy.';
+comment on column sealog.api_keys.scopes is 'INTERNAL; pii=none; retention=account. Operations the key may call: ingest, auth-events, privacy (writes), read, audit (reads).';
 comment on column sealog.api_keys.created_at is 'INTERNAL; pii=none; retention=account. When the key was issued.';
 comment on column sealog.api_keys.last_used_at is 'INTERNAL; pii=none; retention=account. Last successful use, updated at most once a minute.';
 comment on column sealog.api_keys.expires_at is 'INTERNAL; pii=none; retention=account. After this instant the key is refused.';

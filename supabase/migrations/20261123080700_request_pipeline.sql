@@ -104,7 +104,7 @@ begin
       join sealog.tenants t on t.tenant_id = coalesce(k.tenant_id, sealog.unauthenticated_tenant_id());
   else
     -- The token matched the static map (compared in constant time by the function).
-    select t.tenant_id, null::uuid, 'static'::text, array['ingest', 'auth-events', 'privacy']::text[], t.disabled_at is null
+    select t.tenant_id, null::uuid, 'static'::text, array['ingest', 'auth-events', 'privacy', 'read', 'audit']::text[], t.disabled_at is null
       into v_auth.tenant_id, v_auth.key_id, v_auth.display_prefix, v_auth.scopes, v_usable
       from sealog.tenants t
      where t.tenant_id = v_static_tenant;

@@ -36,7 +36,7 @@ begin
   return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code, jsonb_build_object(
     'tenant_id', coalesce(v_auth.tenant_id, sealog.unauthenticated_tenant_id()),
     'key_prefix', coalesce(v_auth.display_prefix, 'slg_live_----'),
-    'scopes', to_jsonb(coalesce(v_auth.scopes, array['ingest', 'auth-events', 'privacy']))
+    'scopes', to_jsonb(coalesce(v_auth.scopes, array['ingest', 'auth-events', 'privacy', 'read', 'audit']))
   ));
 end
 $$;

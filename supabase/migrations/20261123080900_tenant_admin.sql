@@ -98,7 +98,7 @@ create function sealog_admin.issue_key(
   p_tenant_id uuid,
   p_key_digest bytea,
   p_display_prefix text,
-  p_scopes text[] default array['ingest', 'auth-events', 'privacy'],
+  p_scopes text[] default array['ingest', 'auth-events', 'privacy', 'read', 'audit'],
   p_label text default '',
   p_expires_at timestamptz default null
 )

@@ -101,25 +101,36 @@ as $$
 $$;
 comment on function sealog.deletion_request_view(sealog.deletion_requests) is 'A deletion request as the API shows it: status and timestamps, and once completed the receipt with the live state of its external tasks.';
 
+create function sealog.deletion_request_visible(p_ctx jsonb, p_auth sealog.request_auth, p_request sealog.deletion_requests)
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  -- The operator sees every request; a tenant the requests its own keys made; a user the
+  -- requests they made about themselves.
+  select case sealog.privacy_caller(p_ctx)
+           when 'operator' then true
+           when 'tenant' then p_request.requested_by = 'tenant' and p_request.tenant_id = p_auth.tenant_id
+           else p_request.requested_by = 'user'
+                and p_request.subject_kind = 'user'
+                and p_request.subject_hash = decode(p_ctx ->> 'subject_hash', 'hex')
+         end
+$$;
+comment on function sealog.deletion_request_visible(jsonb, sealog.request_auth, sealog.deletion_requests) is 'Whether this caller may see the deletion request: the operator every one, a tenant its keys'' own, a user those they made about themselves.';
+
 create function sealog.find_visible_deletion_request(p_ctx jsonb, p_auth sealog.request_auth, p_request_id text)
 returns uuid
 language sql
 stable
 set search_path = ''
 as $$
-  -- The operator sees every request; a tenant the requests its own keys made; a user the
-  -- requests they made about themselves. Anything else, and malformed ids, look unknown.
+  -- Requests this caller may not see, and malformed ids, look unknown.
   select r.request_id
     from sealog.deletion_requests r
    where p_request_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
      and r.request_id = p_request_id::uuid
-     and case sealog.privacy_caller(p_ctx)
-           when 'operator' then true
-           when 'tenant' then r.requested_by = 'tenant' and r.tenant_id = p_auth.tenant_id
-           else r.requested_by = 'user'
-                and r.subject_kind = 'user'
-                and r.subject_hash = decode(p_ctx ->> 'subject_hash', 'hex')
-         end
+     and sealog.deletion_request_visible(p_ctx, p_auth, r)
 $$;
 comment on function sealog.find_visible_deletion_request(jsonb, sealog.request_auth, text) is 'The id of the deletion request p_request_id if this caller may see it, else null.';
 
@@ -229,6 +240,38 @@ end
 $$;
 comment on function sealog_api.get_deletion_request(jsonb, text) is 'GET /deletion-requests/{request_id}: status and timestamps, and the receipt once completed; 404 for unknown requests and other callers'' alike.';
 
+/** Section - GET /deletion-requests */
+
+create function sealog_api.list_deletion_requests(p_ctx jsonb, p_query jsonb)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_auth sealog.request_auth := sealog.authenticate_privacy_caller(p_ctx);
+  v_status text := p_query ->> 'status';
+  v_limit integer := least(greatest(coalesce((p_query ->> 'limit')::integer, 50), 1), 100);
+  v_body jsonb;
+begin
+  if v_auth.status <> 200 then
+    return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code);
+  end if;
+  -- Newest first; the same visibility as a single request, so nothing else is listed.
+  select jsonb_build_object('requests', coalesce(jsonb_agg(sealog.deletion_request_view(r)
+                                                  order by r.requested_at desc, r.request_id desc), '[]'))
+    into v_body
+    from (select d.*
+            from sealog.deletion_requests as d
+           where sealog.deletion_request_visible(p_ctx, v_auth, d)
+             and (v_status is null or d.status = v_status)
+           order by d.requested_at desc, d.request_id desc
+           limit v_limit) as r;
+  return sealog.finish_request(sealog.privacy_log_context(p_ctx), v_auth, 200, null, v_body);
+end
+$$;
+comment on function sealog_api.list_deletion_requests(jsonb, jsonb) is 'GET /deletion-requests: the caller''s visible deletion requests, newest first, with status and receipts (at most 100, optionally by status).';
+
 /** Section - DELETE /deletion-requests/{request_id} */
 
 create function sealog_api.cancel_deletion_request(p_ctx jsonb, p_request_id text)
@@ -269,9 +312,12 @@ revoke all on function sealog.authenticate_privacy_caller(jsonb, timestamptz) fr
 revoke all on function sealog.privacy_log_context(jsonb) from public, anon, authenticated, service_role;
 revoke all on function sealog.deletion_request_view(sealog.deletion_requests) from public, anon, authenticated, service_role;
 revoke all on function sealog.find_visible_deletion_request(jsonb, sealog.request_auth, text) from public, anon, authenticated, service_role;
+revoke all on function sealog.deletion_request_visible(jsonb, sealog.request_auth, sealog.deletion_requests) from public, anon, authenticated, service_role;
 revoke all on function sealog_api.create_deletion_request(jsonb, jsonb) from public, anon, authenticated, service_role;
 revoke all on function sealog_api.get_deletion_request(jsonb, text) from public, anon, authenticated, service_role;
+revoke all on function sealog_api.list_deletion_requests(jsonb, jsonb) from public, anon, authenticated, service_role;
 revoke all on function sealog_api.cancel_deletion_request(jsonb, text) from public, anon, authenticated, service_role;
 grant execute on function sealog_api.create_deletion_request(jsonb, jsonb) to sealog_edge;
 grant execute on function sealog_api.get_deletion_request(jsonb, text) to sealog_edge;
+grant execute on function sealog_api.list_deletion_requests(jsonb, jsonb) to sealog_edge;
 grant execute on function sealog_api.cancel_deletion_request(jsonb, text) to sealog_edge;

@@ -66,9 +66,10 @@ const find = (method: string, path: string): Declared => {
   return declared;
 };
 
-/** An input that fails the route's validation: a body its schema refuses, or a NUL id. */
+/** An input that fails the route's validation: a body its schema refuses, a NUL id, an unknown query parameter. */
 function invalidInput(declared: Declared): { path: string; init: RequestInit } {
   if (declared.route.params) return { path: pathOf(declared, "x%00y"), init: {} };
+  if (declared.route.query) return { path: `${declared.path}?not_a_parameter=1`, init: {} };
   return {
     path: declared.path,
     init: {
@@ -78,7 +79,8 @@ function invalidInput(declared: Declared): { path: string; init: RequestInit } {
   };
 }
 
-const withInput = (declared: Declared) => declared.route.params || declared.route.request;
+const withInput = (declared: Declared) =>
+  declared.route.params || declared.route.request || declared.route.query;
 const keyRoutes = declarations.filter((d) => d.route.auth.includes("apiKey"));
 
 test("a known path with another method gets 405 problem+json with Allow", async () => {
@@ -127,6 +129,10 @@ test("a key without the route's scope gets a bare 403 before any validation deta
     if (declared.route.params) {
       assert.equal(refused.status, 404, name);
       assert.equal(refused.body.code, declared.route.paramProblem, name);
+    } else if (declared.route.query) {
+      assert.equal(refused.status, 400, name);
+      assert.equal(refused.body.code, "invalid_query", name);
+      assert.equal(refused.body.errors[0].path, "not_a_parameter", name);
     } else {
       assert.equal(refused.status, 422, name);
       assert.equal(refused.body.code, "invalid_request", name);
@@ -248,4 +254,19 @@ test("every sealog_api reply parses with the route's declared response schema", 
   });
   assert.equal(again.status, 409);
   expectDeclared(cancel, again);
+
+  for (
+    const [path, query] of [
+      ["/tenant/usage", "?group_by=model,risk_tag"],
+      ["/tenant/sessions", "?limit=1"],
+      ["/tenant/keys", ""],
+      ["/tenant/access-log", "?limit=1"],
+      ["/tenant/auth-events", "?limit=1"],
+      ["/deletion-requests", "?limit=1"],
+    ] as const
+  ) {
+    const reply = await call(`${path}${query}`, { apiKey });
+    assert.equal(reply.status, 200, path);
+    expectDeclared(find("get", path), reply);
+  }
 });

@@ -24,9 +24,15 @@ export type ApiFunctions = {
   get_session: [sessionId: string];
   create_deletion_request: [request: Record<string, unknown>];
   get_deletion_request: [requestId: string];
+  list_deletion_requests: [query: Record<string, unknown>];
   cancel_deletion_request: [requestId: string];
   record_auth_events: [events: unknown[]];
   record_auth_hook: [hook: Record<string, unknown>];
+  get_usage: [query: Record<string, unknown>];
+  list_sessions: [query: Record<string, unknown>];
+  list_keys: [];
+  list_access_log: [query: Record<string, unknown>];
+  list_auth_events: [query: Record<string, unknown>];
 };
 
 /**

@@ -6,7 +6,7 @@
 import { z } from "zod";
 // Loading problems.ts registers the Problem schema that the responses below refer to.
 import { type ProblemCode, PROBLEMS } from "./problems.ts";
-import type { RouteSpec } from "./routes.ts";
+import { queryParameters, type RouteSpec } from "./routes.ts";
 
 /** Problems every authenticated route may answer. */
 const PIPELINE_PROBLEMS: ProblemCode[] = [
@@ -65,6 +65,7 @@ export function routeProblems(route: RouteSpec): ProblemCode[] {
       ...PIPELINE_PROBLEMS,
       ...(route.request ? BODY_PROBLEMS : []),
       ...(route.paramProblem ? [route.paramProblem] : []),
+      ...(route.query ? ["invalid_query" as const] : []),
       ...(route.problems ?? []),
     ]),
   ];
@@ -85,6 +86,19 @@ export function buildOpenApi(routesBySlug: Record<string, RouteSpec[]>): Record<
         required: true,
         schema: schemaRef(schema as z.ZodType),
       }));
+      for (const [name, schema] of Object.entries(queryParameters(route))) {
+        const field = schema as z.ZodType;
+        const description = z.globalRegistry.get(field)?.description;
+        params.push(
+          {
+            name,
+            in: "query",
+            required: !field.safeParse(undefined).success,
+            ...(description ? { description } : {}),
+            schema: schemaRef(field),
+          } as (typeof params)[number],
+        );
+      }
       const auths = route.auth;
       const codes = routeProblems(route);
       const problemStatuses = new Map<number, ProblemCode[]>();

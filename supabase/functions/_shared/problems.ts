@@ -15,6 +15,11 @@ export const PROBLEMS = {
     "Bad Request",
     "The body is not a password verification, MFA verification or custom access token hook payload.",
   ],
+  invalid_query: [
+    400,
+    "Bad Request",
+    "A query parameter is invalid; `errors` names it (path) and says why (message).",
+  ],
   unauthorized: [401, "Unauthorized", "A valid API key is required."],
   invalid_webhook_signature: [
     401,

@@ -21,6 +21,9 @@ export type Auth = "apiKey" | "userToken" | "operatorKey" | "webhookSignature";
 
 // deno-lint-ignore no-explicit-any
 type AnyObject = z.ZodObject<any>;
+/** A query schema: a strict object of the parameters, optionally followed by a transform. */
+// deno-lint-ignore no-explicit-any
+type QuerySchema = AnyObject | z.ZodPipe<AnyObject, any>;
 
 export type RouteSpec = {
   method: "get" | "post" | "delete";
@@ -36,6 +39,8 @@ export type RouteSpec = {
   /** Path parameters; a mismatch is answered `paramProblem` (404) after authentication. */
   params?: AnyObject;
   paramProblem?: ProblemCode;
+  /** Query parameters (a strict object of strings in, typed values out); a mismatch is `invalid_query`. */
+  query?: QuerySchema;
   request?: z.ZodType;
   /** Success responses by status. */
   responses: Record<number, { description: string; schema?: z.ZodType }>;
@@ -46,6 +51,8 @@ export type RouteSpec = {
 /** What a handler gets: the validated path parameters, or null when they did not match. */
 export type RouteInput<R extends RouteSpec> = {
   params: (R["params"] extends AnyObject ? z.output<R["params"]> : Record<string, never>) | null;
+  /** The validated query, or null when it did not match (the failure is noted). */
+  query: (R["query"] extends QuerySchema ? z.output<R["query"]> : Record<string, never>) | null;
 };
 
 const declared = new WeakMap<object, RouteSpec[]>();
@@ -73,7 +80,15 @@ export function mount<R extends RouteSpec>(
     } else {
       params = {};
     }
-    return await handler(c, { params } as RouteInput<R>);
+    let query = null;
+    if (spec.query) {
+      const parsed = spec.query.safeParse(c.req.query());
+      if (parsed.success) query = parsed.data;
+      else if (params !== null) failValidationWith(c, "invalid_query", parsed.error);
+    } else {
+      query = {};
+    }
+    return await handler(c, { params, query } as RouteInput<R>);
   });
 }
 
@@ -90,6 +105,13 @@ export function failValidation(
   c.set("validationFailure", failure);
 }
 
+/** The declared query parameters of a route, by name. */
+export function queryParameters(spec: RouteSpec): Record<string, z.ZodType> {
+  if (!spec.query) return {};
+  const object = spec.query instanceof z.ZodPipe ? spec.query.in : spec.query;
+  return (object as AnyObject).shape;
+}
+
 /** The validation failure of a zod error: one `errors` entry, the first issue's. */
 export function failValidationWith(
   c: Context<SealogEnv>,
@@ -97,7 +119,9 @@ export function failValidationWith(
   error: z.ZodError,
 ): void {
   const issue = error.issues[0]!;
-  failValidation(c, code, { errors: [{ path: issue.path.join("."), message: issue.message }] });
+  // An unknown field is named by itself, not by the object that holds it.
+  const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : issue.path;
+  failValidation(c, code, { errors: [{ path: path.join("."), message: issue.message }] });
 }
 
 /** The methods served at a request path (raw, percent-encoded), for a 405's Allow header. */

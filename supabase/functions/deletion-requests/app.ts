@@ -18,7 +18,9 @@ import {
   DeletionRequest,
   DeletionRequestAccepted,
   DeletionRequestBody,
+  DeletionRequestList,
   DeletionRequestParams,
+  DeletionRequestsQuery,
 } from "./schemas.ts";
 import { subjectHash, subjectRequest } from "./subject.ts";
 
@@ -57,6 +59,23 @@ mount(app, {
     c,
     await callApi(c, "create_deletion_request", callerContext(caller), request ?? {}),
   );
+});
+
+mount(app, {
+  method: "get",
+  path: "/",
+  summary: "The caller's deletion requests, newest first, with status and receipts",
+  description:
+    "The same visibility as one request: users the requests they made, tenants (scope `privacy`) the requests their keys made, the operator every request. At most 100, optionally by status.",
+  auth: CALLERS,
+  scope: "privacy",
+  operation: "list_deletion_requests",
+  query: DeletionRequestsQuery,
+  responses: { 200: { description: "The requests.", schema: DeletionRequestList } },
+  problems: ["not_configured"],
+}, async (c, { query }) => {
+  const ctx = lookupContext(await identifyCaller(c));
+  return respond(c, await callApi(c, "list_deletion_requests", ctx, query ?? {}));
 });
 
 mount(app, {

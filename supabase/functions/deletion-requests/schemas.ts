@@ -89,3 +89,14 @@ export const DeletionRequest = z.object({
   error_code: z.string().optional().meta({ description: "SQLSTATE of a failed erasure." }),
   receipt: Receipt.optional().meta({ description: "Present once completed." }),
 }).meta({ id: "DeletionRequest" });
+
+export const DeletionRequestsQuery = z.strictObject({
+  status: Status.optional().meta({ description: "Only requests in this state." }),
+  limit: z.string().regex(/^[0-9]{1,3}$/, "must be an integer").transform(Number)
+    .refine((n) => n >= 1 && n <= 100, "must be between 1 and 100").optional()
+    .meta({ description: "At most this many, 1 to 100, default 50." }),
+});
+
+export const DeletionRequestList = z.object({
+  requests: z.array(DeletionRequest),
+}).meta({ id: "DeletionRequestList" });

@@ -1,0 +1,283 @@
+/**
+ * Tenant reads of the Edge Functions' API (GET /tenant/...): usage, live sessions, the tenant's
+ * keys and its API access log. Each is one sealog_api call, like every write: authenticate with
+ * the key's scope (read or audit), rate limit, read only the key's tenant, and write the
+ * request's own access-log row (so reading the access log is itself logged).
+ *
+ * Parameters arrive validated by the Edge Function (bounds, enums, time zone, range within
+ * retention); the functions here never build SQL from them: groupings are fixed expressions
+ * switched on by name, filters are bound values.
+ */
+
+set local lock_timeout = '5s';
+set local statement_timeout = '5min';
+
+/** Section - Indexes */
+
+-- The access log read newest first, by keyset (received_at, log_id), one tenant at a time.
+-- The table ships in the same (first) release, so a plain index blocks no production writes.
+-- squawk-ignore require-concurrent-index-creation
+create index api_access_log_tenant_id_received_at_log_id_idx
+  on sealog.api_access_log (tenant_id, received_at desc, log_id desc);
+comment on index sealog.api_access_log_tenant_id_received_at_log_id_idx is 'Serves GET /tenant/access-log: one tenant''s rows newest first, with log_id breaking ties on time.';
+
+-- Usage reads one tenant's events over a time range; the primary key leads with both.
+
+/** Section - GET /tenant/usage */
+
+create function sealog_api.get_usage(p_ctx jsonb, p_query jsonb)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_auth sealog.request_auth := sealog.authenticate(p_ctx, 'read');
+  v_from timestamptz := (p_query ->> 'from')::timestamptz;
+  v_to timestamptz := (p_query ->> 'to')::timestamptz;
+  v_granularity text := p_query ->> 'granularity';
+  v_zone text := coalesce(p_query ->> 'time_zone', 'UTC');
+  v_groups text[] := array(select jsonb_array_elements_text(coalesce(p_query -> 'group_by', '[]')));
+  v_by_risk boolean;
+  v_body jsonb;
+begin
+  if v_auth.status <> 200 then
+    return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code);
+  end if;
+  v_by_risk := 'risk_tag' = any (v_groups);
+
+  -- Each event is read once and aggregated twice: once into the totals, once into its series
+  -- group(s). Grouped by risk tag, an event counts once per tag in the series (untagged events
+  -- under a null tag) but still once in the totals.
+  with events as (
+    select k.is_total,
+           e.event_id,
+           e.status,
+           e.input_tokens, e.output_tokens, e.cache_read_input_tokens,
+           e.cache_creation_input_tokens, e.reasoning_tokens, e.cost_micro_usd, e.latency_ms,
+           e.risk_tags,
+           case when not k.is_total and v_granularity is not null
+                then date_trunc(v_granularity, e.occurred_at, v_zone) end as bucket,
+           case when not k.is_total and 'model' = any (v_groups) then e.model::text end as g_model,
+           case when not k.is_total and 'provider' = any (v_groups) then e.provider::text end as g_provider,
+           case when not k.is_total and 'agent_id' = any (v_groups) then e.agent_id::text end as g_agent_id,
+           case when not k.is_total and 'status' = any (v_groups) then e.status end as g_status,
+           tag.risk_tag as g_risk_tag
+      from sealog.llm_request_logs as e
+     cross join (values (true), (false)) as k(is_total)
+     cross join lateral unnest(
+             case when not k.is_total and v_by_risk and cardinality(e.risk_tags) > 0
+                  then e.risk_tags::text[] else array[null::text] end) as tag(risk_tag)
+     where e.tenant_id = v_auth.tenant_id
+       and e.occurred_at >= v_from
+       and e.occurred_at < v_to
+    -- The totals' group exists even for an empty range (count(event_id) skips this row).
+    union all
+    select true, null, null, null, null, null, null, null, null, null, null, null, null, null,
+           null, null, null
+  ),
+  grouped as (
+    select ev.is_total,
+           jsonb_build_object(
+             'bucket', ev.bucket, 'model', ev.g_model, 'provider', ev.g_provider,
+             'agent_id', ev.g_agent_id, 'status', ev.g_status, 'risk_tag', ev.g_risk_tag,
+             'events', count(ev.event_id),
+             'errors', count(ev.event_id) filter (where ev.status = 'error'),
+             'input_tokens', coalesce(sum(ev.input_tokens), 0),
+             'output_tokens', coalesce(sum(ev.output_tokens), 0),
+             'cache_read_input_tokens', coalesce(sum(ev.cache_read_input_tokens), 0),
+             'cache_creation_input_tokens', coalesce(sum(ev.cache_creation_input_tokens), 0),
+             'reasoning_tokens', coalesce(sum(ev.reasoning_tokens), 0),
+             'cost_micro_usd', coalesce(sum(ev.cost_micro_usd), 0),
+             'pii_or_secret_events', count(ev.event_id) filter (
+               where exists (select from unnest(ev.risk_tags::text[]) as t(tag)
+                              where t.tag like 'PII\_%' or t.tag like 'SECRET\_%')),
+             -- Exact: percentile_cont over the rows (interpolated), rounded to a millisecond;
+             -- null when no event of the group carried a latency.
+             'latency_p50_ms', round(percentile_cont(0.5) within group (order by ev.latency_ms))::bigint,
+             'latency_p95_ms', round(percentile_cont(0.95) within group (order by ev.latency_ms))::bigint
+           ) as figures,
+           ev.bucket, ev.g_model, ev.g_provider, ev.g_agent_id, ev.g_status, ev.g_risk_tag
+      from events as ev
+     group by ev.is_total, ev.bucket, ev.g_model, ev.g_provider, ev.g_agent_id, ev.g_status, ev.g_risk_tag
+  )
+  select jsonb_build_object(
+           'from', v_from,
+           'to', v_to,
+           'granularity', v_granularity,
+           'time_zone', v_zone,
+           'group_by', to_jsonb(v_groups),
+           'totals', (select gr.figures - array['bucket', 'model', 'provider', 'agent_id', 'status', 'risk_tag']
+                        from grouped as gr
+                       where gr.is_total),
+           'series', coalesce((
+             select jsonb_agg(jsonb_strip_nulls(gr.figures)
+                              order by gr.bucket, gr.g_model, gr.g_provider, gr.g_agent_id,
+                                       gr.g_status, gr.g_risk_tag)
+               from grouped as gr
+              where not gr.is_total), '[]'))
+    into v_body;
+  return sealog.finish_request(p_ctx, v_auth, 200, null, v_body);
+end
+$$;
+comment on function sealog_api.get_usage(jsonb, jsonb) is 'GET /tenant/usage (scope read): the key''s tenant''s event counts, tokens, cost, errors and exact p50/p95 latency over [from, to), as totals and as a series by hour or day in a time zone, grouped by any of model, provider, agent_id, status and risk_tag.';
+
+/** Section - GET /tenant/sessions */
+
+create function sealog_api.list_sessions(p_ctx jsonb, p_query jsonb)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_auth sealog.request_auth := sealog.authenticate(p_ctx, 'read');
+  v_limit integer := coalesce((p_query ->> 'limit')::integer, 100);
+  v_body jsonb;
+begin
+  if v_auth.status <> 200 then
+    return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code);
+  end if;
+  -- No end_user_id: the list shows activity, not who the agent served.
+  select jsonb_build_object('sessions', coalesce(jsonb_agg(jsonb_build_object(
+           'session_id', s.session_id,
+           'calls', s.calls,
+           'input_tokens', s.input_tokens,
+           'output_tokens', s.output_tokens,
+           'cost_micro_usd', s.cost_micro_usd,
+           'first_seen_at', s.first_seen_at,
+           'last_seen_at', s.last_seen_at,
+           'last_activity_at', s.last_activity_at,
+           'risk_tags', to_jsonb(s.risk_tags),
+           'expires_at', s.expires_at) order by s.last_activity_at desc, s.session_id), '[]'))
+    into v_body
+    from (select *
+            from sealog.session_state as live
+           where live.tenant_id = v_auth.tenant_id
+             and live.expires_at > now()
+           order by live.last_activity_at desc, live.session_id
+           limit least(greatest(v_limit, 1), 500)) as s;
+  return sealog.finish_request(p_ctx, v_auth, 200, null, v_body);
+end
+$$;
+comment on function sealog_api.list_sessions(jsonb, jsonb) is 'GET /tenant/sessions (scope read): the key''s tenant''s live sessions (the 24-hour state), most recently active first, at most 500.';
+
+/** Section - GET /tenant/keys */
+
+create function sealog_api.list_keys(p_ctx jsonb)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_auth sealog.request_auth := sealog.authenticate(p_ctx, 'read');
+  v_body jsonb;
+begin
+  if v_auth.status <> 200 then
+    return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code);
+  end if;
+  -- Never key_digest: a key is shown by its display prefix only.
+  select jsonb_build_object('keys', coalesce(jsonb_agg(jsonb_build_object(
+           'key_id', k.key_id,
+           'prefix', k.display_prefix,
+           'label', k.label,
+           'scopes', to_jsonb(k.scopes),
+           'created_at', k.created_at,
+           'last_used_at', k.last_used_at,
+           'expires_at', k.expires_at,
+           'revoked_at', k.revoked_at) order by k.created_at desc, k.key_id), '[]'))
+    into v_body
+    from sealog.api_keys as k
+   where k.tenant_id = v_auth.tenant_id;
+  return sealog.finish_request(p_ctx, v_auth, 200, null, v_body);
+end
+$$;
+comment on function sealog_api.list_keys(jsonb) is 'GET /tenant/keys (scope read): the key''s tenant''s keys, newest first: prefix, label, scopes, created, last used, expires, revoked; never a digest.';
+
+/** Section - GET /tenant/access-log */
+
+create function sealog_api.list_access_log(p_ctx jsonb, p_query jsonb)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_auth sealog.request_auth := sealog.authenticate(p_ctx, 'audit');
+  v_from timestamptz := (p_query ->> 'from')::timestamptz;
+  v_to timestamptz := (p_query ->> 'to')::timestamptz;
+  v_status integer := (p_query ->> 'status')::integer;
+  v_key_prefix text := p_query ->> 'key_prefix';
+  v_path text := p_query ->> 'path';
+  -- The cursor: the last row seen, as (received_at in microseconds since the epoch, log_id).
+  v_before_at timestamptz := timestamptz 'epoch' + (p_query -> 'cursor' ->> 'before_us')::bigint * interval '1 microsecond';
+  v_before_id bigint := (p_query -> 'cursor' ->> 'before_id')::bigint;
+  v_limit integer := least(greatest(coalesce((p_query ->> 'limit')::integer, 100), 1), 5000);
+  v_ndjson boolean := coalesce((p_query ->> 'ndjson')::boolean, false);
+  v_rows jsonb;
+  v_text text;
+  v_count integer;
+  v_last text;
+begin
+  if v_auth.status <> 200 then
+    return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code);
+  end if;
+  -- Newest first; (received_at, log_id) orders every row, so a keyset page neither repeats
+  -- nor skips a row that was committed before the first page was read.
+  with page as (
+    select l.log_id, l.request_id, l.received_at, l.method, l.path, l.status_code, l.error_code,
+           l.duration_ms, l.scope, l.caller_kind, l.user_agent, l.client_ip, k.display_prefix
+      from sealog.api_access_log as l
+      left join sealog.api_keys as k on k.key_id = l.key_id
+     where l.tenant_id = v_auth.tenant_id
+       and l.received_at >= v_from
+       and l.received_at < v_to
+       and (v_before_id is null or (l.received_at, l.log_id) < (v_before_at, v_before_id))
+       and (v_status is null or l.status_code = v_status)
+       and (v_key_prefix is null or k.display_prefix = v_key_prefix)
+       and (v_path is null or starts_with(l.path, v_path))
+     order by l.received_at desc, l.log_id desc
+     limit v_limit
+  )
+  select coalesce(jsonb_agg(p.entry order by p.received_at desc, p.log_id desc) filter (where not v_ndjson), '[]'),
+         -- The export's form: the page as NDJSON text, so that no layer parses it again.
+         string_agg(p.entry::text, e'\n' order by p.received_at desc, p.log_id desc) filter (where v_ndjson),
+         count(*),
+         (array_agg(floor(extract(epoch from p.received_at) * 1000000)::bigint || '_' || p.log_id
+                    order by p.received_at, p.log_id))[1]
+    into v_rows, v_text, v_count, v_last
+    from (select pg.received_at, pg.log_id,
+                 jsonb_strip_nulls(jsonb_build_object(
+                   'request_id', pg.request_id,
+                   'received_at', pg.received_at,
+                   'method', pg.method,
+                   'path', pg.path,
+                   'status', pg.status_code,
+                   'error_code', pg.error_code,
+                   'duration_ms', pg.duration_ms,
+                   'scope', pg.scope,
+                   'caller_kind', pg.caller_kind,
+                   'key_prefix', pg.display_prefix,
+                   'user_agent', pg.user_agent,
+                   'client_ip', host(pg.client_ip))) as entry
+            from page as pg) as p;
+  return sealog.finish_request(p_ctx, v_auth, 200, null, jsonb_build_object(
+    'entries', case when not v_ndjson then v_rows end,
+    'ndjson', v_text,
+    -- A full page may have more behind it; a short one is the last.
+    'next_cursor', case when v_count = v_limit then v_last end));
+end
+$$;
+comment on function sealog_api.list_access_log(jsonb, jsonb) is 'GET /tenant/access-log (scope audit): one page of the key''s tenant''s API access log, newest first, filtered by time, status, key prefix and path prefix, with an opaque keyset cursor. The read writes its own access-log row.';
+
+/** Section - Grants */
+
+revoke all on function sealog_api.get_usage(jsonb, jsonb) from public, anon, authenticated, service_role;
+revoke all on function sealog_api.list_sessions(jsonb, jsonb) from public, anon, authenticated, service_role;
+revoke all on function sealog_api.list_keys(jsonb) from public, anon, authenticated, service_role;
+revoke all on function sealog_api.list_access_log(jsonb, jsonb) from public, anon, authenticated, service_role;
+grant execute on function sealog_api.get_usage(jsonb, jsonb) to sealog_edge;
+grant execute on function sealog_api.list_sessions(jsonb, jsonb) to sealog_edge;
+grant execute on function sealog_api.list_keys(jsonb) to sealog_edge;
+grant execute on function sealog_api.list_access_log(jsonb, jsonb) to sealog_edge;
