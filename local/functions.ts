@@ -12,4 +12,5 @@ export const functions: Record<string, () => Promise<AnyApp>> = {
   "auth-events": async () => (await import("../supabase/functions/auth-events/app.ts")).app,
   "deletion-requests": async () =>
     (await import("../supabase/functions/deletion-requests/app.ts")).app,
+  otlp: async () => (await import("../supabase/functions/otlp/app.ts")).app,
 };

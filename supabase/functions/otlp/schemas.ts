@@ -1,0 +1,20 @@
+/** The JSON shapes of OTLP/HTTP trace export, for the API reference (protobuf is the same). */
+import { z } from "zod";
+
+export const ExportTraceServiceRequest = z.looseObject({
+  resourceSpans: z.array(z.unknown()).optional().meta({
+    description: "OTLP ResourceSpans (opentelemetry/proto/collector/trace/v1).",
+  }),
+}).meta({
+  id: "ExportTraceServiceRequest",
+  description: "An OTLP/JSON trace export; application/x-protobuf carries the same message.",
+});
+
+export const ExportTraceServiceResponse = z.object({
+  partialSuccess: z.object({
+    rejectedSpans: z.string().meta({ description: "Spans refused (int64, as a string)." }),
+    errorMessage: z.string().meta({
+      description: "Counts of refused spans by rejection code, and of skipped spans.",
+    }),
+  }).optional(),
+}).meta({ id: "ExportTraceServiceResponse" });
