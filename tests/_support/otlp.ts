@@ -2,7 +2,9 @@
  * OTLP test material: content attributes carrying marker strings (each must never reach a
  * table, a log line or a response), and OTLP/JSON spans for the tests that post bodies by hand.
  */
+import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
+import otlpRoot from "@opentelemetry/otlp-transformer/build/src/generated/root.js";
 
 /** An email address the scanner tags PII_EMAIL (not a documentation domain). */
 export const scannedEmail = (marker: string) => `${marker.toLowerCase()}.smith@gmail.com`;
@@ -86,4 +88,45 @@ export function exportRequest(spans: unknown[]) {
       scopeSpans: [{ scope: { name: "sealog-test" }, spans }],
     }],
   };
+}
+
+type ProtoType = {
+  fromObject(object: unknown): unknown;
+  encode(message: unknown): { finish(): Uint8Array };
+  decode(bytes: Uint8Array): unknown;
+  toObject(message: unknown, options: Record<string, unknown>): Record<string, unknown>;
+};
+const v1 = (otlpRoot as unknown as {
+  opentelemetry: { proto: { collector: { trace: { v1: Record<string, ProtoType> } } } };
+}).opentelemetry.proto.collector.trace.v1;
+
+/** An OTLP/JSON request (hex ids) encoded as the protobuf an exporter sends. */
+export function toProtobuf(request: ReturnType<typeof exportRequest>): Uint8Array<ArrayBuffer> {
+  const withBytes = structuredClone(request);
+  for (const resource of withBytes.resourceSpans) {
+    for (const scope of resource.scopeSpans) {
+      for (const span of scope.spans as Record<string, unknown>[]) {
+        for (const id of ["traceId", "spanId"]) {
+          if (typeof span[id] === "string") span[id] = Buffer.from(span[id] as string, "hex");
+        }
+      }
+    }
+  }
+  const type = v1.ExportTraceServiceRequest!;
+  return new Uint8Array(type.encode(type.fromObject(withBytes)).finish());
+}
+
+/** google.rpc.Status, as the function encodes it. */
+export { Status } from "../../supabase/functions/otlp/answer.ts";
+
+/** A protobuf ExportTraceServiceResponse as a plain object. */
+export function fromProtobufResponse(bytes: Uint8Array): Record<string, unknown> {
+  const type = v1.ExportTraceServiceResponse!;
+  return type.toObject(type.decode(bytes), { longs: String });
+}
+
+/** Gzip of `bytes`, as an exporter compresses. */
+export async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }

@@ -18,7 +18,7 @@ const ExportTraceServiceResponse = (otlpRoot as unknown as {
 }).opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse!;
 
 /** google.rpc.Status (google/rpc/status.proto), without `details`, which Sealog never sends. */
-const Status = new protobuf.Type("Status")
+export const Status = new protobuf.Type("Status")
   .add(new protobuf.Field("code", 1, "int32"))
   .add(new protobuf.Field("message", 2, "string"));
 
@@ -71,7 +71,11 @@ export async function asStatus(response: Response, mediaType: string): Promise<R
   return new Response(body, { status: response.status, headers });
 }
 
-/** The bytes as a body (a copy: protobufjs may hand out a view of a larger buffer). */
+/**
+ * The bytes as a body of their own. protobufjs writes into a Node Buffer, a view of a shared
+ * pool that holds other requests' data, and Buffer's slice() is a view too: copy, never send
+ * `.buffer` of the view.
+ */
 function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer as ArrayBuffer;
+  return new Uint8Array(bytes).buffer;
 }
