@@ -182,9 +182,13 @@ function text(value: Scalar | undefined): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
-/** A counter as sent (the ingest validation refuses negative or fractional ones). */
+/**
+ * A counter as sent: the ingest validation refuses negative and fractional ones, and NaN,
+ * which stands for a counter sent as a string or boolean.
+ */
 function counter(value: Scalar | undefined): number | undefined {
-  return typeof value === "number" ? value : undefined;
+  if (value === undefined) return undefined;
+  return typeof value === "number" ? value : Number.NaN;
 }
 
 function nanos(value: unknown): bigint | null {
