@@ -63,7 +63,7 @@ export function routeProblems(route: RouteSpec): ProblemCode[] {
   return [
     ...new Set([
       ...PIPELINE_PROBLEMS,
-      ...(route.request ? BODY_PROBLEMS : []),
+      ...(route.request ? route.bodyProblems ?? BODY_PROBLEMS : []),
       ...(route.paramProblem ? [route.paramProblem] : []),
       ...(route.problems ?? []),
     ]),

@@ -37,6 +37,8 @@ export type RouteSpec = {
   params?: AnyObject;
   paramProblem?: ProblemCode;
   request?: z.ZodType;
+  /** The body's framing problems, when they are not a JSON body's (body.ts). */
+  bodyProblems?: ProblemCode[];
   /** Success responses by status. */
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   /** Problem codes the route may answer besides the pipeline's own. */

@@ -57,7 +57,12 @@ mount(app, {
       schema: ExportTraceServiceResponse,
     },
   },
-  problems: ["malformed_otlp", "unsupported_otlp_media_type", "rate_limited"],
+  bodyProblems: [
+    "malformed_otlp",
+    "payload_too_large",
+    "unsupported_otlp_media_type",
+    "unsupported_content_encoding",
+  ],
 }, exportTraces);
 
 async function exportTraces(c: Context<SealogEnv>): Promise<Response> {
