@@ -112,10 +112,10 @@ export const task: Task = {
         await changeTenant(
           id!,
           (sql, tenantId) =>
-            sql`select sealog_admin.set_otlp_content_scan(${tenantId}::uuid, ${
+            sql`select sealog_admin.set_otlp_scan_tags(${tenantId}::uuid, ${
               setting === "on"
             }) as ok`,
-          { otlp_content_scan: setting === "on" },
+          { otlp_scan_tags: setting === "on" },
         );
       },
     },

@@ -233,16 +233,16 @@ test("tenant disable refuses the tenant's keys over HTTP, enable accepts them ag
 test("tenant content-scan turns the OTLP content scan's risk tags off and on", async () => {
   const created = JSON.parse((await task("tenant", "create", "cli-content-scan")).stdout);
   const setting = async () =>
-    (await sql`select otlp_content_scan from sealog.tenants where tenant_id = ${created.tenant_id}`)[
+    (await sql`select otlp_scan_tags from sealog.tenants where tenant_id = ${created.tenant_id}`)[
       0
     ]!
-      .otlp_content_scan;
+      .otlp_scan_tags;
   assert.equal(await setting(), true, "on by default");
   const off = await task("tenant", "content-scan", created.tenant_id, "off");
   assert.equal(off.code, 0, off.stderr);
   assert.deepEqual(JSON.parse(off.stdout), {
     tenant_id: created.tenant_id,
-    otlp_content_scan: false,
+    otlp_scan_tags: false,
   });
   assert.equal(await setting(), false);
   assert.equal((await task("tenant", "content-scan", created.tenant_id, "on")).code, 0);

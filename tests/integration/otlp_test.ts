@@ -301,7 +301,7 @@ test("one access-log row per request: method, path, status; no body, no content"
   assert.ok(!JSON.stringify(logged[0]).includes(marker));
 });
 
-test("content scan: tags kept by default, dropped when the tenant turns otlp_content_scan off", async () => {
+test("content scan: tags kept by default, dropped when the tenant turns otlp_scan_tags off", async () => {
   const tenant = await createTenant();
   const marker = newMarker();
   const body = () => json(exportRequest([genaiSpan({}, contentAttributes(marker))]));
@@ -309,7 +309,7 @@ test("content scan: tags kept by default, dropped when the tenant turns otlp_con
   assert.deepEqual((await rows(tenant.tenantId))[0]!.risk_tags, ["PII_EMAIL"]);
 
   const [changed] = await sql`
-    select sealog_admin.set_otlp_content_scan(${tenant.tenantId}, false) as ok`;
+    select sealog_admin.set_otlp_scan_tags(${tenant.tenantId}, false) as ok`;
   assert.equal(changed!.ok, true);
   await post(tenant, body());
   const stored = await rows(tenant.tenantId);

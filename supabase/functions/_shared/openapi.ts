@@ -104,9 +104,14 @@ export function buildOpenApi(routesBySlug: Record<string, RouteSpec[]>): Record<
       for (const [status, statusCodes] of [...problemStatuses].sort(([a], [b]) => a - b)) {
         responses[String(status)] = {
           description: `Problem: ${statusCodes.map((code) => `\`${code}\``).join(", ")}.`,
-          content: {
-            "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
-          },
+          content: route.errorFormat === "otlpStatus"
+            ? {
+              "application/json": { schema: { $ref: "#/components/schemas/OtlpStatus" } },
+              "application/x-protobuf": {},
+            }
+            : {
+              "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
+            },
         };
       }
       paths[path] ??= {};

@@ -43,6 +43,12 @@ export type RouteSpec = {
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   /** Problem codes the route may answer besides the pipeline's own. */
   problems?: ProblemCode[];
+  /**
+   * "otlpStatus": errors are a google.rpc.Status whose message starts with the problem code,
+   * as OTLP/HTTP requires, instead of problem+json; and no body detail is answered after
+   * authentication (OTLP refuses spans in a 200's partialSuccess).
+   */
+  errorFormat?: "otlpStatus";
 };
 
 /** What a handler gets: the validated path parameters, or null when they did not match. */

@@ -57,6 +57,7 @@ mount(app, {
       schema: ExportTraceServiceResponse,
     },
   },
+  errorFormat: "otlpStatus",
   bodyProblems: [
     "malformed_otlp",
     "payload_too_large",

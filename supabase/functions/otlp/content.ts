@@ -4,7 +4,7 @@
  * never mapped, stored or logged (genai.ts reads only its allow-list); the one thing done with
  * them is an in-memory scan by the SDK's own scanner (sdk/src/scanner, one module, no copy),
  * of which only the risk tags survive. Whether the tags are kept is the tenant's
- * otlp_content_scan setting, applied by the database (sealog_api.ingest_otlp).
+ * otlp_scan_tags setting, applied by the database (sealog_api.ingest_otlp).
  */
 import { scan } from "../../../sdk/src/scanner/scan.ts";
 import type { AnyValue, KeyValue, RawSpan } from "./decode.ts";

@@ -18,3 +18,11 @@ export const ExportTraceServiceResponse = z.object({
     }),
   }).optional(),
 }).meta({ id: "ExportTraceServiceResponse" });
+
+/** google.rpc.Status, the body of every OTLP/HTTP error, in the request's encoding. */
+export const OtlpStatus = z.object({
+  code: z.int().meta({
+    description: "gRPC status code (3 INVALID_ARGUMENT, 16 UNAUTHENTICATED…).",
+  }),
+  message: z.string().meta({ description: "`<problem code>: <detail>`." }),
+}).meta({ id: "OtlpStatus" });

@@ -1,16 +1,16 @@
 -- The OTLP content scan's risk tags are kept by default and dropped before storage when the
--- tenant turns otlp_content_scan off; only operators change the setting.
+-- tenant turns otlp_scan_tags off; only operators change the setting.
 begin;
 select plan(6);
 
 select sealog_admin.create_tenant('otlp scan tenant') as tenant_id \gset
 select sealog_admin.issue_key(:'tenant_id', sha256('otlp-scan-key'), 'slg_live_otlp', array['ingest']) is not null as issued \gset
 
-select is((select otlp_content_scan from sealog.tenants where tenant_id = :'tenant_id'), true,
+select is((select otlp_scan_tags from sealog.tenants where tenant_id = :'tenant_id'), true,
   'the content scan''s tags are kept by default');
-select ok(not sealog_admin.set_otlp_content_scan(gen_random_uuid(), false),
+select ok(not sealog_admin.set_otlp_scan_tags(gen_random_uuid(), false),
   'an unknown tenant is reported as false');
-select ok(not has_function_privilege('sealog_edge', 'sealog_admin.set_otlp_content_scan(uuid, boolean)', 'execute'),
+select ok(not has_function_privilege('sealog_edge', 'sealog_admin.set_otlp_scan_tags(uuid, boolean)', 'execute'),
   'the functions'' role cannot change the setting');
 
 -- Two spans as the otlp function sends them: the first while the setting is on, the second off.
@@ -28,7 +28,7 @@ select sealog_api.ingest_otlp(
     'risk_tags', jsonb_build_array('PII_EMAIL')))
 ) ->> 'status' as status_on \gset
 reset role;
-select ok(sealog_admin.set_otlp_content_scan(:'tenant_id', false), 'an operator turns it off');
+select ok(sealog_admin.set_otlp_scan_tags(:'tenant_id', false), 'an operator turns it off');
 set local role sealog_edge;
 select sealog_api.ingest_otlp(
   jsonb_build_object('request_id', gen_random_uuid(), 'method', 'POST', 'path', '/otlp/v1/traces',

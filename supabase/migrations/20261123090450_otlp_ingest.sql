@@ -9,10 +9,10 @@
 /** Section - The tenant setting */
 
 alter table sealog.tenants
-  add column otlp_content_scan boolean not null default true;
-comment on column sealog.tenants.otlp_content_scan is 'INTERNAL; pii=none; retention=account. Whether risk tags found by scanning OTLP content attributes in memory are kept (default true); the content itself is never stored.';
+  add column otlp_scan_tags boolean not null default true;
+comment on column sealog.tenants.otlp_scan_tags is 'INTERNAL; pii=none; retention=account. Whether risk tags found by scanning OTLP content attributes in memory are kept (default true); the content itself is never stored.';
 
-create function sealog_admin.set_otlp_content_scan(p_tenant_id uuid, p_enabled boolean)
+create function sealog_admin.set_otlp_scan_tags(p_tenant_id uuid, p_enabled boolean)
 returns boolean
 language sql
 security definer
@@ -20,13 +20,13 @@ set search_path = ''
 as $$
   with changed as (
     update sealog.tenants
-       set otlp_content_scan = p_enabled
+       set otlp_scan_tags = p_enabled
      where tenant_id = p_tenant_id
     returning 1
   )
   select exists (select 1 from changed)
 $$;
-comment on function sealog_admin.set_otlp_content_scan(uuid, boolean) is 'Turns the keeping of OTLP content-scan risk tags on or off for a tenant; true when the tenant exists.';
+comment on function sealog_admin.set_otlp_scan_tags(uuid, boolean) is 'Turns the keeping of OTLP content-scan risk tags on or off for a tenant; true when the tenant exists.';
 
 /** Section - POST /otlp/v1/traces */
 
@@ -39,7 +39,7 @@ as $$
 declare
   -- A read only: sealog_api.ingest authenticates, scopes, rate limits and logs the request.
   v_scan boolean := (
-    select t.otlp_content_scan
+    select t.otlp_scan_tags
       from sealog.tenants t
      where t.tenant_id = (sealog.resolve_credential(p_ctx)).tenant_id
   );
@@ -53,10 +53,10 @@ begin
   return sealog_api.ingest(p_ctx, p_events);
 end
 $$;
-comment on function sealog_api.ingest_otlp(jsonb, jsonb) is 'POST /otlp/v1/traces: drops the content-scan risk tags when the tenant turned otlp_content_scan off, then stores the spans through sealog_api.ingest (the same authentication, scope, rate limit and access-log row).';
+comment on function sealog_api.ingest_otlp(jsonb, jsonb) is 'POST /otlp/v1/traces: drops the content-scan risk tags when the tenant turned otlp_scan_tags off, then stores the spans through sealog_api.ingest (the same authentication, scope, rate limit and access-log row).';
 
 /** Section - Grants */
 
-revoke all on function sealog_admin.set_otlp_content_scan(uuid, boolean) from public, anon, authenticated, service_role;
+revoke all on function sealog_admin.set_otlp_scan_tags(uuid, boolean) from public, anon, authenticated, service_role;
 revoke all on function sealog_api.ingest_otlp(jsonb, jsonb) from public, anon, authenticated, service_role;
 grant execute on function sealog_api.ingest_otlp(jsonb, jsonb) to sealog_edge;
