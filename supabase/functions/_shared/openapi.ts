@@ -107,7 +107,7 @@ export function buildOpenApi(routesBySlug: Record<string, RouteSpec[]>): Record<
           content: route.errorFormat === "otlpStatus"
             ? {
               "application/json": { schema: { $ref: "#/components/schemas/OtlpStatus" } },
-              "application/x-protobuf": {},
+              "application/x-protobuf": { schema: { type: "string", format: "binary" } },
             }
             : {
               "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
