@@ -389,3 +389,4 @@ if (stored < acknowledged || stored > acknowledged + inFlightBound) {
   progress(`FAILED: ${stored} rows stored for ${acknowledged} acknowledged events`);
   Deno.exit(1);
 }
+await import("./otlp.ts"); // OTLP spans/s against /ingest, same events: bench/otlp.ts

@@ -1,6 +1,6 @@
 /**
  * deno task tenant: create tenants, change their rate limit, list, disable and enable them,
- * and unlock a user that the password hook locked out. Prints JSON lines on stdout.
+ * turn the OTLP content scan on or off, and unlock a user that the password hook locked out. Prints JSON lines on stdout.
  */
 import type postgres from "postgres";
 import { withDatabase } from "../lib/database.ts";
@@ -33,7 +33,8 @@ async function changeTenant(
 
 export const task: Task = {
   name: "tenant",
-  summary: "Tenants: create, rate limit, list, disable, enable, unlock a locked-out user.",
+  summary:
+    "Tenants: create, rate limit, list, disable, enable, OTLP content scan, unlock a locked-out user.",
   commands: [
     {
       name: "create",
@@ -100,6 +101,24 @@ export const task: Task = {
         );
       },
     })),
+    {
+      name: "content-scan",
+      usage: "TENANT_ID on|off",
+      summary:
+        "Keeps (on, the default) or drops the risk tags that OTLP ingest finds in span content.",
+      positionals: 2,
+      async run({ positionals: [id, setting] }) {
+        if (setting !== "on" && setting !== "off") throw new TaskError("say on or off", 2);
+        await changeTenant(
+          id!,
+          (sql, tenantId) =>
+            sql`select sealog_admin.set_otlp_scan_tags(${tenantId}::uuid, ${
+              setting === "on"
+            }) as ok`,
+          { otlp_scan_tags: setting === "on" },
+        );
+      },
+    },
     {
       name: "unlock",
       usage: "TENANT_ID USER_ID",

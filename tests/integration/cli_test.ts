@@ -116,6 +116,8 @@ test("every bad input gets one line on stderr and a non-zero exit, never a stack
     [["tenant", "disable", "nope"], 2, /TENANT_ID must be a uuid/],
     [["tenant", "enable", ""], 2, /TENANT_ID must be a uuid/],
     [["tenant", "unlock", "nope", "user-1"], 2, /TENANT_ID must be a uuid/],
+    [["tenant", "content-scan", "nope", "off"], 2, /TENANT_ID must be a uuid/],
+    [["tenant", "content-scan", unknown, "maybe"], 2, /say on or off/],
     // Unknown tenants and keys are named.
     [["key", "list", unknown], 1, new RegExp(`unknown tenant ${unknown}`)],
     [["key", "issue", unknown], 1, new RegExp(`unknown tenant ${unknown}`)],
@@ -124,6 +126,7 @@ test("every bad input gets one line on stderr and a non-zero exit, never a stack
     [["tenant", "disable", unknown], 1, /unknown tenant/],
     [["tenant", "enable", unknown], 1, /unknown tenant/],
     [["tenant", "unlock", unknown, "user-1"], 1, /unknown tenant/],
+    [["tenant", "content-scan", unknown, "off"], 1, /unknown tenant/],
     [["tenant", "enable", "00000000-0000-0000-0000-000000000000"], 1, /reserved tenant/],
     [["key", "issue", "00000000-0000-0000-0000-000000000000"], 1, /reserved tenant/],
     // Unknown options, commands and wrong argument counts.
@@ -225,6 +228,25 @@ test("tenant disable refuses the tenant's keys over HTTP, enable accepts them ag
 
   assert.equal((await task("tenant", "enable", created.tenant_id)).code, 0);
   assert.equal((await call("/ingest/whoami", { apiKey: created.api_key })).status, 200);
+});
+
+test("tenant content-scan turns the OTLP content scan's risk tags off and on", async () => {
+  const created = JSON.parse((await task("tenant", "create", "cli-content-scan")).stdout);
+  const setting = async () =>
+    (await sql`select otlp_scan_tags from sealog.tenants where tenant_id = ${created.tenant_id}`)[
+      0
+    ]!
+      .otlp_scan_tags;
+  assert.equal(await setting(), true, "on by default");
+  const off = await task("tenant", "content-scan", created.tenant_id, "off");
+  assert.equal(off.code, 0, off.stderr);
+  assert.deepEqual(JSON.parse(off.stdout), {
+    tenant_id: created.tenant_id,
+    otlp_scan_tags: false,
+  });
+  assert.equal(await setting(), false);
+  assert.equal((await task("tenant", "content-scan", created.tenant_id, "on")).code, 0);
+  assert.equal(await setting(), true);
 });
 
 test("key list for a tenant without keys prints nothing and exits 0 (an unknown tenant is an error above)", async () => {

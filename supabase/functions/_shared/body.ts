@@ -1,9 +1,9 @@
 /**
- * JSON bodies, read with a hard limit while streaming: a chunked body without
- * Content-Length is never buffered past the limit.
+ * Bodies, read with a hard limit while streaming: a chunked (or gzip-compressed, where a route
+ * accepts it) body is never buffered past the limit.
  */
 import type { Context } from "hono";
-import { ApiError } from "./problems.ts";
+import { ApiError, type ProblemCode } from "./problems.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -12,16 +12,22 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * checks carry no details, so they are answered before the key is checked.
  */
 export async function readJsonBody(c: Context): Promise<unknown> {
-  const text = await readJsonText(c);
+  return parseJson(await readJsonText(c));
+}
+
+/**
+ * Parses JSON text, answering `malformed` (400) for invalid JSON and for duplicate keys
+ * (I-JSON, RFC 7493): JSON.parse would keep the last one silently, so what was validated
+ * could differ from what the sender meant.
+ */
+export function parseJson(text: string, malformed: ProblemCode = "malformed_json"): unknown {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new ApiError("malformed_json");
+    throw new ApiError(malformed);
   }
-  // Duplicate keys are refused (I-JSON, RFC 7493): JSON.parse would keep the last one
-  // silently, so what was validated could differ from what the sender meant.
-  if (findDuplicateKey(text) !== null) throw new ApiError("malformed_json");
+  if (findDuplicateKey(text) !== null) throw new ApiError(malformed);
   return body;
 }
 
@@ -30,14 +36,7 @@ export async function readJsonBody(c: Context): Promise<unknown> {
  * (415, 413, 400): for verifying a signature over the exact body before trusting it.
  */
 export async function readJsonText(c: Context): Promise<string> {
-  const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (mediaType !== "application/json") throw new ApiError("unsupported_media_type");
-  const encoding = (c.req.header("Content-Encoding") ?? "identity").trim().toLowerCase();
-  if (encoding !== "identity") throw new ApiError("unsupported_content_encoding");
-  const declared = Number(c.req.header("Content-Length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new ApiError("payload_too_large");
-
-  const bytes = await readLimited(c.req.raw.body, MAX_BODY_BYTES);
+  const { bytes } = await readBody(c, JSON_BODY);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
@@ -45,7 +44,51 @@ export async function readJsonText(c: Context): Promise<string> {
   }
 }
 
-async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: number) {
+/** What a route accepts as a body: its media types, whether gzip, and its 415 and 400 codes. */
+export type BodyRules = {
+  mediaTypes: readonly string[];
+  /** Accept Content-Encoding: gzip, decompressed while streaming under the same limit. */
+  gzip: boolean;
+  unsupportedMediaType: ProblemCode;
+  /** The code of a truncated, aborted or corrupt (gzip) body. */
+  malformed: ProblemCode;
+};
+
+const JSON_BODY: BodyRules = {
+  mediaTypes: ["application/json"],
+  gzip: false,
+  unsupportedMediaType: "unsupported_media_type",
+  malformed: "malformed_json",
+};
+
+/**
+ * Reads a body under `rules`: 415 for another media type or encoding, 413 past
+ * MAX_BODY_BYTES (of the decompressed bytes when gzip: a compression bomb stops at the limit),
+ * the rules' 400 when it cannot be read. Answered before the key is checked: these framing
+ * checks carry no details.
+ */
+export async function readBody(
+  c: Context,
+  rules: BodyRules,
+): Promise<{ mediaType: string; bytes: Uint8Array }> {
+  const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!rules.mediaTypes.includes(mediaType)) throw new ApiError(rules.unsupportedMediaType);
+  const encoding = (c.req.header("Content-Encoding") ?? "identity").trim().toLowerCase();
+  const gzip = rules.gzip && encoding === "gzip";
+  if (encoding !== "identity" && !gzip) throw new ApiError("unsupported_content_encoding");
+  const declared = Number(c.req.header("Content-Length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new ApiError("payload_too_large");
+
+  let stream = c.req.raw.body;
+  if (gzip && stream) stream = stream.pipeThrough(new DecompressionStream("gzip"));
+  return { mediaType, bytes: await readLimited(stream, MAX_BODY_BYTES, rules.malformed) };
+}
+
+async function readLimited(
+  stream: ReadableStream<Uint8Array> | null,
+  limit: number,
+  malformed: ProblemCode,
+) {
   if (!stream) return new Uint8Array();
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
@@ -56,15 +99,15 @@ async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: num
       if (done) break;
       total += value.byteLength;
       if (total > limit) {
-        await reader.cancel();
+        await reader.cancel().catch(() => {});
         throw new ApiError("payload_too_large");
       }
       chunks.push(value);
     }
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    // A truncated or aborted body cannot be parsed.
-    throw new ApiError("malformed_json");
+    // A truncated, aborted or corrupt body cannot be parsed.
+    throw new ApiError(malformed);
   }
   const bytes = new Uint8Array(total);
   let offset = 0;

@@ -21,6 +21,7 @@ export type ApiFunctions = {
   log_request: [];
   whoami: [];
   ingest: [events: unknown[]];
+  ingest_otlp: [events: unknown[]];
   get_session: [sessionId: string];
   create_deletion_request: [request: Record<string, unknown>];
   get_deletion_request: [requestId: string];

@@ -63,7 +63,7 @@ export function routeProblems(route: RouteSpec): ProblemCode[] {
   return [
     ...new Set([
       ...PIPELINE_PROBLEMS,
-      ...(route.request ? BODY_PROBLEMS : []),
+      ...(route.request ? route.bodyProblems ?? BODY_PROBLEMS : []),
       ...(route.paramProblem ? [route.paramProblem] : []),
       ...(route.query ? ["invalid_query" as const] : []),
       ...(route.problems ?? []),
@@ -118,9 +118,14 @@ export function buildOpenApi(routesBySlug: Record<string, RouteSpec[]>): Record<
       for (const [status, statusCodes] of [...problemStatuses].sort(([a], [b]) => a - b)) {
         responses[String(status)] = {
           description: `Problem: ${statusCodes.map((code) => `\`${code}\``).join(", ")}.`,
-          content: {
-            "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
-          },
+          content: route.errorFormat === "otlpStatus"
+            ? {
+              "application/json": { schema: { $ref: "#/components/schemas/OtlpStatus" } },
+              "application/x-protobuf": { schema: { type: "string", format: "binary" } },
+            }
+            : {
+              "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
+            },
         };
       }
       paths[path] ??= {};

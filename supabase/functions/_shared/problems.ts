@@ -10,6 +10,11 @@ import { z } from "zod";
 
 export const PROBLEMS = {
   malformed_json: [400, "Malformed JSON", "The body is not valid UTF-8 JSON."],
+  malformed_otlp: [
+    400,
+    "Bad Request",
+    "The body is not an OTLP ExportTraceServiceRequest in protobuf or UTF-8 JSON (or its gzip is corrupt).",
+  ],
   invalid_auth_hook: [
     400,
     "Bad Request",
@@ -54,10 +59,15 @@ export const PROBLEMS = {
   ],
   payload_too_large: [413, "Payload Too Large", "The body exceeds 1 MiB."],
   unsupported_media_type: [415, "Unsupported Media Type", "The body must be application/json."],
+  unsupported_otlp_media_type: [
+    415,
+    "Unsupported Media Type",
+    "The body must be application/x-protobuf or application/json.",
+  ],
   unsupported_content_encoding: [
     415,
     "Unsupported Media Type",
-    "Content-Encoding is not supported; send an uncompressed body.",
+    "This Content-Encoding is not supported; send an uncompressed body (OTLP export also accepts gzip).",
   ],
   invalid_request: [422, "Unprocessable Content", "The request body does not match the schema."],
   content_not_accepted: [

@@ -42,10 +42,18 @@ export type RouteSpec = {
   /** Query parameters (a strict object of strings in, typed values out); a mismatch is `invalid_query`. */
   query?: QuerySchema;
   request?: z.ZodType;
+  /** The body's framing problems, when they are not a JSON body's (body.ts). */
+  bodyProblems?: ProblemCode[];
   /** Success responses by status. */
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   /** Problem codes the route may answer besides the pipeline's own. */
   problems?: ProblemCode[];
+  /**
+   * "otlpStatus": errors are a google.rpc.Status whose message starts with the problem code,
+   * as OTLP/HTTP requires, instead of problem+json; and no body detail is answered after
+   * authentication (OTLP refuses spans in a 200's partialSuccess).
+   */
+  errorFormat?: "otlpStatus";
 };
 
 /** What a handler gets: the validated path parameters, or null when they did not match. */
