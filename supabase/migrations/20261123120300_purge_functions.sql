@@ -329,7 +329,7 @@ declare
 begin
   select * into v_buckets
     from sealog.purge_expired_rows(
-      'ephemeral', 'sealog.rate_limit_buckets', 'tenant_id', p_now, p_batch_size, p_max_batches);
+      'ephemeral', 'sealog.rate_limit_buckets', 'tenant_id, shard', p_now, p_batch_size, p_max_batches);
   -- Erasure-outbox tasks for external processors, once completed (their processor ids are
   -- already cleared; the deletion request keeps its receipt). Pending and failed tasks are
   -- work still to do and are never purged.
