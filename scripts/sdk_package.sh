@@ -24,13 +24,13 @@ done
 
 cat >"$scratch/esm.mts" <<'TS'
 import { createClient, type RiskTag, scan } from "@sealog/sdk";
-const tags: RiskTag[] = scan("mail me at someone@example.com").tags;
+const tags: RiskTag[] = scan("mail me at someone@acme-mail.io").tags;
 const client: ReturnType<typeof createClient> = createClient({ url: "http://127.0.0.1:1", apiKey: "k" });
 console.log(tags, typeof client.record);
 TS
 cat >"$scratch/cjs.cts" <<'TS'
 import sdk = require("@sealog/sdk");
-const tags: sdk.RiskTag[] = sdk.scan("mail me at someone@example.com").tags;
+const tags: sdk.RiskTag[] = sdk.scan("mail me at someone@acme-mail.io").tags;
 console.log(tags);
 TS
 cat >"$scratch/tsconfig.json" <<'JSON'
@@ -50,6 +50,6 @@ JSON
 "$ROOT/sdk/node_modules/.bin/tsc" -p "$scratch/tsconfig.json"
 
 cd "$scratch"
-node --input-type=module -e 'import { scan } from "@sealog/sdk"; if (!scan("someone@example.com").tags.includes("PII_EMAIL")) process.exit(1);'
-node --input-type=commonjs -e 'const { scan } = require("@sealog/sdk"); if (!scan("someone@example.com").tags.includes("PII_EMAIL")) process.exit(1);'
+node --input-type=module -e 'import { scan } from "@sealog/sdk"; if (!scan("someone@acme-mail.io").tags.includes("PII_EMAIL")) process.exit(1);'
+node --input-type=commonjs -e 'const { scan } = require("@sealog/sdk"); if (!scan("someone@acme-mail.io").tags.includes("PII_EMAIL")) process.exit(1);'
 echo "sdk package: built; ESM and CommonJS consumers type-check under nodenext and load in Node" >&2
