@@ -149,7 +149,7 @@ begin
   -- Each pooled connection starts at a shard of its own, so concurrent requests rarely meet.
   v_home := pg_catalog.pg_backend_pid() % v_shards;
 
-  for v_attempt in 1..3 loop
+  for v_attempt in 1..2 loop
     -- A shard with a token that no request in flight holds: taken without waiting. Its lock
     -- lasts until commit but serialises only the requests that would take this very shard.
     select b.shard into v_shard
@@ -176,12 +176,14 @@ begin
      limit 1
        for update;
     exit when v_shard is not null;
-    -- A tenant's first request (or the first after a week idle): its shards start full.
+    -- A tenant's first request (or the first after a week idle): its shards start full. A
+    -- concurrent first request waits here for the one that inserts them, then takes one in
+    -- the second attempt; when the shards existed and were all empty, nothing is inserted and
+    -- the second attempt finds them empty again.
     insert into sealog.rate_limit_buckets (tenant_id, shard, tokens, refilled_at, last_allowed)
     select p_auth.tenant_id, s, sealog.rate_limit_shard_capacity(s, v_burst, v_shards), p_now, true
       from generate_series(0, v_shards - 1) as s
     on conflict do nothing;
-    exit when not found;
   end loop;
 
   if v_shard is not null then

@@ -32,6 +32,14 @@ test("a tenant's request is not held up by its requests in flight, while one sha
   }
 });
 
+test("a fresh tenant's concurrent first requests are all admitted while its shards are created", async () => {
+  const tenant = await createTenant({ ratePerSecond: 1000, burst: 2000 });
+  const responses = await Promise.all(
+    Array.from({ length: 40 }, () => call("/ingest/whoami", { apiKey: tenant.apiKey })),
+  );
+  assert.deepEqual(new Set(responses.map((response) => response.status)), new Set([200]));
+});
+
 test("N concurrent requests against a burst of M admit at most M plus what refills meanwhile", async () => {
   const burst = 50;
   const tenant = await createTenant({ ratePerSecond: 1, burst });
