@@ -46,12 +46,25 @@ $$;
 comment on function sealog.rate_limit_shard_capacity(integer, integer, integer) is 'Tokens a full shard holds: its whole-token share of the burst; the shares add up to the burst.';
 revoke all on function sealog.rate_limit_shard_capacity(integer, integer, integer) from public, anon, authenticated, service_role;
 
+create function sealog.rate_limit_shard_rate(p_shard integer, p_rate integer, p_burst integer, p_shards integer)
+returns double precision
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  -- Each shard refills in proportion to its share, so every shard empties and fills together.
+  select p_rate * sealog.rate_limit_shard_capacity(p_shard, p_burst, p_shards)::double precision / p_burst
+$$;
+comment on function sealog.rate_limit_shard_rate(integer, integer, integer, integer) is 'Tokens per second a shard refills at: its share of the tenant''s rate.';
+revoke all on function sealog.rate_limit_shard_rate(integer, integer, integer, integer) from public, anon, authenticated, service_role;
+
 create function sealog.rate_limit_shard_tokens(
-  p_tokens double precision,
-  p_refilled_at timestamptz,
+  p_bucket sealog.rate_limit_buckets,
   p_now timestamptz,
-  p_capacity integer,
-  p_rate double precision
+  p_rate integer,
+  p_burst integer,
+  p_shards integer
 )
 returns double precision
 language sql
@@ -59,10 +72,12 @@ immutable
 parallel safe
 set search_path = ''
 as $$
-  select least(p_capacity, p_tokens + greatest(extract(epoch from p_now - p_refilled_at), 0) * p_rate)
+  select least(sealog.rate_limit_shard_capacity(p_bucket.shard, p_burst, p_shards),
+               p_bucket.tokens + greatest(extract(epoch from p_now - p_bucket.refilled_at), 0)
+                 * sealog.rate_limit_shard_rate(p_bucket.shard, p_rate, p_burst, p_shards))
 $$;
-comment on function sealog.rate_limit_shard_tokens(double precision, timestamptz, timestamptz, integer, double precision) is 'Tokens of a shard at p_now: refilled at its rate since refilled_at, up to its capacity.';
-revoke all on function sealog.rate_limit_shard_tokens(double precision, timestamptz, timestamptz, integer, double precision) from public, anon, authenticated, service_role;
+comment on function sealog.rate_limit_shard_tokens(sealog.rate_limit_buckets, timestamptz, integer, integer, integer) is 'Tokens of a shard at p_now: refilled at its rate since refilled_at, up to its capacity.';
+revoke all on function sealog.rate_limit_shard_tokens(sealog.rate_limit_buckets, timestamptz, integer, integer, integer) from public, anon, authenticated, service_role;
 
 /** Section - The bucket of unauthenticated requests */
 

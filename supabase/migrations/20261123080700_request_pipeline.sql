@@ -156,9 +156,7 @@ begin
       from sealog.rate_limit_buckets b
      where b.tenant_id = p_auth.tenant_id
        and b.shard < v_shards
-       and sealog.rate_limit_shard_tokens(b.tokens, b.refilled_at, p_now,
-             sealog.rate_limit_shard_capacity(b.shard, v_burst, v_shards),
-             v_rate * sealog.rate_limit_shard_capacity(b.shard, v_burst, v_shards)::double precision / v_burst) >= 1
+       and sealog.rate_limit_shard_tokens(b, p_now, v_rate, v_burst, v_shards) >= 1
      order by (b.shard - v_home + v_shards) % v_shards
      limit 1
        for update skip locked;
@@ -169,9 +167,7 @@ begin
       from sealog.rate_limit_buckets b
      where b.tenant_id = p_auth.tenant_id
        and b.shard < v_shards
-       and sealog.rate_limit_shard_tokens(b.tokens, b.refilled_at, p_now,
-             sealog.rate_limit_shard_capacity(b.shard, v_burst, v_shards),
-             v_rate * sealog.rate_limit_shard_capacity(b.shard, v_burst, v_shards)::double precision / v_burst) >= 1
+       and sealog.rate_limit_shard_tokens(b, p_now, v_rate, v_burst, v_shards) >= 1
      order by (b.shard - v_home + v_shards) % v_shards
      limit 1
        for update;
@@ -188,9 +184,7 @@ begin
 
   if v_shard is not null then
     update sealog.rate_limit_buckets b
-       set tokens = sealog.rate_limit_shard_tokens(b.tokens, b.refilled_at, p_now,
-                      sealog.rate_limit_shard_capacity(b.shard, v_burst, v_shards),
-                      v_rate * sealog.rate_limit_shard_capacity(b.shard, v_burst, v_shards)::double precision / v_burst) - 1,
+       set tokens = sealog.rate_limit_shard_tokens(b, p_now, v_rate, v_burst, v_shards) - 1,
            refilled_at = greatest(b.refilled_at, p_now),
            last_allowed = true
      where b.tenant_id = p_auth.tenant_id
@@ -200,10 +194,8 @@ begin
   -- The tenant's tokens are the sum of its shards (as committed, plus this request's take).
   select coalesce(sum(x.tokens), 0), min((1 - x.tokens) / x.rate)
     into v_tokens, v_wait
-    from (select sealog.rate_limit_shard_tokens(b.tokens, b.refilled_at, p_now,
-                   sealog.rate_limit_shard_capacity(b.shard, v_burst, v_shards),
-                   v_rate * sealog.rate_limit_shard_capacity(b.shard, v_burst, v_shards)::double precision / v_burst) as tokens,
-                 v_rate * sealog.rate_limit_shard_capacity(b.shard, v_burst, v_shards)::double precision / v_burst as rate
+    from (select sealog.rate_limit_shard_tokens(b, p_now, v_rate, v_burst, v_shards) as tokens,
+                 sealog.rate_limit_shard_rate(b.shard, v_rate, v_burst, v_shards) as rate
             from sealog.rate_limit_buckets b
            where b.tenant_id = p_auth.tenant_id
              and b.shard < v_shards) as x;
