@@ -23,7 +23,7 @@ export async function seedLargeTable(sql: postgres.Sql, rows: number) {
   const perDay = Math.ceil(rows / DAYS);
   const [tenant] = await sql`select sealog_admin.create_tenant('bench large table', 1000) as id`;
   const tenantId = tenant!.id as string;
-  await sql`select sealog.maintain_telemetry_partitions(now(), 7, ${DAYS + 1}::int)`;
+  await sql`select sealog.maintain_partitions(now(), 7, ${DAYS + 1}::int)`;
   // Each subject's rows are spread evenly over the days (fewer when a day has fewer rows);
   // everyone else is one of 100k users.
   const subject10k = Math.min(Math.ceil(SUBJECTS["10k"] / DAYS), perDay);
@@ -37,7 +37,6 @@ export async function seedLargeTable(sql: postgres.Sql, rows: number) {
       // Bench data only: a crash would lose a seed, not an acknowledged event.
       await tx`set local synchronous_commit = off`;
       await tx`
-        with stored as (
           insert into sealog.llm_request_logs (
             tenant_id, occurred_at, event_id, session_id, model, provider, input_tokens,
             output_tokens, cost_micro_usd, status, end_user_id
@@ -52,16 +51,11 @@ export async function seedLargeTable(sql: postgres.Sql, rows: number) {
                  case when g <= ${subject10k}::int then 'subject-10k'
                       when g <= ${subject10k + subject100k}::int then 'subject-100k'
                       else 'user-' || (g % 100000) end
-            from generate_series(1, ${perDay}::int) as g
-          returning tenant_id, event_id, occurred_at
-        )
-        insert into sealog.llm_event_ids (tenant_id, event_id, occurred_at)
-        select tenant_id, event_id, occurred_at from stored`;
+            from generate_series(1, ${perDay}::int) as g`;
     });
   }
   const seconds = (performance.now() - started) / 1000;
   await sql`analyze sealog.llm_request_logs`;
-  await sql`analyze sealog.llm_event_ids`;
   return {
     tenantId,
     subjectRows: { "10k": subject10k * DAYS, "100k": subject100k * DAYS },

@@ -1,16 +1,24 @@
 /**
- * Per-tenant rate limits: one token bucket per tenant, updated atomically in the database
- * so that the limit holds across every Edge Function instance.
+ * Per-tenant rate limits: a token bucket per tenant, updated atomically in the database so
+ * that the limit holds across every Edge Function instance.
+ *
+ * The bucket is split into shards (up to 16 rows per tenant), each holding its share of the
+ * burst and refilled at its share of the rate; the tenant's tokens are their sum. A request
+ * locks one shard that has a token until it commits, so up to 16 requests of one tenant run
+ * at once instead of one (sealog.take_rate_limit_token).
  */
 
 create table sealog.rate_limit_buckets (
-  tenant_id uuid primary key references sealog.tenants (tenant_id) on delete cascade,
+  tenant_id uuid not null references sealog.tenants (tenant_id) on delete cascade,
+  shard smallint not null default 0 check (shard between 0 and 15),
   tokens double precision not null,
   refilled_at timestamptz not null,
-  last_allowed boolean not null
+  last_allowed boolean not null,
+  primary key (tenant_id, shard)
 );
-comment on table sealog.rate_limit_buckets is 'INTERNAL; pii=none; retention=ephemeral. Token bucket state per tenant.';
+comment on table sealog.rate_limit_buckets is 'INTERNAL; pii=none; retention=ephemeral. Token bucket state per tenant, in shards whose tokens add up to the tenant''s.';
 comment on column sealog.rate_limit_buckets.tenant_id is 'INTERNAL; pii=none; retention=ephemeral. Tenant the bucket limits.';
+comment on column sealog.rate_limit_buckets.shard is 'INTERNAL; pii=none; retention=ephemeral. Shard of the tenant''s bucket, 0 to least(16, burst) - 1; its share is sealog.rate_limit_shard_capacity.';
 comment on column sealog.rate_limit_buckets.tokens is 'INTERNAL; pii=none; retention=ephemeral. Tokens left after the last request.';
 comment on column sealog.rate_limit_buckets.refilled_at is 'INTERNAL; pii=none; retention=ephemeral. When tokens were last refilled.';
 comment on column sealog.rate_limit_buckets.last_allowed is 'INTERNAL; pii=none; retention=ephemeral. Whether the last request was admitted.';
@@ -22,6 +30,54 @@ grant select on table sealog.rate_limit_buckets to service_role;
 -- service_role may read bucket state to diagnose 429s.
 create policy rate_limit_buckets_select_policy on sealog.rate_limit_buckets
   for select to service_role using (true);
+
+/** Section - Shards */
+
+create function sealog.rate_limit_shard_capacity(p_shard integer, p_burst integer, p_shards integer)
+returns integer
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  -- The burst split in whole tokens, the remainder to the first shards: the shares add up to it.
+  select p_burst / p_shards + (p_shard < p_burst % p_shards)::integer
+$$;
+comment on function sealog.rate_limit_shard_capacity(integer, integer, integer) is 'Tokens a full shard holds: its whole-token share of the burst; the shares add up to the burst.';
+revoke all on function sealog.rate_limit_shard_capacity(integer, integer, integer) from public, anon, authenticated, service_role;
+
+create function sealog.rate_limit_shard_rate(p_shard integer, p_rate integer, p_burst integer, p_shards integer)
+returns double precision
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  -- Each shard refills in proportion to its share, so every shard empties and fills together.
+  select p_rate * sealog.rate_limit_shard_capacity(p_shard, p_burst, p_shards)::double precision / p_burst
+$$;
+comment on function sealog.rate_limit_shard_rate(integer, integer, integer, integer) is 'Tokens per second a shard refills at: its share of the tenant''s rate.';
+revoke all on function sealog.rate_limit_shard_rate(integer, integer, integer, integer) from public, anon, authenticated, service_role;
+
+create function sealog.rate_limit_shard_tokens(
+  p_bucket sealog.rate_limit_buckets,
+  p_now timestamptz,
+  p_rate integer,
+  p_burst integer,
+  p_shards integer
+)
+returns double precision
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select least(sealog.rate_limit_shard_capacity(p_bucket.shard, p_burst, p_shards),
+               p_bucket.tokens + greatest(extract(epoch from p_now - p_bucket.refilled_at), 0)
+                 * sealog.rate_limit_shard_rate(p_bucket.shard, p_rate, p_burst, p_shards))
+$$;
+comment on function sealog.rate_limit_shard_tokens(sealog.rate_limit_buckets, timestamptz, integer, integer, integer) is 'Tokens of a shard at p_now: refilled at its rate since refilled_at, up to its capacity.';
+revoke all on function sealog.rate_limit_shard_tokens(sealog.rate_limit_buckets, timestamptz, integer, integer, integer) from public, anon, authenticated, service_role;
 
 /** Section - The bucket of unauthenticated requests */
 

@@ -135,41 +135,85 @@ as $$
 declare
   v_rate integer;
   v_burst integer;
+  v_shards integer;
+  v_home integer;
+  v_shard integer;
   v_tokens double precision;
-  v_allowed boolean;
+  v_wait double precision;
 begin
   select t.rate_limit_per_second, t.rate_limit_burst
     into v_rate, v_burst
     from sealog.tenants t
    where t.tenant_id = p_auth.tenant_id;
+  v_shards := least(16, v_burst);
+  -- Each pooled connection starts at a shard of its own, so concurrent requests rarely meet.
+  v_home := pg_catalog.pg_backend_pid() % v_shards;
 
-  -- Refill by elapsed time, then take one token if there is one; atomic under the row lock.
-  insert into sealog.rate_limit_buckets as b (tenant_id, tokens, refilled_at, last_allowed)
-  values (p_auth.tenant_id, v_burst - 1, p_now, true)
-  on conflict (tenant_id) do update
-    set tokens = case
-          when least(v_burst, b.tokens + greatest(extract(epoch from p_now - b.refilled_at), 0) * v_rate) >= 1
-          then least(v_burst, b.tokens + greatest(extract(epoch from p_now - b.refilled_at), 0) * v_rate) - 1
-          else least(v_burst, b.tokens + greatest(extract(epoch from p_now - b.refilled_at), 0) * v_rate)
-        end,
-        last_allowed = least(v_burst, b.tokens + greatest(extract(epoch from p_now - b.refilled_at), 0) * v_rate) >= 1,
-        refilled_at = greatest(b.refilled_at, p_now)
-  returning b.tokens, b.last_allowed into v_tokens, v_allowed;
+  for v_attempt in 1..2 loop
+    -- A shard with a token that no request in flight holds: taken without waiting. Its lock
+    -- lasts until commit but serialises only the requests that would take this very shard.
+    select b.shard into v_shard
+      from sealog.rate_limit_buckets b
+     where b.tenant_id = p_auth.tenant_id
+       and b.shard < v_shards
+       and sealog.rate_limit_shard_tokens(b, p_now, v_rate, v_burst, v_shards) >= 1
+     order by (b.shard - v_home + v_shards) % v_shards
+     limit 1
+       for update skip locked;
+    exit when v_shard is not null;
+    -- Every shard with a token is held by a request in flight: wait for one, holding no
+    -- other shard (so no deadlock); the row is checked again once it is released.
+    select b.shard into v_shard
+      from sealog.rate_limit_buckets b
+     where b.tenant_id = p_auth.tenant_id
+       and b.shard < v_shards
+       and sealog.rate_limit_shard_tokens(b, p_now, v_rate, v_burst, v_shards) >= 1
+     order by (b.shard - v_home + v_shards) % v_shards
+     limit 1
+       for update;
+    exit when v_shard is not null;
+    -- A tenant's first request (or the first after a week idle): its shards start full. A
+    -- concurrent first request waits here for the one that inserts them, then takes one in
+    -- the second attempt; when the shards existed and were all empty, nothing is inserted and
+    -- the second attempt finds them empty again.
+    insert into sealog.rate_limit_buckets (tenant_id, shard, tokens, refilled_at, last_allowed)
+    select p_auth.tenant_id, s, sealog.rate_limit_shard_capacity(s, v_burst, v_shards), p_now, true
+      from generate_series(0, v_shards - 1) as s
+    on conflict do nothing;
+  end loop;
+
+  if v_shard is not null then
+    update sealog.rate_limit_buckets b
+       set tokens = sealog.rate_limit_shard_tokens(b, p_now, v_rate, v_burst, v_shards) - 1,
+           refilled_at = greatest(b.refilled_at, p_now),
+           last_allowed = true
+     where b.tenant_id = p_auth.tenant_id
+       and b.shard = v_shard;
+  end if;
+
+  -- The tenant's tokens are the sum of its shards (as committed, plus this request's take).
+  select coalesce(sum(x.tokens), 0), min((1 - x.tokens) / x.rate)
+    into v_tokens, v_wait
+    from (select sealog.rate_limit_shard_tokens(b, p_now, v_rate, v_burst, v_shards) as tokens,
+                 sealog.rate_limit_shard_rate(b.shard, v_rate, v_burst, v_shards) as rate
+            from sealog.rate_limit_buckets b
+           where b.tenant_id = p_auth.tenant_id
+             and b.shard < v_shards) as x;
 
   -- The policy is the bucket: `burst` requests, refilled from empty in burst / rate seconds.
   p_auth.rate_quota := v_burst;
   p_auth.rate_window := ceil(v_burst::numeric / v_rate);
   p_auth.rate_remaining := floor(v_tokens);
   p_auth.rate_reset := ceil((v_burst - v_tokens) / v_rate);
-  if not v_allowed then
+  if v_shard is null then
     p_auth.status := 429;
     p_auth.error_code := 'rate_limited';
-    p_auth.retry_after := greatest(1, ceil((1 - v_tokens) / v_rate));
+    p_auth.retry_after := greatest(1, ceil(v_wait));
   end if;
   return p_auth;
 end
 $$;
-comment on function sealog.take_rate_limit_token(sealog.request_auth, timestamptz) is 'Takes one token from the tenant''s bucket (refilled at rate_limit_per_second up to rate_limit_burst); status 429 with Retry-After when empty.';
+comment on function sealog.take_rate_limit_token(sealog.request_auth, timestamptz) is 'Takes one token from a free shard of the tenant''s bucket (refilled at rate_limit_per_second up to rate_limit_burst in all), waiting only when every shard with a token is held; status 429 with Retry-After when all are empty.';
 
 /** Section - Validation failures */
 

@@ -3,7 +3,10 @@
  * content: every text column is a bounded domain, and there is no json column.
  *
  * llm_request_logs is range-partitioned by day of occurred_at (UTC), so the retention purge
- * drops whole partitions. tenant_id leads every key and index, so the table can later be
+ * drops whole partitions. The primary key (tenant_id, occurred_at, event_id) is also what
+ * makes ingest idempotent: a resent event (same event_id and occurred_at, as every SDK and
+ * OTLP retry sends it) lands in the same day and is stored once; see README "Idempotency".
+ * tenant_id leads every key and index, so the table can later be
  * distributed by tenant without a redesign. It has no foreign key to tenants: a per-row
  * check on the hottest insert path buys nothing that the API functions do not already
  * guarantee.
@@ -38,14 +41,14 @@ create index llm_request_logs_tenant_id_session_id_idx on sealog.llm_request_log
 create index llm_request_logs_tenant_id_end_user_id_idx on sealog.llm_request_logs (tenant_id, end_user_id)
   where end_user_id is not null;
 
--- Catches rows for days without a partition; drained by sealog.maintain_telemetry_partitions().
+-- Catches rows for days without a partition; drained by sealog.maintain_partitions().
 create table sealog.llm_request_logs_default partition of sealog.llm_request_logs default;
 
 comment on table sealog.llm_request_logs is 'CONFIDENTIAL; pii=personal; retention=telemetry. One row per LLM call: counts, model and risk tags, never content. Partitioned by day.';
 comment on table sealog.llm_request_logs_default is 'CONFIDENTIAL; pii=personal; retention=telemetry. Default partition for days without their own partition; drained by partition maintenance.';
 comment on column sealog.llm_request_logs.tenant_id is 'INTERNAL; pii=none; retention=telemetry. Tenant, from the API key.';
 comment on column sealog.llm_request_logs.occurred_at is 'INTERNAL; pii=none; retention=telemetry. When the LLM call happened (client clock); the partition key.';
-comment on column sealog.llm_request_logs.event_id is 'INTERNAL; pii=none; retention=telemetry. Client-generated idempotency key.';
+comment on column sealog.llm_request_logs.event_id is 'INTERNAL; pii=none; retention=telemetry. Client-generated idempotency key, unique per tenant and occurred_at.';
 comment on column sealog.llm_request_logs.session_id is 'INTERNAL; pii=none; retention=telemetry. Agent session the call belongs to.';
 comment on column sealog.llm_request_logs.model is 'INTERNAL; pii=none; retention=telemetry. gen_ai.request.model.';
 comment on column sealog.llm_request_logs.provider is 'INTERNAL; pii=none; retention=telemetry. gen_ai.provider.name.';
@@ -63,22 +66,6 @@ comment on column sealog.llm_request_logs.end_user_id is 'CONFIDENTIAL; pii=pseu
 comment on column sealog.llm_request_logs.agent_id is 'INTERNAL; pii=none; retention=telemetry. gen_ai.agent.id.';
 comment on column sealog.llm_request_logs.received_at is 'INTERNAL; pii=none; retention=telemetry. When Sealog stored the row.';
 
-/** Section - Idempotency ledger */
-
--- A unique index on a partitioned table must contain the partition key, so uniqueness of
--- (tenant_id, event_id) across days needs its own narrow table.
-create table sealog.llm_event_ids (
-  tenant_id uuid not null,
-  event_id uuid not null,
-  occurred_at timestamptz not null,
-  primary key (tenant_id, event_id)
-);
-create index llm_event_ids_occurred_at_idx on sealog.llm_event_ids (occurred_at);
-comment on table sealog.llm_event_ids is 'INTERNAL; pii=none; retention=telemetry. Every stored event id per tenant, so a resent event is stored once whatever its occurred_at.';
-comment on column sealog.llm_event_ids.tenant_id is 'INTERNAL; pii=none; retention=telemetry. Tenant of the event.';
-comment on column sealog.llm_event_ids.event_id is 'INTERNAL; pii=none; retention=telemetry. Idempotency key of the event.';
-comment on column sealog.llm_event_ids.occurred_at is 'INTERNAL; pii=none; retention=telemetry. occurred_at of the stored event; the ledger is purged with its partition.';
-
 /** Section - RLS and grants */
 
 alter table sealog.llm_request_logs enable row level security;
@@ -94,10 +81,5 @@ create policy llm_request_logs_select_policy on sealog.llm_request_logs
 create policy llm_request_logs_default_select_policy on sealog.llm_request_logs_default
   for select to service_role using (false);
 
-alter table sealog.llm_event_ids enable row level security;
-alter table sealog.llm_event_ids force row level security;
-revoke all on table sealog.llm_event_ids from public, anon, authenticated, service_role;
-grant select on table sealog.llm_event_ids to service_role;
--- service_role may read the ledger to diagnose duplicates.
-create policy llm_event_ids_select_policy on sealog.llm_event_ids
-  for select to service_role using (true);
+-- The first days; sealog.maintain_partitions() keeps them 7 days ahead from then on.
+select sealog.create_day_partitions('sealog.llm_request_logs', now(), 7, 90);

@@ -35,24 +35,18 @@ begin
   end if;
 
   -- Events arrive validated and truncated by the Edge Function; the domains check them again.
-  -- Rows are taken in key order so that concurrent batches lock in the same order.
+  -- Rows are inserted in key order so that concurrent batches lock in the same order. The
+  -- primary key (tenant_id, occurred_at, event_id) drops a resent event: only fresh rows are
+  -- returned, so session totals count each event once (README "Idempotency").
   with input as (
-    select distinct on (e.event_id) e.*
+    select distinct on (e.event_id, e.occurred_at) e.*
       from jsonb_to_recordset(p_events) as e(
         i integer, event_id uuid, session_id text, occurred_at timestamptz, model text, provider text,
         input_tokens bigint, output_tokens bigint, cache_read_input_tokens bigint,
         cache_creation_input_tokens bigint, reasoning_tokens bigint, latency_ms bigint,
         cost_micro_usd bigint, status text, error_type text, risk_tags text[], end_user_id text,
         agent_id text)
-     order by e.event_id, e.i
-  ),
-  fresh as (
-    insert into sealog.llm_event_ids (tenant_id, event_id, occurred_at)
-    select v_auth.tenant_id, input.event_id, input.occurred_at
-      from input
-     order by input.event_id
-    on conflict do nothing
-    returning event_id
+     order by e.event_id, e.occurred_at, e.i
   ),
   stored as (
     insert into sealog.llm_request_logs (
@@ -66,7 +60,8 @@ begin
            input.cost_micro_usd, input.status, input.error_type, input.risk_tags,
            input.end_user_id, input.agent_id
       from input
-      join fresh on fresh.event_id = input.event_id
+     order by input.occurred_at, input.event_id
+    on conflict do nothing
     returning session_id, occurred_at, input_tokens, output_tokens, cost_micro_usd, risk_tags, end_user_id
   ),
   per_session as (

@@ -41,7 +41,7 @@ comment on column sealog.retention_policies.retention is 'INTERNAL; pii=none; re
 comment on column sealog.retention_policies.purge_method is 'INTERNAL; pii=none; retention=configuration. drop_partitions (whole expired days), batched_delete (bounded batches) or none.';
 comment on column sealog.retention_policies.purge_function is 'INTERNAL; pii=none; retention=configuration. SECURITY DEFINER function that purges the category, executable by the scheduler only.';
 comment on column sealog.retention_policies.purge_job is 'INTERNAL; pii=none; retention=configuration. Name of the pg_cron job that runs the purge function.';
-comment on column sealog.retention_policies.grace is 'INTERNAL; pii=none; retention=configuration. How far past its retention the oldest row may be before the compliance report flags it (one schedule period).';
+comment on column sealog.retention_policies.grace is 'INTERNAL; pii=none; retention=configuration. How far past its retention the oldest row may be before the compliance report flags it: one schedule period, plus the day that a whole-day partition waits for its last row.';
 comment on column sealog.retention_policies.tenant_overridable is 'INTERNAL; pii=none; retention=configuration. Whether tenants may set a shorter retention for their own rows.';
 comment on column sealog.retention_policies.description is 'INTERNAL; pii=none; retention=configuration. What the category holds and why it is kept that long.';
 
@@ -138,11 +138,11 @@ insert into sealog.retention_policies
   (category, table_name, time_column, retention, purge_method, purge_function, purge_job, grace, tenant_overridable, description)
 values
   ('telemetry', 'sealog.llm_request_logs', 'occurred_at', interval '90 days', 'drop_partitions',
-   'sealog.purge_telemetry', 'sealog-purge-telemetry', interval '1 day', true,
-   'LLM call metadata and its idempotency ledger (sealog.llm_event_ids). Whole expired days are dropped as partitions.'),
-  ('api_access_logs', 'sealog.api_access_log', 'received_at', interval '90 days', 'batched_delete',
-   'sealog.purge_api_access_log', 'sealog-purge-api-access-log', interval '1 day', true,
-   'One metadata row per API request, the CC6.1 audit trail of the API.'),
+   'sealog.purge_telemetry', 'sealog-purge-telemetry', interval '2 days', true,
+   'LLM call metadata. Whole expired days are dropped as partitions.'),
+  ('api_access_logs', 'sealog.api_access_log', 'received_at', interval '90 days', 'drop_partitions',
+   'sealog.purge_api_access_log', 'sealog-purge-api-access-log', interval '2 days', true,
+   'One metadata row per API request, the CC6.1 audit trail of the API. Whole expired days are dropped as partitions.'),
   ('session_state', 'sealog.session_state', 'last_activity_at', interval '24 hours', 'batched_delete',
    'sealog.purge_session_state', 'sealog-purge-session-state', interval '1 hour', true,
    'Running totals per agent session; ingest stamps expires_at 24 hours after the last activity.'),

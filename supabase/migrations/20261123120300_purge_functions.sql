@@ -3,9 +3,11 @@
  *
  * Each is SECURITY DEFINER with an empty search_path, executable by its owner only (the
  * scheduler's role: postgres, which owns the pg_cron jobs), and takes p_now so that tests can
- * freeze time. Telemetry drops whole expired daily partitions; everything else is deleted in
- * bounded batches (p_batch_size rows, at most p_max_batches per run), so no run holds many
- * locks or writes an unbounded transaction. lock_timeout keeps a purge from queueing ingest
+ * freeze time. Tables that grow with traffic (telemetry, the API access log) are partitioned
+ * by day and lose whole expired days (sealog.partitioned_purge), so a run costs the same at
+ * any volume; what is deleted row by row (tenants' shorter overrides, stragglers in a default
+ * partition, small tables) goes in bounded batches (p_batch_size rows, at most p_max_batches
+ * per run), so no run holds many locks or writes an unbounded transaction. lock_timeout keeps a purge from queueing ingest
  * behind it: a step that cannot get its lock within a second is skipped and retried at the
  * next run. Every run writes one sealog.purge_log row; complete = false says it stopped early.
  */
@@ -64,14 +66,13 @@ end
 $$;
 comment on function sealog.delete_in_batches(regclass, text, text, integer, integer) is 'Deletes the rows of a table matching a predicate, p_batch_size at a time by key, for at most p_max_batches batches; complete is false when rows remain.';
 
-create function sealog.purge_expired_rows(
+create function sealog.delete_past_overrides(
   p_category text,
   p_table regclass,
   p_key text,
   p_now timestamptz,
   p_batch_size integer,
   p_max_batches integer,
-  p_default_predicate text default null,
   p_time_column text default null,
   p_floor text default null,
   out rows_deleted bigint,
@@ -87,28 +88,14 @@ declare
   v_policy sealog.retention_policies;
   v_override record;
   v_step record;
-  v_time_column text;
 begin
   select * into strict v_policy from sealog.retention_policies where category = p_category;
-  -- A secondary table of the category may measure age by a column of its own.
-  v_time_column := coalesce(p_time_column, v_policy.time_column);
+  rows_deleted := 0;
   tenant_overrides := 0;
-
-  -- Everyone's rows past the policy (or the caller's own predicate, e.g. a stamped expiry).
-  -- p_floor bounds both this and the overrides below, e.g. to skip days about to be dropped.
-  select * into v_step
-    from sealog.delete_in_batches(
-      p_table, p_key,
-      concat_ws(' and ', p_floor,
-                coalesce(p_default_predicate,
-                         format('%I <= %L', v_time_column, sealog.retention_cutoff(p_category, p_now)))),
-      p_batch_size, p_max_batches);
-  rows_deleted := v_step.rows_deleted;
-  complete := v_step.complete;
-  note := v_step.note;
-
-  -- Then each tenant's rows past its shorter retention.
+  complete := true;
   if v_policy.tenant_overridable then
+    -- Each tenant's rows past its shorter retention, found by a tenant-led index, so the cost
+    -- is bounded by that tenant's rows. p_floor skips what the caller removes anyway.
     for v_override in
       select o.tenant_id
         from sealog.retention_overrides o
@@ -120,7 +107,8 @@ begin
         from sealog.delete_in_batches(
           p_table, p_key,
           concat_ws(' and ', p_floor,
-                    format('tenant_id = %L and %I <= %L', v_override.tenant_id, v_time_column,
+                    format('tenant_id = %L and %I <= %L', v_override.tenant_id,
+                           coalesce(p_time_column, v_policy.time_column),
                            sealog.retention_cutoff(p_category, p_now, v_override.tenant_id))),
           p_batch_size, p_max_batches);
       rows_deleted := rows_deleted + v_step.rows_deleted;
@@ -131,7 +119,55 @@ begin
   end if;
 end
 $$;
-comment on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text, text) is 'Deletes a category''s due rows from one table in bounded batches: past the policy for everyone, then past each tenant''s shorter override.';
+comment on function sealog.delete_past_overrides(text, regclass, text, timestamptz, integer, integer, text, text) is 'Deletes, in bounded batches, each tenant''s rows of a category past its shorter retention override.';
+
+create function sealog.purge_expired_rows(
+  p_category text,
+  p_table regclass,
+  p_key text,
+  p_now timestamptz,
+  p_batch_size integer,
+  p_max_batches integer,
+  p_default_predicate text default null,
+  p_time_column text default null,
+  out rows_deleted bigint,
+  out tenant_overrides bigint,
+  out complete boolean,
+  out note text
+)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_policy sealog.retention_policies;
+  v_step record;
+begin
+  select * into strict v_policy from sealog.retention_policies where category = p_category;
+  -- Everyone's rows past the policy (or the caller's own predicate, e.g. a stamped expiry).
+  -- A secondary table of the category may measure age by a column of its own.
+  select * into v_step
+    from sealog.delete_in_batches(
+      p_table, p_key,
+      coalesce(p_default_predicate,
+               format('%I <= %L', coalesce(p_time_column, v_policy.time_column),
+                      sealog.retention_cutoff(p_category, p_now))),
+      p_batch_size, p_max_batches);
+  rows_deleted := v_step.rows_deleted;
+  complete := v_step.complete;
+  note := v_step.note;
+
+  -- Then each tenant's rows past its shorter retention.
+  select * into v_step
+    from sealog.delete_past_overrides(p_category, p_table, p_key, p_now, p_batch_size, p_max_batches,
+                                       p_time_column);
+  rows_deleted := rows_deleted + v_step.rows_deleted;
+  tenant_overrides := v_step.tenant_overrides;
+  complete := complete and v_step.complete;
+  note := nullif(concat_ws('; ', note, v_step.note), '');
+end
+$$;
+comment on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text) is 'Deletes a category''s due rows from one table in bounded batches: past the policy for everyone, then past each tenant''s shorter override.';
 
 create function sealog.batched_purge(
   p_category text,
@@ -160,7 +196,66 @@ end
 $$;
 comment on function sealog.batched_purge(text, regclass, text, timestamptz, integer, integer, text) is 'The whole run of a category kept in one table: purge_expired_rows, then its purge-log row, returned as the run''s result.';
 
-/** Section - Telemetry: whole expired days */
+/** Section - Partitioned categories: whole expired days */
+
+create function sealog.partitioned_purge(
+  p_category text,
+  p_table regclass,
+  p_key text,
+  p_now timestamptz,
+  p_batch_size integer,
+  p_max_batches integer
+)
+returns jsonb
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_started timestamptz := clock_timestamp();
+  v_policy sealog.retention_policies;
+  v_cutoff timestamptz := sealog.retention_cutoff(p_category, p_now);
+  v_cutoff_day timestamptz := ((v_cutoff at time zone 'utc')::date)::timestamp at time zone 'utc';
+  v_default regclass := (p_table::text || '_default')::regclass;
+  v_rows bigint := 0;
+  v_overrides bigint;
+  v_complete boolean := true;
+  v_note text;
+  v_step record;
+begin
+  select * into strict v_policy from sealog.retention_policies where category = p_category;
+  -- Row deletes first, while ingest runs alongside them (they take row locks only); the
+  -- partition drops last, because they lock the parent until this transaction commits,
+  -- which must then come at once. Everyone's rows go by whole days only: a row lives until
+  -- its UTC day is entirely past the retention, at most one day longer (the policy's grace).
+
+  -- 1. Each tenant's rows past its shorter retention, in the days that step 3 keeps.
+  select * into v_step
+    from sealog.delete_past_overrides(p_category, p_table, p_key, p_now, p_batch_size, p_max_batches,
+                                       p_floor => format('%I >= %L', v_policy.time_column, v_cutoff_day));
+  v_rows := v_rows + v_step.rows_deleted;
+  v_overrides := v_step.tenant_overrides;
+  v_complete := v_complete and v_step.complete;
+  v_note := v_step.note;
+
+  -- 2. Stragglers in the default partition (days that never had a partition).
+  select * into v_step
+    from sealog.delete_in_batches(
+      v_default, p_key, format('%I <= %L', v_policy.time_column, v_cutoff), p_batch_size, p_max_batches);
+  v_rows := v_rows + v_step.rows_deleted;
+  v_complete := v_complete and v_step.complete;
+  v_note := nullif(concat_ws('; ', v_note, v_step.note), '');
+
+  -- 3. Whole days at or before the cutoff, whatever their size.
+  select * into v_step from sealog.drop_expired_partitions(p_table, v_cutoff);
+  v_complete := v_complete and v_step.complete;
+  v_note := nullif(concat_ws('; ', v_note, v_step.note), '');
+
+  return sealog.record_purge(p_category, p_now, v_started, v_rows, v_step.partitions_dropped, v_overrides,
+                             v_complete, v_note);
+end
+$$;
+comment on function sealog.partitioned_purge(text, regclass, text, timestamptz, integer, integer) is 'The whole run of a day-partitioned category: tenants'' rows past their shorter retention and default-partition stragglers in batches, then whole expired days dropped, then its purge-log row.';
 
 create function sealog.purge_telemetry(
   p_now timestamptz default now(),
@@ -168,89 +263,15 @@ create function sealog.purge_telemetry(
   p_max_batches integer default 200
 )
 returns jsonb
-language plpgsql
+language sql
 security definer
 set search_path = ''
 set lock_timeout = '1s'
 as $$
-declare
-  v_started timestamptz := clock_timestamp();
-  v_cutoff timestamptz := sealog.retention_cutoff('telemetry', p_now);
-  v_cutoff_day timestamptz := ((v_cutoff at time zone 'utc')::date)::timestamp at time zone 'utc';
-  v_partition record;
-  v_dropped bigint := 0;
-  v_rows bigint := 0;
-  v_overrides bigint;
-  v_complete boolean := true;
-  v_note text;
-  v_step record;
-begin
-  -- Row deletes first, while ingest runs alongside them (they take row locks only); the
-  -- partition drops last, because detaching takes an exclusive lock on the parent that is
-  -- held until this transaction commits, which must then come at once.
-
-  -- 1. The cutoff's own day and later, in their partitions: rows at or before the cutoff, in
-  --    batches, and each tenant's rows past its shorter retention. The floor keeps the
-  --    overrides out of the whole days that step 4 drops anyway.
-  select * into v_step
-    from sealog.purge_expired_rows(
-      'telemetry', 'sealog.llm_request_logs', 'tenant_id, occurred_at, event_id', p_now,
-      p_batch_size, p_max_batches, p_floor => format('occurred_at >= %L', v_cutoff_day));
-  v_rows := v_rows + v_step.rows_deleted;
-  v_overrides := v_step.tenant_overrides;
-  v_complete := v_complete and v_step.complete;
-  v_note := nullif(concat_ws('; ', v_note, v_step.note), '');
-
-  -- 2. Stragglers in the default partition (days that never had a partition).
-  select * into v_step
-    from sealog.delete_in_batches(
-      'sealog.llm_request_logs_default', 'tenant_id, occurred_at, event_id',
-      format('occurred_at <= %L', v_cutoff), p_batch_size, p_max_batches);
-  v_rows := v_rows + v_step.rows_deleted;
-  v_complete := v_complete and v_step.complete;
-  v_note := nullif(concat_ws('; ', v_note, v_step.note), '');
-
-  -- 3. The idempotency ledger, by the same cutoffs.
-  select * into v_step
-    from sealog.purge_expired_rows(
-      'telemetry', 'sealog.llm_event_ids', 'tenant_id, event_id', p_now, p_batch_size, p_max_batches);
-  v_rows := v_rows + v_step.rows_deleted;
-  v_complete := v_complete and v_step.complete;
-  v_note := nullif(concat_ws('; ', v_note, v_step.note), '');
-
-  -- 4. Whole days: every partition whose upper bound is at or before the cutoff. Its rows are
-  --    all older than the retention, so dropping it costs the same whatever its size and
-  --    leaves no bloat. lock_timeout gives up after a second rather than queue ingest behind
-  --    us; the days left are dropped at the next run.
-  for v_partition in
-    select c.oid::regclass as partition,
-           substring(pg_catalog.pg_get_expr(c.relpartbound, c.oid) from 'TO \(''([^'']+)''\)')::timestamptz as upper_bound
-      from pg_catalog.pg_inherits i
-      join pg_catalog.pg_class c on c.oid = i.inhrelid
-     where i.inhparent = 'sealog.llm_request_logs'::regclass
-       and pg_catalog.pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
-     order by 2
-  loop
-    exit when v_partition.upper_bound > v_cutoff;
-    begin
-      execute format('alter table sealog.llm_request_logs detach partition %s', v_partition.partition);
-      execute format('drop table %s', v_partition.partition);
-      v_dropped := v_dropped + 1;
-    exception when lock_not_available then
-      v_complete := false;
-      v_note := concat_ws('; ', v_note,
-                          format('%s: lock not available; retried at the next run', v_partition.partition));
-      exit;
-    end;
-  end loop;
-
-  return sealog.record_purge('telemetry', p_now, v_started, v_rows, v_dropped, v_overrides,
-                             v_complete, nullif(v_note, ''));
-end
+  select sealog.partitioned_purge(
+    'telemetry', 'sealog.llm_request_logs', 'tenant_id, occurred_at, event_id', p_now, p_batch_size, p_max_batches)
 $$;
-comment on function sealog.purge_telemetry(timestamptz, integer, integer) is 'Purges telemetry older than its retention: deletes the cutoff day''s due rows, tenants'' rows past their shorter retention, stragglers and ledger entries in batches, then drops whole expired daily partitions.';
-
-/** Section - Batched categories */
+comment on function sealog.purge_telemetry(timestamptz, integer, integer) is 'Purges telemetry: drops whole daily partitions past 90 days, and deletes tenants'' rows past their shorter retention and stragglers in batches.';
 
 create function sealog.purge_api_access_log(
   p_now timestamptz default now(),
@@ -263,10 +284,12 @@ security definer
 set search_path = ''
 set lock_timeout = '1s'
 as $$
-  select sealog.batched_purge(
-    'api_access_logs', 'sealog.api_access_log', 'log_id', p_now, p_batch_size, p_max_batches)
+  select sealog.partitioned_purge(
+    'api_access_logs', 'sealog.api_access_log', 'log_id, received_at', p_now, p_batch_size, p_max_batches)
 $$;
-comment on function sealog.purge_api_access_log(timestamptz, integer, integer) is 'Deletes API access-log rows older than their retention (90 days, or a tenant''s shorter override) in bounded batches.';
+comment on function sealog.purge_api_access_log(timestamptz, integer, integer) is 'Purges the API access log: drops whole daily partitions past 90 days, and deletes tenants'' rows past their shorter retention and stragglers in batches.';
+
+/** Section - Batched categories */
 
 create function sealog.purge_session_state(
   p_now timestamptz default now(),
@@ -306,7 +329,7 @@ declare
 begin
   select * into v_buckets
     from sealog.purge_expired_rows(
-      'ephemeral', 'sealog.rate_limit_buckets', 'tenant_id', p_now, p_batch_size, p_max_batches);
+      'ephemeral', 'sealog.rate_limit_buckets', 'tenant_id, shard', p_now, p_batch_size, p_max_batches);
   -- Erasure-outbox tasks for external processors, once completed (their processor ids are
   -- already cleared; the deletion request keeps its receipt). Pending and failed tasks are
   -- work still to do and are never purged.
@@ -357,7 +380,9 @@ comment on function sealog.purge_purge_log(timestamptz, integer, integer) is 'De
 /** Section - Grants: the scheduler (owner) only */
 
 revoke all on function sealog.delete_in_batches(regclass, text, text, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text, text) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.delete_past_overrides(text, regclass, text, timestamptz, integer, integer, text, text) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.partitioned_purge(text, regclass, text, timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.batched_purge(text, regclass, text, timestamptz, integer, integer, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_telemetry(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_api_access_log(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;

@@ -3,9 +3,9 @@
  * role that runs migrations (postgres), the only role that may execute the purge functions.
  * cron.schedule upserts by job name, so re-running this migration changes nothing.
  *
- *   00:05  sealog-telemetry-partitions      (existing) partitions 7 days ahead, default drained
+ *   00:05  sealog-partitions                (day_partitions) every partitioned table 7 days ahead
  *   00:15  sealog-purge-telemetry           90 days, whole daily partitions
- *   00:20  sealog-purge-api-access-log      90 days
+ *   00:20  sealog-purge-api-access-log      90 days, whole daily partitions
  *   00:25  sealog-purge-ephemeral           7 days: idle rate-limit buckets, completed erasure tasks
  *   00:30  sealog-purge-cron-history        14 days of cron.job_run_details
  *   00:35  sealog-purge-purge-log           1 year

@@ -36,7 +36,7 @@ test("a valid batch is stored and answered 200 after commit", async () => {
   assert.equal(Number(first.cost_micro_usd), 1500);
 });
 
-test("a resent event is stored once and reported as a duplicate, whatever its occurred_at", async () => {
+test("a resent event is stored once and reported as a duplicate; a new occurred_at is a new event", async () => {
   const tenant = await createTenant();
   const event = telemetryEvent();
   assert.equal((await ingest(tenant, { events: [event] })).body.accepted, 1);
@@ -46,8 +46,9 @@ test("a resent event is stored once and reported as a duplicate, whatever its oc
   const moved = await ingest(tenant, {
     events: [{ ...event, occurred_at: new Date(Date.now() - 86_400_000).toISOString() }],
   });
-  assert.deepEqual(moved.body, { accepted: 0, duplicates: 1, rejected: [] });
-  assert.equal((await storedEvents(tenant.tenantId)).length, 1);
+  // README "Idempotency": an event is its (event_id, occurred_at); retries resend both unchanged.
+  assert.deepEqual(moved.body, { accepted: 1, duplicates: 0, rejected: [] });
+  assert.equal((await storedEvents(tenant.tenantId)).length, 2);
 });
 
 test("event ids are unique per tenant, not globally", async () => {

@@ -199,9 +199,10 @@ test("the README's RateLimit example is what the server sends to a fresh 50/s te
 test("unknown keys draw from the reserved bucket, yet are always told 401, never 429", async () => {
   // Emptied for a minute: other tests' unknown keys still get their 401.
   await sql`
-    insert into sealog.rate_limit_buckets (tenant_id, tokens, refilled_at, last_allowed)
-    values (sealog.unauthenticated_tenant_id(), 0, now() + interval '1 minute', false)
-    on conflict (tenant_id) do update
+    insert into sealog.rate_limit_buckets (tenant_id, shard, tokens, refilled_at, last_allowed)
+    select sealog.unauthenticated_tenant_id(), shard, 0, now() + interval '1 minute', false
+      from generate_series(0, 15) as shard
+    on conflict (tenant_id, shard) do update
       set tokens = 0, refilled_at = excluded.refilled_at, last_allowed = false`;
   try {
     const unknown = await call("/ingest/whoami", { apiKey: `slg_live_${"x".repeat(43)}` });
@@ -213,7 +214,7 @@ test("unknown keys draw from the reserved bucket, yet are always told 401, never
     assert.equal(unknown.headers.get("Retry-After"), null);
   } finally {
     await sql`
-      update sealog.rate_limit_buckets set tokens = 2000, refilled_at = now(), last_allowed = true
+      update sealog.rate_limit_buckets set tokens = 2000 / 16, refilled_at = now(), last_allowed = true
        where tenant_id = sealog.unauthenticated_tenant_id()`;
   }
 });

@@ -8,7 +8,7 @@ select is_empty(
   select format('%s.%s (%s)', c.table_name, c.column_name, coalesce(c.domain_name, c.data_type))
     from information_schema.columns c
    where c.table_schema = 'sealog'
-     and c.table_name in ('llm_request_logs', 'llm_event_ids', 'session_state')
+     and c.table_name in ('llm_request_logs', 'session_state')
      and (
        c.data_type in ('json', 'jsonb', 'bytea', 'xml')
        or (c.data_type in ('text', 'character varying', 'ARRAY') and c.domain_name is null

@@ -6,7 +6,7 @@ select plan(2);
 select set_has(
   $$select jobname::text, schedule, command from cron.job where active and username = 'postgres'$$,
   $$values
-    ('sealog-telemetry-partitions', '5 0 * * *', 'select sealog.maintain_telemetry_partitions()'),
+    ('sealog-partitions', '5 0 * * *', 'select sealog.maintain_partitions()'),
     ('sealog-purge-telemetry', '15 0 * * *', 'select sealog.purge_telemetry()'),
     ('sealog-purge-api-access-log', '20 0 * * *', 'select sealog.purge_api_access_log()'),
     ('sealog-purge-ephemeral', '25 0 * * *', 'select sealog.purge_ephemeral()'),

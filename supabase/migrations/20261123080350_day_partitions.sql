@@ -1,0 +1,156 @@
+/**
+ * Daily partitions: the one maintenance mechanism of every time-partitioned table.
+ *
+ * A table that grows with traffic is range-partitioned by a timestamptz column with one
+ * partition per UTC day (<table>_pYYYYMMDD) and a default partition (<table>_default) that
+ * catches days without one. sealog.maintain_partitions() finds every such table in the
+ * catalog, so a new one needs no registration: it creates each day from p_days_back ago to
+ * p_days_ahead ahead (ingest never fails at midnight; late rows land in their own day) and
+ * drains matching rows out of the default. sealog.drop_expired_partitions() is the purge's
+ * half: it drops whole days, so expiry costs the same whatever the rows.
+ *
+ * Our own rather than pg_partman: Debian packages pg_partman 4.7.2, hosted Supabase ships
+ * 5.x, whose API changed (docs/retention.md); this is a few statements on both.
+ */
+
+/** Section - Creating days ahead */
+
+create function sealog.create_day_partitions(
+  p_parent regclass,
+  p_now timestamptz,
+  p_days_ahead integer,
+  p_days_back integer
+)
+returns integer
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_schema text;
+  v_table text;
+  v_column text;
+  v_class text;
+  v_day date;
+  v_name text;
+  v_from timestamptz;
+  v_to timestamptz;
+  v_created integer := 0;
+begin
+  select n.nspname, c.relname, a.attname,
+         split_part(pg_catalog.obj_description(c.oid, 'pg_class'), '.', 1)
+    into strict v_schema, v_table, v_column, v_class
+    from pg_catalog.pg_partitioned_table p
+    join pg_catalog.pg_class c on c.oid = p.partrelid
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum = p.partattrs[0]
+   where p.partrelid = p_parent
+     and p.partstrat = 'r';
+  for v_day in
+    select d::date
+      from generate_series((p_now at time zone 'utc')::date - p_days_back,
+                           (p_now at time zone 'utc')::date + p_days_ahead,
+                           interval '1 day') as d
+  loop
+    v_name := v_table || '_p' || to_char(v_day, 'YYYYMMDD');
+    continue when to_regclass(format('%I.%I', v_schema, v_name)) is not null;
+    v_from := v_day::timestamp at time zone 'utc';
+    v_to := (v_day + 1)::timestamp at time zone 'utc';
+    begin
+      -- Never block ingest for long: give up on a busy lock and retry at the next run.
+      perform set_config('lock_timeout', '3s', true);
+      execute format('create table %I.%I (like %s including defaults including constraints)', v_schema, v_name, p_parent);
+      execute format(
+        'with moved as (delete from %I.%I where %I >= %L and %I < %L returning *)
+         insert into %I.%I select * from moved',
+        v_schema, v_table || '_default', v_column, v_from, v_column, v_to, v_schema, v_name);
+      execute format('alter table %s attach partition %I.%I for values from (%L) to (%L)', p_parent, v_schema, v_name, v_from, v_to);
+      execute format('alter table %I.%I enable row level security', v_schema, v_name);
+      execute format('alter table %I.%I force row level security', v_schema, v_name);
+      execute format('revoke all on table %I.%I from public, anon, authenticated, service_role', v_schema, v_name);
+      execute format('create policy %I on %I.%I for select to service_role using (false)', v_name || '_select_policy', v_schema, v_name);
+      execute format('comment on table %I.%I is %L', v_schema, v_name,
+        format('%s. Partition of %s for %s (UTC).', v_class, v_table, v_day));
+      v_created := v_created + 1;
+    exception when lock_not_available then
+      raise notice 'partition % skipped: lock not available; retried at the next run', v_name;
+      exit;
+    end;
+  end loop;
+  return v_created;
+end
+$$;
+comment on function sealog.create_day_partitions(regclass, timestamptz, integer, integer) is 'Creates the missing daily partitions of one range-partitioned table, from p_days_back days ago to p_days_ahead ahead, draining matching rows out of its default partition; returns how many it created.';
+
+create function sealog.maintain_partitions(
+  p_now timestamptz default now(),
+  p_days_ahead integer default 7,
+  p_days_back integer default 90
+)
+returns integer
+language sql
+security definer
+set search_path = ''
+as $$
+  -- Every range-partitioned table of the sealog schema, found in the catalog.
+  select coalesce(sum(sealog.create_day_partitions(p.partrelid::regclass, p_now, p_days_ahead, p_days_back)), 0)::integer
+    from pg_catalog.pg_partitioned_table p
+    join pg_catalog.pg_class c on c.oid = p.partrelid
+   where c.relnamespace = 'sealog'::regnamespace
+     and p.partstrat = 'r'
+$$;
+comment on function sealog.maintain_partitions(timestamptz, integer, integer) is 'Creates the missing daily partitions of every time-partitioned sealog table (pg_cron, daily); returns how many it created.';
+
+/** Section - Dropping expired days */
+
+create function sealog.drop_expired_partitions(
+  p_parent regclass,
+  p_cutoff timestamptz,
+  out partitions_dropped bigint,
+  out complete boolean,
+  out note text
+)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_partition record;
+begin
+  partitions_dropped := 0;
+  complete := true;
+  -- Every day whose upper bound is at or before the cutoff: all its rows are due, so the
+  -- drop costs the same whatever its size and leaves no bloat. The drop locks the parent
+  -- until commit, so callers do it last; lock_timeout (set by the caller) gives up rather
+  -- than queue ingest behind it, and the days left go at the next run.
+  for v_partition in
+    select c.oid::regclass as partition,
+           substring(pg_catalog.pg_get_expr(c.relpartbound, c.oid) from 'TO \(''([^'']+)''\)')::timestamptz as upper_bound
+      from pg_catalog.pg_inherits i
+      join pg_catalog.pg_class c on c.oid = i.inhrelid
+     where i.inhparent = p_parent
+       and pg_catalog.pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
+     order by 2
+  loop
+    exit when v_partition.upper_bound > p_cutoff;
+    begin
+      execute format('alter table %s detach partition %s', p_parent, v_partition.partition);
+      execute format('drop table %s', v_partition.partition);
+      partitions_dropped := partitions_dropped + 1;
+    exception when lock_not_available then
+      complete := false;
+      note := format('%s: lock not available; retried at the next run', v_partition.partition);
+      exit;
+    end;
+  end loop;
+end
+$$;
+comment on function sealog.drop_expired_partitions(regclass, timestamptz) is 'Drops the daily partitions of a table whose whole day is at or before the cutoff; complete is false when a lock was not available.';
+
+revoke all on function sealog.create_day_partitions(regclass, timestamptz, integer, integer) from public, anon, authenticated, service_role;
+revoke all on function sealog.maintain_partitions(timestamptz, integer, integer) from public, anon, authenticated, service_role;
+revoke all on function sealog.drop_expired_partitions(regclass, timestamptz) from public, anon, authenticated, service_role;
+
+-- Daily, UTC, before the purges. cron.schedule upserts by name, so re-running this is harmless.
+-- Each table's own migration creates its first days with sealog.create_day_partitions.
+select cron.schedule('sealog-partitions', '5 0 * * *', 'select sealog.maintain_partitions()');
