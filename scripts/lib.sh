@@ -303,7 +303,10 @@ default_pool_size = $SEALOG_POOLER_POOL_SIZE
 max_db_connections = $SEALOG_POOLER_POOL_SIZE
 max_client_conn = 2000
 server_login_retry = 1
-query_wait_timeout = 10
+; While PostgreSQL is down PgBouncer queues queries rather than refusing them: answer a queued
+; query with an error after 3 s (a 503 with Retry-After to the caller), well before the
+; functions' own 7 s deadline, instead of holding every request for the whole outage.
+query_wait_timeout = 3
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 EOF

@@ -88,7 +88,9 @@ async function restartUnderLoad(
   await sleep(1_500);
   const beforeOutage = answers.length;
   await outage.stop();
-  await sleep(3_000);
+  // Longer than the pooler's query_wait_timeout (3 s), which answers queries queued while the
+  // database is down.
+  await sleep(5_000);
   const duringOutage = answers.slice(beforeOutage);
   await outage.start();
   const restarted = performance.now();
