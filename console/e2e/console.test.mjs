@@ -132,6 +132,15 @@ describe("console", { concurrency: false }, () => {
     assert.deepEqual(await page.context().cookies(), []);
     assert.ok(!page.url().includes(seed.readerKey));
 
+    // Another time zone: the same totals, the days bucketed at that zone's midnight.
+    await page.getByLabel("Time zone").selectOption("Asia/Tokyo");
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.locator('#overview-body[data-time-zone="Asia/Tokyo"]').waitFor();
+    const times = await page.locator("figure").first().locator("tbody tr td:first-child")
+      .allTextContents();
+    assert.ok(times.length >= 3 && times.every((time) => time.endsWith(" 00:00")), times.join("|"));
+    assert.equal(await text("#total-events"), String(seed.totals.events));
+
     await page.getByRole("button", { name: "Sessions" }).click();
     await page.locator("#sessions table").waitFor();
     assert.equal(await page.locator("#sessions tbody tr").count(), seed.sessions);

@@ -98,6 +98,8 @@ export async function loadOverview(): Promise<void> {
   const ungrouped = all.series as Row[];
   const buckets = ungrouped.map((r) => Date.parse(r.bucket!) / 1000);
   const tags = pivot(byTag.series, "risk_tag", "events");
+  // The zone the figures are in, for whoever reads the page's state (the browser tests).
+  body.dataset.timeZone = timeZone;
   body.replaceChildren(
     el(
       "dl",
