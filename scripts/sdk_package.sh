@@ -50,6 +50,6 @@ JSON
 "$ROOT/sdk/node_modules/.bin/tsc" -p "$scratch/tsconfig.json"
 
 cd "$scratch"
-node --input-type=module -e 'import { scan } from "@sealog/sdk"; if (!scan("someone@example.com").tags.includes("PII_EMAIL")) process.exit(1);'
-node --input-type=commonjs -e 'const { scan } = require("@sealog/sdk"); if (!scan("someone@example.com").tags.includes("PII_EMAIL")) process.exit(1);'
+node --input-type=module -e 'import { scan } from "@sealog/sdk"; if (!scan("jane.doe@acme-mail.com").tags.includes("PII_EMAIL")) process.exit(1);'
+node --input-type=commonjs -e 'const { scan } = require("@sealog/sdk"); if (!scan("jane.doe@acme-mail.com").tags.includes("PII_EMAIL")) process.exit(1);'
 echo "sdk package: built; ESM and CommonJS consumers type-check under nodenext and load in Node" >&2
