@@ -57,6 +57,9 @@ createServer(async (req, res) => {
     res.writeHead(404, { ...headers, "Content-Type": "text/plain" });
     res.end("not found");
   }
+}).on("error", (error) => {
+  console.error(`Sealog console: ${error.message}`);
+  process.exit(1);
 }).listen(Number(port), "127.0.0.1", () => {
   console.log(`Sealog console: http://127.0.0.1:${port}/ (API ${api})`);
 });

@@ -28,8 +28,18 @@ before(async () => {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   }));
-  server = spawn("node", ["serve.mjs", PORT, API], { stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise((resolve) => server.stdout.once("data", resolve));
+  // The port is fixed (the API allows this origin) and lies in the ephemeral range, so a
+  // passing outgoing connection may hold it for a moment: a few tries, a second apart.
+  for (let attempt = 1;; attempt++) {
+    server = spawn("node", ["serve.mjs", PORT, API], { stdio: ["ignore", "pipe", "inherit"] });
+    const listening = await new Promise((resolve) => {
+      server.stdout.once("data", () => resolve(true));
+      server.once("exit", () => resolve(false));
+    });
+    if (listening) break;
+    if (attempt === 10) throw new Error(`the console cannot listen on port ${PORT}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
   browser = await chromium.launch({
     executablePath: process.env.SEALOG_CHROMIUM ?? "/usr/bin/chromium",
     // A fresh profile each run: playwright passes --user-data-dir of a new temporary directory.
