@@ -48,7 +48,8 @@ TOOLS_BIN="$ROOT/tools/node_modules/.bin"
 DENO="$TOOLS_BIN/deno"
 SUPABASE="$TOOLS_BIN/supabase"
 SQUAWK="$TOOLS_BIN/squawk"
-APT_PACKAGES=(postgresql-15 postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check libtap-parser-sourcehandler-pgtap-perl pgbouncer)
+APT_PACKAGES=(postgresql-15 postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check libtap-parser-sourcehandler-pgtap-perl pgbouncer
+  chromium)
 # The pooler's server connections for the functions' login: the database never sees more.
 export SEALOG_POOLER_POOL_SIZE=20
 
@@ -96,6 +97,22 @@ ensure_tools() {
   mkdir -p node_modules/.bin
   ln -sf "$DENO" node_modules/.bin/deno
   export PATH="$TOOLS_BIN:$PATH"
+}
+
+# The web console (console/): its pinned packages, then its static build in console/dist.
+# `install --no-save` for the reason above (platform-specific optional binaries of the bundler).
+build_console() {
+  if [ ! -d console/node_modules ] || [ console/package-lock.json -nt console/node_modules/.package-lock.json ]; then
+    log "installing the console's pinned packages from npm"
+    npm install --prefix console --no-save --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+  npm run --prefix console --silent build
+}
+
+# The console's origin, allowed by the functions' CORS (on top of any origins already set).
+allow_console_origin() { # allow_console_origin PORT
+  local origin="http://127.0.0.1:$1"
+  export SEALOG_ALLOWED_ORIGINS="${SEALOG_ALLOWED_ORIGINS:+$SEALOG_ALLOWED_ORIGINS,}$origin"
 }
 
 cluster_running() {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The local stack in the foreground: PostgreSQL 15 + migrations + PgBouncer + every Edge Function.
+# The local stack in the foreground: PostgreSQL 15 + migrations + PgBouncer + every Edge Function,
+# and the web console (console/) served beside it, its origin allowed by the functions' CORS.
 # Installs what is missing; a second start with the stack already up reuses it. Ctrl-C stops it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -19,6 +20,8 @@ demo_key="$(sed -E 's/.*"api_key":"([^"]+)".*/\1/' "$demo_file")"
 export SEALOG_AUTH_HOOK_TENANT_ID="${SEALOG_AUTH_HOOK_TENANT_ID:-$demo_tenant}"
 
 base="http://127.0.0.1:$SEALOG_PORT/functions/v1"
+console_port="${SEALOG_CONSOLE_PORT:-54324}"
+allow_console_origin "$console_port"
 banner() {
   cat <<MSG
 
@@ -27,6 +30,7 @@ Sealog is running.
   Database:   $(db_url)
   Pooler:     127.0.0.1:$SEALOG_POOLER_PORT (PgBouncer, transaction mode; the functions log in as sealog_functions)
   Demo key:   $demo_key   (tenant $demo_tenant)
+  Console:    http://127.0.0.1:$console_port/   (sign in with a key; see README, "Web console")
 
 Try it:
   curl -sS $base/ingest -H "Authorization: Bearer $demo_key" -H 'Content-Type: application/json' \\
@@ -44,12 +48,16 @@ fi
 
 stop() {
   trap - INT TERM EXIT
+  [ -n "${CONSOLE_PID:-}" ] && kill "$CONSOLE_PID" 2>/dev/null && wait "$CONSOLE_PID" 2>/dev/null
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
   stop_cluster
   log "stopped"
 }
 trap stop INT TERM EXIT
 
+build_console
+node console/serve.mjs "$console_port" "$base" >&2 &
+CONSOLE_PID=$!
 start_functions_server
 banner
 echo "Press Ctrl-C to stop."

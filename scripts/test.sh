@@ -2,7 +2,8 @@
 # Every check, against a fresh local stack of its own (so it never touches the dev stack's
 # data): format, lint and types; migration lint; a fresh cluster migrated by the Supabase
 # CLI; the Security and Performance Advisors; plpgsql_check; Deno unit and integration
-# tests over real HTTP; pgTAP through pg_prove; deno task soak. Installs what is missing.
+# tests over real HTTP; pgTAP through pg_prove; the web console in Debian's chromium; deno task
+# soak. Installs what is missing.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 use_stack "${SEALOG_TEST_DATA_DIR:-$ROOT/.sealog/test}" "${SEALOG_TEST_DB_PORT:-54332}" "${SEALOG_TEST_PORT:-54331}" \
@@ -24,7 +25,10 @@ ensure_tools
 check "sdk package (npm pack; tsc --strict under nodenext and bundler; import and require)" bash scripts/sdk_package.sh
 check "format" "$DENO" fmt --check
 check "lint" "$DENO" lint
-check "types" "$DENO" check supabase/functions local cli scripts tests bench/main.ts sdk bench/scanner.ts examples
+check "types" "$DENO" check supabase/functions local cli scripts tests bench/main.ts sdk bench/scanner.ts examples \
+  console/e2e/seed.ts
+# The console's own types (tsc) and its static build in console/dist.
+check "console build" build_console
 # Migration lint; .squawk.toml documents every excluded rule.
 check "squawk (migration lint)" "$SQUAWK" --config .squawk.toml supabase/migrations/*.sql
 
@@ -54,6 +58,8 @@ export SEALOG_TENANT_TOKEN_MAP="{\"$SEALOG_TEST_STATIC_TOKEN\": \"$SEALOG_TEST_S
 SEALOG_AUTH_HOOK_TENANT_ID="$(psql_postgres -c "select sealog_admin.create_tenant('auth-hook tenant', 1000)")"
 export SEALOG_AUTH_HOOK_TENANT_ID
 export SEALOG_ALLOWED_ORIGINS="https://app.example.test,https://admin.example.test"
+export SEALOG_TEST_CONSOLE_PORT="${SEALOG_TEST_CONSOLE_PORT:-54334}"
+allow_console_origin "$SEALOG_TEST_CONSOLE_PORT"
 start_functions_server
 
 export SEALOG_TEST_BASE_URL="http://127.0.0.1:$SEALOG_PORT/functions/v1"
@@ -65,6 +71,9 @@ check "sdk package under Node against the stack" "$DENO" test --allow-all tests/
 if compgen -G "tests/disruptive/*_test.ts" >/dev/null; then
   check "deno resilience tests" "$DENO" test --allow-all tests/disruptive/
 fi
+
+# The console in a real browser against this stack (console/e2e: seeds its own tenants).
+check "console end-to-end (chromium)" npm run --prefix console --silent e2e
 
 check "pgTAP" env PGPASSWORD="$SEALOG_DB_PASSWORD" pg_prove --ext .sql -h 127.0.0.1 -p "$SEALOG_DB_PORT" \
   -U postgres -d postgres -r supabase/tests/database

@@ -1,0 +1,99 @@
+/**
+ * Calls to Sealog's API (the only origin the console talks to) and its problem+json errors in
+ * plain words. The key travels in the Authorization header, never in a URL.
+ */
+import { rememberedKey } from "./key_store.ts";
+
+let base = "";
+
+/** The API's base URL comes from config.json next to the static files (set by whoever hosts them). */
+export async function loadConfig(): Promise<void> {
+  const config = await (await fetch("/config.json", { cache: "no-store" })).json();
+  base = String(config.apiUrl).replace(/\/$/, "");
+}
+
+export function apiUrl(path: string): string {
+  return base + path;
+}
+
+export class ApiProblem extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+type Problem = { code?: string; detail?: string; errors?: { path?: string; message?: string }[] };
+
+/** What the user reads for each failure: what happened and what to do. */
+export function plainWords(status: number, problem: Problem, retryAfter: string | null): string {
+  const code = problem.code ?? "";
+  if (status === 401) {
+    return "This key was not accepted: it is unknown, revoked or expired. Check it, or ask for a new key.";
+  }
+  if (status === 403) {
+    if (code === "origin_not_allowed") {
+      return "The API does not accept requests from this page's address. Add it to SEALOG_ALLOWED_ORIGINS.";
+    }
+    return "This key may not do this: it lacks the scope it needs. Use a key with that scope.";
+  }
+  if (status === 429) {
+    const wait = Number(retryAfter);
+    const when = Number.isFinite(wait) && wait > 0
+      ? `in ${wait} second${wait === 1 ? "" : "s"}`
+      : "in a moment";
+    return `Too many requests for this tenant right now. Try again ${when}.`;
+  }
+  if (status === 503) {
+    return "Sealog's database is unavailable right now. Nothing was changed; try again shortly.";
+  }
+  if (status === 400 && problem.errors?.length) {
+    const first = problem.errors[0]!;
+    return `The ${first.path ?? "request"} ${first.message ?? "is invalid"}.`;
+  }
+  if (status >= 500) {
+    return "Sealog failed to answer this request. Nothing was changed; try again, or tell the operator.";
+  }
+  return problem.detail ?? `The request failed (${status}).`;
+}
+
+async function problemOf(response: Response): Promise<ApiProblem> {
+  let problem: Problem = {};
+  try {
+    problem = await response.json();
+  } catch {
+    // A proxy's HTML error page: the status alone says enough.
+  }
+  const message = plainWords(response.status, problem, response.headers.get("Retry-After"));
+  return new ApiProblem(response.status, problem.code ?? "", message);
+}
+
+/** The request with the signed-in key (or the one given), or an ApiProblem. */
+export async function request(
+  path: string,
+  init: RequestInit = {},
+  key = rememberedKey(),
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (key) headers.set("Authorization", `Bearer ${key}`);
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(path), { ...init, headers, credentials: "omit" });
+  } catch {
+    throw new ApiProblem(0, "network", "Sealog's API cannot be reached. Check the connection.");
+  }
+  if (!response.ok) throw await problemOf(response);
+  return response;
+}
+
+// deno-lint-ignore no-explicit-any
+export async function getJson(path: string, key?: string | null): Promise<any> {
+  return await (await request(path, {}, key)).json();
+}
+
+/** A query string from the set fields only. */
+export function query(params: Record<string, string | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value) search.set(name, value);
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}

@@ -1,0 +1,108 @@
+/**
+ * Privacy: erase one end user of the tenant (after a confirmation step), and look up deletion
+ * requests with their status and receipt. Requests made here are listed for the tab.
+ */
+import { getJson, request } from "./api.ts";
+import { byId, el, showError, table } from "./dom.ts";
+
+const made: string[] = [];
+
+async function lookUp(id: string): Promise<void> {
+  const status = await getJson(`/deletion-requests/${encodeURIComponent(id)}`);
+  byId("deletion-status").replaceChildren(
+    table(`Deletion request ${id}`, ["Field", "Value"], [
+      ["Status", status.status],
+      ...Object.entries(status).filter(([k]) => k !== "status" && k !== "receipt").map(([k, v]) => [
+        k,
+        typeof v === "string" ? v : JSON.stringify(v),
+      ]),
+      [
+        "Receipt",
+        status.receipt ? JSON.stringify(status.receipt, null, 1) : "not yet: issued once completed",
+      ],
+    ]),
+  );
+}
+
+export function renderPrivacy(): void {
+  const endUser = el("input", {
+    id: "end-user",
+    required: "",
+    maxlength: "128",
+    autocomplete: "off",
+  });
+  const confirmBox = el("div", { id: "erase-confirm", hidden: "" });
+  const form = el(
+    "form",
+    { id: "erase-form" },
+    el("h3", {}, "Erase an end user"),
+    el("label", { for: "end-user" }, "End user id (as your agents send it in end_user_id)"),
+    endUser,
+    el("button", { type: "submit" }, "Erase…"),
+    confirmBox,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const id = endUser.value.trim();
+    const yes = el("button", { type: "button", id: "erase-yes" }, `Yes, erase ${id}`);
+    const no = el("button", { type: "button", id: "erase-no" }, "Cancel");
+    confirmBox.replaceChildren(
+      el(
+        "p",
+        { role: "alert" },
+        `Erase every record of end user "${id}" from every store? This cannot be undone after the grace period.`,
+      ),
+      yes,
+      no,
+    );
+    confirmBox.hidden = false;
+    yes.focus();
+    no.addEventListener("click", () => (confirmBox.hidden = true));
+    yes.addEventListener("click", async () => {
+      try {
+        const response = await request("/deletion-requests", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ subject: { end_user_id: id } }),
+        });
+        const accepted = await response.json();
+        made.unshift(accepted.request_id);
+        confirmBox.hidden = true;
+        renderRequests();
+        await lookUp(accepted.request_id);
+      } catch (error) {
+        showError((error as Error).message);
+      }
+    });
+  });
+  const lookupInput = el("input", { id: "request-id", autocomplete: "off" });
+  const lookup = el(
+    "form",
+    { id: "lookup-form" },
+    el("h3", {}, "Deletion request status"),
+    el("label", { for: "request-id" }, "Request id"),
+    lookupInput,
+    el("button", { type: "submit" }, "Look up"),
+  );
+  lookup.addEventListener("submit", (event) => {
+    event.preventDefault();
+    lookUp(lookupInput.value.trim()).catch((error) => showError(error.message));
+  });
+  byId("privacy").replaceChildren(
+    el("h2", { id: "privacy-title" }, "Privacy"),
+    form,
+    lookup,
+    el("div", { id: "deletion-requests" }),
+    el("div", { id: "deletion-status", "aria-live": "polite" }),
+  );
+}
+
+function renderRequests(): void {
+  const list = el("ul", {});
+  for (const id of made) {
+    const b = el("button", { type: "button" }, id);
+    b.addEventListener("click", () => lookUp(id).catch((error) => showError(error.message)));
+    list.append(el("li", {}, b));
+  }
+  byId("deletion-requests").replaceChildren(el("h3", {}, "Requests made in this tab"), list);
+}
