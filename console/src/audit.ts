@@ -82,6 +82,8 @@ function logPanel(log: Log): HTMLElement {
     "Previous page",
   );
   const load = async () => {
+    // Until the new page is shown, the label says so (and no one reads the old page as new).
+    pageLabel.textContent = "Loading…";
     const page = await getJson(
       `${log.path}${
         query({ ...filterValues(log), limit: "25", cursor: cursors[cursors.length - 1] })
