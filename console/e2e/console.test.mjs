@@ -248,6 +248,41 @@ describe("console", { concurrency: false }, () => {
     await axe(page, "privacy");
   });
 
+  test("operator: the project's secret key shows the report, retention, tenants and inventory the database holds", async (t) => {
+    expected = [];
+    const page = await open(t);
+    await signIn(page, seed.operatorKey);
+    await page.locator("#operator-inventory table").waitFor();
+    const { operator } = seed;
+    assert.equal(await page.locator("#identity").textContent(), "Operator (project secret key)");
+    assert.equal(await page.locator("nav").isVisible(), false);
+    assert.match(
+      await page.locator("#operator-report h3").textContent(),
+      new RegExp(`#${operator.report_id}$`),
+    );
+    assert.equal(await page.locator("#report-status").textContent(), operator.status.toUpperCase());
+    assert.equal(
+      await page.locator("#report-passing").textContent(),
+      String(operator.summary.passing),
+    );
+    assert.equal(
+      await page.locator("#report-controls").textContent(),
+      String(operator.summary.controls),
+    );
+    assert.equal(
+      await page.locator("#report-findings").textContent(),
+      String(operator.summary.findings),
+    );
+    assert.equal(await page.locator("details.control").count(), operator.summary.controls);
+    assert.equal(await page.locator("#operator-retention tbody tr").count(), operator.categories);
+    assert.equal(await page.locator("#operator-tenants tbody tr").count(), operator.tenants);
+    assert.equal(await page.locator("#operator-inventory tbody tr").count(), operator.inventory);
+    const tenants = await page.locator("#operator-tenants").textContent();
+    assert.ok(tenants.includes(seed.tenantId) && tenants.includes(seed.otherTenantId));
+    await page.screenshot({ path: `${SHOTS}operator.png` });
+    await axe(page, "operator");
+  });
+
   test("sign-out forgets the key, also when it was kept in sessionStorage", async (t) => {
     expected = [];
     const page = await open(t);
