@@ -244,8 +244,31 @@ describe("console", { concurrency: false }, () => {
     await page.getByRole("button", { name: "Yes, erase end-user-1" }).click();
     await page.locator("#deletion-status table", { hasText: "Status" }).waitFor();
     assert.match(await page.locator("#deletion-status").textContent(), /pending|completed/);
+    // The list: the request made here and the one made outside the console, with their status.
+    await page.locator("#deletion-requests tbody tr", { hasText: seed.deletionRequest.id })
+      .waitFor();
+    const made = (await page.locator("#deletion-status caption").textContent()).split(" ").pop();
+    const listed = await page.locator("#deletion-requests tbody tr").allTextContents();
+    assert.ok(listed.some((row) => row.includes(made)), "the request made in this tab");
+    const seeded = listed.find((row) => row.includes(seed.deletionRequest.id));
+    assert.match(seeded, /pending|completed/);
     await page.screenshot({ path: `${SHOTS}privacy.png`, fullPage: true });
     await axe(page, "privacy");
+  });
+
+  test("privacy: a new tab lists the tenant's deletion requests, made anywhere, with status and receipt", async (t) => {
+    expected = [];
+    const page = await open(t);
+    await signIn(page, seed.readerKey);
+    await page.locator("#total-events").waitFor();
+    await page.getByRole("button", { name: "Privacy" }).click();
+    const row = page.locator("#deletion-requests tbody tr", { hasText: seed.deletionRequest.id });
+    await row.waitFor();
+    assert.match(await row.textContent(), new RegExp(seed.deletionRequest.status));
+    await row.getByRole("button").click();
+    await page.locator("#deletion-status table", { hasText: seed.deletionRequest.id }).waitFor();
+    const other = await page.locator("#deletion-requests").textContent();
+    assert.ok(!other.includes("seeded-end-user"), "never the subject, only the request");
   });
 
   test("operator: the project's secret key shows the report, retention, tenants and inventory the database holds", async (t) => {

@@ -87,6 +87,13 @@ for (let i = 0; i < 50; i++) {
 }
 const [sessions] = await sql`
   select count(*)::int as n from sealog.session_state where tenant_id = ${tenant.tenantId}::uuid`;
+// A deletion request made outside the console: the privacy page lists it.
+const erasure = await call("/deletion-requests", {
+  method: "POST",
+  apiKey: reader.api_key,
+  json: { subject: { end_user_id: "seeded-end-user" } },
+});
+if (erasure.status !== 202) throw new Error(`deletion request: ${erasure.status} ${erasure.text}`);
 // The operator's view: the latest report (this one) and what the database holds.
 const [operator] = await sql`
   select (r -> 'report_id')::int as report_id, r -> 'summary' as summary, r ->> 'status' as status,
@@ -110,5 +117,6 @@ console.log(JSON.stringify({
   accessLogRows,
   sessions: sessions!.n,
   operatorKey: operatorKey(),
+  deletionRequest: { id: erasure.body.request_id, status: erasure.body.status },
   operator: { ...operator },
 }));
