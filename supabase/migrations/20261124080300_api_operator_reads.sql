@@ -26,19 +26,17 @@ begin
     v_auth.status := 200;
     return sealog.apply_validation_failure(p_ctx, v_auth);
   end if;
-  -- Anyone else: a valid tenant key is forbidden (and logged under its tenant), the rest unknown.
-  v_auth := sealog.resolve_credential(p_ctx, p_now);
-  if v_auth.status = 200 then
+  -- Anyone else is authenticated and rate limited as a tenant key on any route; a valid,
+  -- unthrottled key is then forbidden, whatever its query (no validation detail leaks).
+  v_auth := sealog.authenticate(p_ctx, null, p_now);
+  if v_auth.status not in (401, 429) then
     v_auth.status := 403;
     v_auth.error_code := 'insufficient_scope';
-  else
-    v_auth.status := 401;
-    v_auth.error_code := 'unauthorized';
   end if;
   return v_auth;
 end
 $$;
-comment on function sealog.authenticate_operator(jsonb, timestamptz) is 'Admits the operator (established by the Edge Function); refuses a tenant key with 403 insufficient_scope and anything else with 401. Then the request''s validation failure, if any, is answered.';
+comment on function sealog.authenticate_operator(jsonb, timestamptz) is 'Admits the operator (established by the Edge Function); authenticates and rate limits anyone else as a tenant key, then refuses a valid one with 403 insufficient_scope (401 and 429 as usual). Then the request''s validation failure, if any, is answered.';
 
 /** Section - Retention status */
 

@@ -114,6 +114,13 @@ test("tenant keys of every scope get 403, unknown keys and no key 401, on every 
       assert.equal(row!.caller_kind, "tenant_key");
     }
   }
+  // Tenant keys are rate limited here as on every route: a throttled key is told to wait.
+  const throttled = await createTenant({ scopes: ["read"], ratePerSecond: 1, burst: 2 });
+  const statuses = [];
+  for (let i = 0; i < 3; i++) {
+    statuses.push((await call("/operator/tenants", { apiKey: throttled.apiKey })).status);
+  }
+  assert.deepEqual(statuses, [403, 403, 429]);
   const all = await createTenant();
   const bad = await call("/operator/soc2-report?fresh=maybe", { apiKey: all.apiKey });
   assert.equal(bad.status, 403, "no validation detail before authorisation");
