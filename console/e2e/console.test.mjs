@@ -173,6 +173,11 @@ describe("console", { concurrency: false }, () => {
 
     await page.getByLabel("Key prefix").fill(seed.writerPrefix);
     await page.locator("#access-log-form button").click();
+    // "Page 1," is already shown for the unfiltered page: wait for the filtered rows themselves.
+    await page.waitForFunction((prefix) => {
+      const rows = [...document.querySelectorAll("#access-log-rows tbody tr")];
+      return rows.length > 0 && rows.every((row) => row.textContent.includes(prefix));
+    }, seed.writerPrefix);
     const seen = [];
     for (let n = 1;; n++) {
       await page.locator("#access-log-page", { hasText: `Page ${n},` }).waitFor();
