@@ -13,5 +13,6 @@ export const functions: Record<string, () => Promise<AnyApp>> = {
   "deletion-requests": async () =>
     (await import("../supabase/functions/deletion-requests/app.ts")).app,
   tenant: async () => (await import("../supabase/functions/tenant/app.ts")).app,
+  operator: async () => (await import("../supabase/functions/operator/app.ts")).app,
   otlp: async () => (await import("../supabase/functions/otlp/app.ts")).app,
 };

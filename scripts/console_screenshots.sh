@@ -3,7 +3,7 @@
 # test run (console/test-results/, written by `npm test` or `npm run --prefix console e2e`).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-shots=(sign-in overview sessions audit privacy bad-key)
+shots=(sign-in overview sessions audit privacy bad-key operator)
 for shot in "${shots[@]}"; do
   [ -f "console/test-results/$shot.png" ] || { log "no console/test-results/$shot.png: run npm test first"; exit 1; }
 done

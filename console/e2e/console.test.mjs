@@ -173,6 +173,11 @@ describe("console", { concurrency: false }, () => {
 
     await page.getByLabel("Key prefix").fill(seed.writerPrefix);
     await page.locator("#access-log-form button").click();
+    // "Page 1," is already shown for the unfiltered page: wait for the filtered rows themselves.
+    await page.waitForFunction((prefix) => {
+      const rows = [...document.querySelectorAll("#access-log-rows tbody tr")];
+      return rows.length > 0 && rows.every((row) => row.textContent.includes(prefix));
+    }, seed.writerPrefix);
     const seen = [];
     for (let n = 1;; n++) {
       await page.locator("#access-log-page", { hasText: `Page ${n},` }).waitFor();
@@ -244,8 +249,66 @@ describe("console", { concurrency: false }, () => {
     await page.getByRole("button", { name: "Yes, erase end-user-1" }).click();
     await page.locator("#deletion-status table", { hasText: "Status" }).waitFor();
     assert.match(await page.locator("#deletion-status").textContent(), /pending|completed/);
+    // The list: the request made here and the one made outside the console, with their status.
+    await page.locator("#deletion-requests tbody tr", { hasText: seed.deletionRequest.id })
+      .waitFor();
+    const made = (await page.locator("#deletion-status caption").textContent()).split(" ").pop();
+    const listed = await page.locator("#deletion-requests tbody tr").allTextContents();
+    assert.ok(listed.some((row) => row.includes(made)), "the request made in this tab");
+    const seeded = listed.find((row) => row.includes(seed.deletionRequest.id));
+    assert.match(seeded, /pending|completed/);
     await page.screenshot({ path: `${SHOTS}privacy.png`, fullPage: true });
     await axe(page, "privacy");
+  });
+
+  test("privacy: a new tab lists the tenant's deletion requests, made anywhere, with status and receipt", async (t) => {
+    expected = [];
+    const page = await open(t);
+    await signIn(page, seed.readerKey);
+    await page.locator("#total-events").waitFor();
+    await page.getByRole("button", { name: "Privacy" }).click();
+    const row = page.locator("#deletion-requests tbody tr", { hasText: seed.deletionRequest.id });
+    await row.waitFor();
+    assert.match(await row.textContent(), new RegExp(seed.deletionRequest.status));
+    await row.getByRole("button").click();
+    await page.locator("#deletion-status table", { hasText: seed.deletionRequest.id }).waitFor();
+    const other = await page.locator("#deletion-requests").textContent();
+    assert.ok(!other.includes("seeded-end-user"), "never the subject, only the request");
+  });
+
+  test("operator: the project's secret key shows the report, retention, tenants and inventory the database holds", async (t) => {
+    expected = [];
+    const page = await open(t);
+    await signIn(page, seed.operatorKey);
+    await page.locator("#operator-inventory table").waitFor();
+    const { operator } = seed;
+    assert.equal(await page.locator("#identity").textContent(), "Operator (project secret key)");
+    assert.equal(await page.locator("nav").isVisible(), false);
+    assert.match(
+      await page.locator("#operator-report h3").textContent(),
+      new RegExp(`#${operator.report_id}$`),
+    );
+    assert.equal(await page.locator("#report-status").textContent(), operator.status.toUpperCase());
+    assert.equal(
+      await page.locator("#report-passing").textContent(),
+      String(operator.summary.passing),
+    );
+    assert.equal(
+      await page.locator("#report-controls").textContent(),
+      String(operator.summary.controls),
+    );
+    assert.equal(
+      await page.locator("#report-findings").textContent(),
+      String(operator.summary.findings),
+    );
+    assert.equal(await page.locator("details.control").count(), operator.summary.controls);
+    assert.equal(await page.locator("#operator-retention tbody tr").count(), operator.categories);
+    assert.equal(await page.locator("#operator-tenants tbody tr").count(), operator.tenants);
+    assert.equal(await page.locator("#operator-inventory tbody tr").count(), operator.inventory);
+    const tenants = await page.locator("#operator-tenants").textContent();
+    assert.ok(tenants.includes(seed.tenantId) && tenants.includes(seed.otherTenantId));
+    await page.screenshot({ path: `${SHOTS}operator.png` });
+    await axe(page, "operator");
   });
 
   test("sign-out forgets the key, also when it was kept in sessionStorage", async (t) => {

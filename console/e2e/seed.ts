@@ -6,6 +6,7 @@
 import { issueKey } from "../../cli/lib/keys.ts";
 import { authEvent, telemetryEvent } from "../../tests/_support/events.ts";
 import { call, createTenant, sql } from "../../tests/_support/stack.ts";
+import { operatorKey } from "../../tests/_support/users.ts";
 
 const HOUR = 3_600_000;
 const MODELS = ["gpt-4o", "claude-sonnet", "llama-3"];
@@ -86,6 +87,20 @@ for (let i = 0; i < 50; i++) {
 }
 const [sessions] = await sql`
   select count(*)::int as n from sealog.session_state where tenant_id = ${tenant.tenantId}::uuid`;
+// A deletion request made outside the console: the privacy page lists it.
+const erasure = await call("/deletion-requests", {
+  method: "POST",
+  apiKey: reader.api_key,
+  json: { subject: { end_user_id: "seeded-end-user" } },
+});
+if (erasure.status !== 202) throw new Error(`deletion request: ${erasure.status} ${erasure.text}`);
+// The operator's view: the latest report (this one) and what the database holds.
+const [operator] = await sql`
+  select (r -> 'report_id')::int as report_id, r -> 'summary' as summary, r ->> 'status' as status,
+         (select count(*)::int from sealog.tenants) as tenants,
+         (select count(*)::int from sealog_admin.data_inventory) as inventory,
+         (select count(*)::int from sealog.retention_policies) as categories
+    from sealog_admin.generate_soc2_report() as r`;
 await new Promise((resolve) => setTimeout(resolve, 1600));
 await sql.end();
 
@@ -101,4 +116,7 @@ console.log(JSON.stringify({
   totals,
   accessLogRows,
   sessions: sessions!.n,
+  operatorKey: operatorKey(),
+  deletionRequest: { id: erasure.body.request_id, status: erasure.body.status },
+  operator: { ...operator },
 }));

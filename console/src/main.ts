@@ -7,6 +7,7 @@ import { ApiProblem, getJson, loadConfig } from "./api.ts";
 import { renderAudit } from "./audit.ts";
 import { byId, clearError, showError } from "./dom.ts";
 import { forgetKey, keepKey, rememberedKey } from "./key_store.ts";
+import { loadOperator, looksLikeProjectKey } from "./operator.ts";
 import { loadOverview, renderOverviewForm } from "./overview.ts";
 import { renderPrivacy } from "./privacy.ts";
 import { renderSessions } from "./sessions.ts";
@@ -39,6 +40,7 @@ async function show(tab: (typeof TABS)[number]): Promise<void> {
 /** Who the key is: tenant, scopes and, with the read scope, its expiry. */
 async function signIn(key: string): Promise<void> {
   await ready;
+  if (looksLikeProjectKey(key)) return await signInOperator(key);
   const who = await getJson("/ingest/whoami", key);
   let expiry = "unknown (the key lacks the read scope)";
   if (who.scopes.includes("read")) {
@@ -60,6 +62,19 @@ async function signIn(key: string): Promise<void> {
   byId("sign-out").hidden = false;
   renderOverviewForm();
   await show("overview");
+}
+
+/** The operator's view alone: compliance evidence across the deployment, no tenant sections. */
+async function signInOperator(key: string): Promise<void> {
+  await getJson("/operator/tenants", key);
+  byId("identity").textContent = "Operator (project secret key)";
+  byId("sign-in").hidden = true;
+  byId("app").hidden = false;
+  byId("sign-out").hidden = false;
+  document.querySelector("#app nav")!.setAttribute("hidden", "");
+  for (const name of TABS) byId(name).hidden = true;
+  byId("operator").hidden = false;
+  await loadOperator();
 }
 
 function signOut(): void {

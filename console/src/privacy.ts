@@ -1,11 +1,9 @@
 /**
- * Privacy: erase one end user of the tenant (after a confirmation step), and look up deletion
- * requests with their status and receipt. Requests made here are listed for the tab.
+ * Privacy: erase one end user of the tenant (after a confirmation step), list the tenant's
+ * deletion requests (GET /deletion-requests, newest first) and show one's status and receipt.
  */
 import { getJson, request } from "./api.ts";
 import { byId, el, showError, table } from "./dom.ts";
-
-const made: string[] = [];
 
 async function lookUp(id: string): Promise<void> {
   const status = await getJson(`/deletion-requests/${encodeURIComponent(id)}`);
@@ -24,7 +22,7 @@ async function lookUp(id: string): Promise<void> {
   );
 }
 
-export function renderPrivacy(): void {
+export async function renderPrivacy(): Promise<void> {
   const endUser = el("input", {
     id: "end-user",
     required: "",
@@ -66,9 +64,8 @@ export function renderPrivacy(): void {
           body: JSON.stringify({ subject: { end_user_id: id } }),
         });
         const accepted = await response.json();
-        made.unshift(accepted.request_id);
         confirmBox.hidden = true;
-        renderRequests();
+        await listRequests();
         await lookUp(accepted.request_id);
       } catch (error) {
         showError((error as Error).message);
@@ -95,14 +92,44 @@ export function renderPrivacy(): void {
     el("div", { id: "deletion-requests" }),
     el("div", { id: "deletion-status", "aria-live": "polite" }),
   );
+  await listRequests();
 }
 
-function renderRequests(): void {
-  const list = el("ul", {});
-  for (const id of made) {
-    const b = el("button", { type: "button" }, id);
-    b.addEventListener("click", () => lookUp(id).catch((error) => showError(error.message)));
-    list.append(el("li", {}, b));
-  }
-  byId("deletion-requests").replaceChildren(el("h3", {}, "Requests made in this tab"), list);
+/** The tenant's deletion requests with their status; each opens its receipt. */
+async function listRequests(): Promise<void> {
+  const { requests } = await getJson("/deletion-requests");
+  const rows = requests.map((r: Record<string, string>) => {
+    const b = el("button", { type: "button" }, r.request_id!);
+    b.addEventListener(
+      "click",
+      () => lookUp(r.request_id!).catch((error) => showError(error.message)),
+    );
+    return el(
+      "tr",
+      {},
+      el("td", {}, b),
+      el("td", {}, r.status!),
+      el("td", {}, r.requested_at!),
+      el("td", {}, r.receipt ? "issued" : "not yet"),
+    );
+  });
+  byId("deletion-requests").replaceChildren(
+    el(
+      "table",
+      {},
+      el("caption", {}, `Deletion requests of this tenant (${requests.length}, newest first)`),
+      el(
+        "thead",
+        {},
+        el(
+          "tr",
+          {},
+          ...["Request", "Status", "Requested", "Receipt"].map((h) =>
+            el("th", { scope: "col" }, h)
+          ),
+        ),
+      ),
+      el("tbody", {}, ...rows),
+    ),
+  );
 }

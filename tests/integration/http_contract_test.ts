@@ -16,6 +16,7 @@ import type { RouteSpec } from "../../supabase/functions/_shared/routes.ts";
 import { SCOPES } from "../../supabase/functions/_shared/scopes.ts";
 import { routeDeclarations } from "../../scripts/openapi_document.ts";
 import { authEvent, telemetryEvent } from "../_support/events.ts";
+import { operatorKey } from "../_support/users.ts";
 import {
   customAccessToken,
   deliverHook,
@@ -286,6 +287,18 @@ test("every sealog_api reply parses with the route's declared response schema", 
     ] as const
   ) {
     const reply = await call(`${path}${query}`, { apiKey });
+    assert.equal(reply.status, 200, path);
+    expectDeclared(find("get", path), reply);
+  }
+  for (
+    const path of [
+      "/operator/soc2-report",
+      "/operator/data-inventory",
+      "/operator/retention",
+      "/operator/tenants",
+    ]
+  ) {
+    const reply = await call(path, { apiKey: operatorKey() });
     assert.equal(reply.status, 200, path);
     expectDeclared(find("get", path), reply);
   }

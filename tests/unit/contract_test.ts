@@ -76,6 +76,12 @@ Deno.test("each route's sealog_api function checks the route's declared scope", 
       // An operation that hands the request to another one (ingest_otlp → ingest) checks its scope.
       const delegate = /return sealog_api\.(\w+)\(p_ctx/.exec(body)?.[1];
       if (delegate) body = functionBody(sql, `sealog_api.${delegate}`);
+      // Operator routes admit the operator alone (sealog.authenticate_operator) and no tenant scope.
+      if (body.includes("sealog.authenticate_operator(p_ctx")) {
+        assert.deepEqual(route.auth, ["operatorKey"], `${slug} ${route.method} ${route.path}`);
+        assert.equal(route.scope, undefined, `${slug} ${route.method} ${route.path}`);
+        continue;
+      }
       const checked = body.includes("sealog.authenticate_privacy_caller(p_ctx")
         ? functionBody(sql, "sealog.authenticate_privacy_caller")
         : body;

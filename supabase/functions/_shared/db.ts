@@ -34,6 +34,10 @@ export type ApiFunctions = {
   list_keys: [];
   list_access_log: [query: Record<string, unknown>];
   list_auth_events: [query: Record<string, unknown>];
+  get_soc2_report: [query: Record<string, unknown>];
+  get_data_inventory: [];
+  get_retention_status: [];
+  list_tenants: [];
 };
 
 /**

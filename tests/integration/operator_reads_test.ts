@@ -1,0 +1,153 @@
+/**
+ * Operator reads over real HTTP: the project's secret key reads the SOC 2 report (stored or
+ * fresh, JSON or Markdown), the data inventory, retention status and the tenants, each
+ * answer equal to what the database holds and each request access-logged as the operator's.
+ * Tenant keys of every scope, unknown keys and no key are refused; a bad query names its
+ * parameter.
+ */
+import assert from "node:assert/strict";
+import { renderReport } from "../../cli/lib/report_markdown.ts";
+import {
+  DataInventory,
+  RetentionStatus,
+  Soc2Report,
+  TenantList,
+} from "../../supabase/functions/operator/schemas.ts";
+import { SCOPES } from "../../supabase/functions/_shared/scopes.ts";
+import { accessLogRows, call, createTenant, sql, test } from "../_support/stack.ts";
+import { operatorKey } from "../_support/users.ts";
+
+const ROUTES = ["/soc2-report", "/data-inventory", "/retention", "/tenants"];
+
+test("the operator reads the latest SOC 2 report, a fresh one, and the same as Markdown", async () => {
+  const fresh = await call("/operator/soc2-report?fresh=true", { apiKey: operatorKey() });
+  assert.equal(fresh.status, 200);
+  Soc2Report.parse(fresh.body);
+  const [stored] = await sql`
+    select jsonb_strip_nulls(report) as report
+      from sealog.compliance_reports where report_id = ${fresh.body.report_id}`;
+  const { report_id: _id, ...report } = fresh.body;
+  assert.deepEqual(JSON.parse(JSON.stringify(stored!.report)), report);
+
+  const latest = await call("/operator/soc2-report", { apiKey: operatorKey() });
+  assert.equal(latest.status, 200);
+  assert.ok(latest.body.report_id >= fresh.body.report_id, "the latest stored report");
+  const [newest] = await sql`
+    select max(report_id)::int as id from sealog.compliance_reports where framework = 'SOC 2'`;
+  assert.ok(latest.body.report_id <= newest!.id);
+  const [latestStored] = await sql`
+    select jsonb_strip_nulls(report) as report
+      from sealog.compliance_reports where report_id = ${latest.body.report_id}`;
+  const { report_id: _latestId, ...latestReport } = latest.body;
+  assert.deepEqual(JSON.parse(JSON.stringify(latestStored!.report)), latestReport);
+
+  const markdown = await call(`/operator/soc2-report?format=markdown`, { apiKey: operatorKey() });
+  assert.equal(markdown.status, 200);
+  assert.match(markdown.headers.get("Content-Type") ?? "", /^text\/markdown/);
+  // The same rendering as `deno task report`, of the report the JSON route answers.
+  assert.equal(markdown.text, renderReport(latest.body));
+});
+
+test("the operator reads the data inventory, retention status and tenants as the database holds them", async () => {
+  const tenant = await createTenant();
+  const inventory = await call("/operator/data-inventory", { apiKey: operatorKey() });
+  assert.equal(inventory.status, 200);
+  DataInventory.parse(inventory.body);
+  const [objects] = await sql`select count(*)::int as n from sealog_admin.data_inventory`;
+  assert.equal(inventory.body.objects.length, objects!.n);
+
+  const retention = await call("/operator/retention", { apiKey: operatorKey() });
+  assert.equal(retention.status, 200);
+  RetentionStatus.parse(retention.body);
+  const policies = await sql`
+    select category, extract(epoch from retention)::int as seconds
+      from sealog.retention_policies order by category`;
+  assert.deepEqual(
+    retention.body.categories.map((c: { category: string; retention_seconds?: number }) => ({
+      category: c.category,
+      seconds: c.retention_seconds ?? null,
+    })),
+    policies.map((p) => ({ category: p.category, seconds: p.seconds })),
+  );
+  const accessLog = retention.body.categories.find((c: { category: string }) =>
+    c.category === "api_access_logs"
+  );
+  const [oldest] = await sql`select min(received_at) as at from sealog.api_access_log`;
+  assert.equal(Date.parse(accessLog.oldest_at), (oldest!.at as Date).getTime());
+  assert.equal(accessLog.within_policy, true);
+
+  const tenants = await call("/operator/tenants", { apiKey: operatorKey() });
+  assert.equal(tenants.status, 200);
+  TenantList.parse(tenants.body);
+  const listed = tenants.body.tenants.find((t: { tenant_id: string }) =>
+    t.tenant_id === tenant.tenantId
+  );
+  assert.equal(listed.live_keys, 1);
+  const ids = new Set(tenants.body.tenants.map((t: { tenant_id: string }) => t.tenant_id));
+  const existing = await sql`
+    select tenant_id from sealog.tenants where created_at <= ${listed.created_at}`;
+  assert.ok(existing.every((t) => ids.has(t.tenant_id)), "every tenant, as of the request");
+});
+
+test("every operator read is access-logged as the operator's, without the query string", async () => {
+  for (const route of ROUTES) {
+    const query = route === "/soc2-report" ? "?fresh=false" : "";
+    const response = await call(`/operator${route}${query}`, { apiKey: operatorKey() });
+    assert.equal(response.status, 200, route);
+    const [row] = await accessLogRows(response.headers.get("X-Request-Id"));
+    assert.equal(row!.caller_kind, "operator", route);
+    assert.equal(row!.path, `/operator${route}`);
+    assert.equal(row!.tenant_id, null);
+    assert.equal(row!.status_code, 200);
+  }
+});
+
+test("tenant keys of every scope get 403, unknown keys and no key 401, on every route", async () => {
+  for (const scope of SCOPES) {
+    const tenant = await createTenant({ scopes: [scope] });
+    for (const route of ROUTES) {
+      const refused = await call(`/operator${route}`, { apiKey: tenant.apiKey });
+      assert.equal(refused.status, 403, `${scope} ${route}`);
+      assert.equal(refused.body.code, "insufficient_scope");
+      const [row] = await accessLogRows(refused.headers.get("X-Request-Id"));
+      assert.equal(row!.tenant_id, tenant.tenantId);
+      assert.equal(row!.caller_kind, "tenant_key");
+    }
+  }
+  // Tenant keys are rate limited here as on every route: a throttled key is told to wait.
+  const throttled = await createTenant({ scopes: ["read"], ratePerSecond: 1, burst: 2 });
+  const statuses = [];
+  for (let i = 0; i < 3; i++) {
+    statuses.push((await call("/operator/tenants", { apiKey: throttled.apiKey })).status);
+  }
+  assert.deepEqual(statuses, [403, 403, 429]);
+  const all = await createTenant();
+  const bad = await call("/operator/soc2-report?fresh=maybe", { apiKey: all.apiKey });
+  assert.equal(bad.status, 403, "no validation detail before authorisation");
+  assert.equal(bad.body.errors, undefined);
+  for (const route of ROUTES) {
+    const unknown = await call(`/operator${route}`, { apiKey: `slg_live_${"x".repeat(43)}` });
+    assert.equal(unknown.status, 401, route);
+    const none = await call(`/operator${route}`);
+    assert.equal(none.status, 401, route);
+    assert.equal(none.body.code, "unauthorized");
+  }
+});
+
+test("a bad query is a 400 naming the parameter, and stores no report", async () => {
+  const [before] = await sql`select count(*)::int as n from sealog.compliance_reports`;
+  for (
+    const [query, parameter] of [
+      ["fresh=maybe", "fresh"],
+      ["format=pdf", "format"],
+      ["fresh=true&limit=5", "limit"],
+    ] as const
+  ) {
+    const response = await call(`/operator/soc2-report?${query}`, { apiKey: operatorKey() });
+    assert.equal(response.status, 400, query);
+    assert.equal(response.body.code, "invalid_query");
+    assert.equal(response.body.errors[0].path, parameter);
+  }
+  const [after] = await sql`select count(*)::int as n from sealog.compliance_reports`;
+  assert.equal(after!.n, before!.n);
+});
