@@ -15,7 +15,14 @@
 import os from "node:os";
 import { type Finding, RISK_TAG_NAMES, type RiskTag, scan } from "../sdk/mod.ts";
 import { ADVERSARIAL } from "./scanner_adversarial.ts";
-import { buildCorpus, buildProse, CORPUS_SEED, type LabelledDoc } from "./scanner_corpus.ts";
+import {
+  buildCorpus,
+  buildProse,
+  CORPUS_SEED,
+  keyMarked,
+  keyShaped,
+  type LabelledDoc,
+} from "./scanner_corpus.ts";
 import { PEERS, runPeers } from "./scanner_peers.ts";
 
 const args = new Set(Deno.args);
@@ -183,7 +190,9 @@ if (args.has("--regenerate")) {
   });
   await Deno.mkdir(CORPUS_DIR, { recursive: true });
   for (const [part, docs] of Object.entries(parts)) {
-    const lines = docs.map((doc) => JSON.stringify({ text: doc.text, spans: doc.spans }));
+    const lines = docs.map((doc) =>
+      JSON.stringify({ text: keyMarked(doc.text), spans: doc.spans })
+    );
     await Deno.writeTextFile(partFile(part), lines.join("\n") + "\n");
   }
   await Deno.writeTextFile(
@@ -202,7 +211,10 @@ if (args.has("--regenerate")) {
 
 async function readPart(part: string): Promise<LabelledDoc[]> {
   const lines = (await Deno.readTextFile(partFile(part))).split("\n").filter((line) => line);
-  return lines.map((line) => JSON.parse(line) as LabelledDoc);
+  return lines.map((line) => {
+    const doc = JSON.parse(line) as LabelledDoc;
+    return { text: keyShaped(doc.text), spans: doc.spans };
+  });
 }
 
 const dev = await readPart("dev");
@@ -267,6 +279,7 @@ for (const row of worst) {
 /** The adversarial inputs the peers are timed on, at 64 KiB, 256 KiB and 1 MiB. */
 const PEER_ADVERSARIAL = ["digits", "digits and spaces", "at signs"];
 const peerReport = args.has("--no-peers") ? null : await runPeers(
+  { dev: dev.map((doc) => doc.text), held_out: heldOut.map((doc) => doc.text) },
   { "ordinary prose": chunk(prose.slice(0, MiB), 2048), "PII-dense": chunk(dense, 2048) },
   Object.fromEntries(
     PEER_ADVERSARIAL.map((name) => [name, [64 * 1024, 256 * 1024, MiB].map(ADVERSARIAL[name]!)]),
