@@ -18,10 +18,12 @@ import { ADVERSARIAL } from "./scanner_adversarial.ts";
 import {
   buildCorpus,
   buildProse,
+  committedLine,
+  CORPUS_DIR,
   CORPUS_SEED,
-  keyMarked,
-  keyShaped,
+  corpusPartFile,
   type LabelledDoc,
+  readCorpusPart,
 } from "./scanner_corpus.ts";
 import { PEERS, runPeers } from "./scanner_peers.ts";
 
@@ -30,7 +32,6 @@ const RESULTS = new URL("./results/", import.meta.url);
 const TARGET_SCORE = 0.97;
 const TARGET_PROSE_MBPS = 50;
 const MiB = 1024 * 1024;
-const CORPUS_DIR = new URL("./corpus/", import.meta.url);
 /** Every HELD_OUT_EVERY-th generated document goes to the held-out part. */
 const HELD_OUT_EVERY = 4;
 
@@ -180,8 +181,6 @@ function machine() {
 // The corpus: generated once from the seed, split, and committed, so that every run (and every
 // faker version) scores the same text.
 
-const partFile = (part: string) => new URL(`scanner_${part}.jsonl`, CORPUS_DIR);
-
 if (args.has("--regenerate")) {
   const generated = buildCorpus();
   const parts = { dev: [] as LabelledDoc[], held_out: [] as LabelledDoc[] };
@@ -190,10 +189,7 @@ if (args.has("--regenerate")) {
   });
   await Deno.mkdir(CORPUS_DIR, { recursive: true });
   for (const [part, docs] of Object.entries(parts)) {
-    const lines = docs.map((doc) =>
-      JSON.stringify({ text: keyMarked(doc.text), spans: doc.spans })
-    );
-    await Deno.writeTextFile(partFile(part), lines.join("\n") + "\n");
+    await Deno.writeTextFile(corpusPartFile(part), docs.map(committedLine).join("\n") + "\n");
   }
   await Deno.writeTextFile(
     new URL("families.json", CORPUS_DIR),
@@ -209,16 +205,8 @@ if (args.has("--regenerate")) {
   );
 }
 
-async function readPart(part: string): Promise<LabelledDoc[]> {
-  const lines = (await Deno.readTextFile(partFile(part))).split("\n").filter((line) => line);
-  return lines.map((line) => {
-    const doc = JSON.parse(line) as LabelledDoc;
-    return { text: keyShaped(doc.text), spans: doc.spans };
-  });
-}
-
-const dev = await readPart("dev");
-const heldOut = await readPart("held_out");
+const dev = await readCorpusPart("dev");
+const heldOut = await readCorpusPart("held_out");
 const families = JSON.parse(await Deno.readTextFile(new URL("families.json", CORPUS_DIR))) as {
   seed: number;
   hardNegativeFamilies: Record<string, number>;
