@@ -15,7 +15,16 @@
 import os from "node:os";
 import { type Finding, RISK_TAG_NAMES, type RiskTag, scan } from "../sdk/mod.ts";
 import { ADVERSARIAL } from "./scanner_adversarial.ts";
-import { buildCorpus, buildProse, CORPUS_SEED, type LabelledDoc } from "./scanner_corpus.ts";
+import {
+  buildCorpus,
+  buildProse,
+  committedLine,
+  CORPUS_DIR,
+  CORPUS_SEED,
+  corpusPartFile,
+  type LabelledDoc,
+  readCorpusPart,
+} from "./scanner_corpus.ts";
 import { PEERS, runPeers } from "./scanner_peers.ts";
 
 const args = new Set(Deno.args);
@@ -23,7 +32,6 @@ const RESULTS = new URL("./results/", import.meta.url);
 const TARGET_SCORE = 0.97;
 const TARGET_PROSE_MBPS = 50;
 const MiB = 1024 * 1024;
-const CORPUS_DIR = new URL("./corpus/", import.meta.url);
 /** Every HELD_OUT_EVERY-th generated document goes to the held-out part. */
 const HELD_OUT_EVERY = 4;
 
@@ -173,8 +181,6 @@ function machine() {
 // The corpus: generated once from the seed, split, and committed, so that every run (and every
 // faker version) scores the same text.
 
-const partFile = (part: string) => new URL(`scanner_${part}.jsonl`, CORPUS_DIR);
-
 if (args.has("--regenerate")) {
   const generated = buildCorpus();
   const parts = { dev: [] as LabelledDoc[], held_out: [] as LabelledDoc[] };
@@ -183,8 +189,7 @@ if (args.has("--regenerate")) {
   });
   await Deno.mkdir(CORPUS_DIR, { recursive: true });
   for (const [part, docs] of Object.entries(parts)) {
-    const lines = docs.map((doc) => JSON.stringify({ text: doc.text, spans: doc.spans }));
-    await Deno.writeTextFile(partFile(part), lines.join("\n") + "\n");
+    await Deno.writeTextFile(corpusPartFile(part), docs.map(committedLine).join("\n") + "\n");
   }
   await Deno.writeTextFile(
     new URL("families.json", CORPUS_DIR),
@@ -200,13 +205,8 @@ if (args.has("--regenerate")) {
   );
 }
 
-async function readPart(part: string): Promise<LabelledDoc[]> {
-  const lines = (await Deno.readTextFile(partFile(part))).split("\n").filter((line) => line);
-  return lines.map((line) => JSON.parse(line) as LabelledDoc);
-}
-
-const dev = await readPart("dev");
-const heldOut = await readPart("held_out");
+const dev = await readCorpusPart("dev");
+const heldOut = await readCorpusPart("held_out");
 const families = JSON.parse(await Deno.readTextFile(new URL("families.json", CORPUS_DIR))) as {
   seed: number;
   hardNegativeFamilies: Record<string, number>;
@@ -267,6 +267,7 @@ for (const row of worst) {
 /** The adversarial inputs the peers are timed on, at 64 KiB, 256 KiB and 1 MiB. */
 const PEER_ADVERSARIAL = ["digits", "digits and spaces", "at signs"];
 const peerReport = args.has("--no-peers") ? null : await runPeers(
+  { dev: dev.map((doc) => doc.text), held_out: heldOut.map((doc) => doc.text) },
   { "ordinary prose": chunk(prose.slice(0, MiB), 2048), "PII-dense": chunk(dense, 2048) },
   Object.fromEntries(
     PEER_ADVERSARIAL.map((name) => [name, [64 * 1024, 256 * 1024, MiB].map(ADVERSARIAL[name]!)]),

@@ -26,6 +26,37 @@ export type Span = { tag: RiskTag; start: number; end: number };
 /** One document: its text and every span of personal data or secrets in it. */
 export type LabelledDoc = { text: string; spans: Span[] };
 
+/**
+ * Key-shaped values of Sealog's and Stripe's formats (`slg_live_…`, `sk_test_…`), random as they
+ * are, trip secret checks (ours, a host's push protection) once committed. The committed corpus
+ * stores them with `#` for the two underscores of the prefix (`slg#live#…`: the same length, so
+ * the spans hold); `readCorpusPart` restores them, so that everything is scored on the text as
+ * generated.
+ */
+const KEY_SHAPED = /(sk|slg)_(live|test)_(?=[A-Za-z0-9_-]{24})/g;
+const KEY_MARKED = /(sk|slg)#(live|test)#(?=[A-Za-z0-9_-]{24})/g;
+
+/** The committed corpus: bench/corpus/scanner_<part>.jsonl. */
+export const CORPUS_DIR = new URL("./corpus/", import.meta.url);
+export const corpusPartFile = (part: string) => new URL(`scanner_${part}.jsonl`, CORPUS_DIR);
+
+/** A document as one line of the committed corpus: key-shaped values marked (see KEY_SHAPED). */
+export function committedLine(doc: LabelledDoc): string {
+  if (doc.text.search(KEY_MARKED) !== -1) {
+    throw new Error(`the text already holds a key marker: ${doc.text}`);
+  }
+  return JSON.stringify({ text: doc.text.replace(KEY_SHAPED, "$1#$2#"), spans: doc.spans });
+}
+
+/** A part of the committed corpus as generated: every marked value key-shaped again. */
+export async function readCorpusPart(part: string): Promise<LabelledDoc[]> {
+  const lines = (await Deno.readTextFile(corpusPartFile(part))).split("\n").filter((line) => line);
+  return lines.map((line) => {
+    const doc = JSON.parse(line) as LabelledDoc;
+    return { text: doc.text.replace(KEY_MARKED, "$1_$2_"), spans: doc.spans };
+  });
+}
+
 /** Builds a document piece by piece, recording the span of each labelled value. */
 export class Doc {
   text = "";
@@ -59,9 +90,16 @@ const PHONE_LOCALES: Faker[] = [
   fakerES,
 ];
 
+/**
+ * Faker's dates (timestamps, a JWT's iat) count from here, not from now, so that a rerun of
+ * `--regenerate` writes the same corpus.
+ */
+const REF_DATE = "2026-11-23T00:00:00Z";
+
 function seedAll(seed: number): void {
   fakerEN_US.seed(seed);
   PHONE_LOCALES.forEach((locale, i) => locale.seed(seed + i + 1));
+  for (const locale of [fakerEN_US, ...PHONE_LOCALES]) locale.setDefaultRefDate(REF_DATE);
 }
 
 export const f = fakerEN_US;

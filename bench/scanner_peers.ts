@@ -22,6 +22,7 @@ const PEERS_DIR = new URL("./peers/", import.meta.url);
  * benchmark still runs.
  */
 export async function runPeers(
+  corpus: Record<"dev" | "held_out", string[]>,
   throughput: Record<string, string[]>,
   adversarial: Record<string, string[]>,
 ): Promise<PeerReport | null> {
@@ -40,7 +41,7 @@ export async function runPeers(
     }).output();
     if (!bundled.success) throw new Error(new TextDecoder().decode(bundled.stderr));
     const inputs = `${work}/inputs.json`;
-    await Deno.writeTextFile(inputs, JSON.stringify({ throughput, adversarial }));
+    await Deno.writeTextFile(inputs, JSON.stringify({ corpus, throughput, adversarial }));
     const run = await new Deno.Command("node", {
       args: [new URL("run.mjs", PEERS_DIR).pathname, bundle, inputs],
       stderr: "inherit",

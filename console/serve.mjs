@@ -60,6 +60,7 @@ createServer(async (req, res) => {
 }).on("error", (error) => {
   console.error(`Sealog console: ${error.message}`);
   process.exit(1);
-}).listen(Number(port), "127.0.0.1", () => {
-  console.log(`Sealog console: http://127.0.0.1:${port}/ (API ${api})`);
+}).listen(Number(port), "127.0.0.1", function () {
+  // The port it got (port 0: any free one), for whoever started it.
+  console.log(`Sealog console: http://127.0.0.1:${this.address().port}/ (API ${api})`);
 });

@@ -26,7 +26,7 @@ check "sdk package (npm pack; tsc --strict under nodenext and bundler; import an
 check "format" "$DENO" fmt --check
 check "lint" "$DENO" lint
 check "types" "$DENO" check supabase/functions local cli scripts tests bench/main.ts sdk bench/scanner.ts examples \
-  console/e2e/seed.ts
+  console/e2e/seed.ts console/e2e/outage.ts
 # The console's own types (tsc) and its static build in console/dist.
 check "console build" build_console
 # Migration lint; .squawk.toml documents every excluded rule.

@@ -1,19 +1,15 @@
 // Runs the Sealog scanner (bundled for the browser platform, so Node can load it) and its
-// open-source peers in one Node process on the same text: the corpus parts in ../corpus/ and
-// the throughput inputs written by bench/scanner_peers.ts. Prints one JSON report on stdout:
+// open-source peers in one Node process on the same text: the corpus parts and the
+// throughput inputs written by bench/scanner_peers.ts. Prints one JSON report on stdout:
 // each scanner's findings per document, mapped to Sealog's tags, and its throughput.
-//   node bench/peers/run.mjs <scanner bundle> <throughput inputs json>
+//   node bench/peers/run.mjs <scanner bundle> <inputs json>
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 
 const [bundlePath, inputsPath] = process.argv.slice(2);
-const corpusDir = new URL("../corpus/", import.meta.url);
-const parts = Object.fromEntries(["dev", "held_out"].map((part) => [
-  part,
-  readFileSync(new URL(`scanner_${part}.jsonl`, corpusDir), "utf8").split("\n").filter(Boolean)
-    .map((line) => JSON.parse(line).text),
-]));
 const inputs = JSON.parse(readFileSync(inputsPath, "utf8"));
+// The corpus parts as bench/scanner.ts read them (key-shaped values restored).
+const parts = inputs.corpus;
 
 const { scan } = await import(bundlePath);
 const { SyncRedactor } = await import("redact-pii");

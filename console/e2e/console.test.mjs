@@ -1,14 +1,17 @@
 // End-to-end tests of the console in Debian's chromium (playwright-core, headless), against the
 // real stack of scripts/test.sh seeded by e2e/seed.ts: as a tenant, across the other tenant, with
-// bad, expired, under-scoped and throttled keys. Every request to an origin other than the console
-// and the API is failed and recorded; any browser console error fails the test; axe-core scans
-// every section. Screenshots go to test-results/ (git-ignored); `npm run screenshots` copies the
-// current set to docs/console/.
+// bad, expired, under-scoped and throttled keys, through a database outage (e2e/outage.ts), from
+// an origin the API does not allow and against an API that is not there. Every request to an
+// origin other than the consoles and the API is failed and recorded; any browser console error
+// fails the test; axe-core scans every section. Screenshots go to test-results/ (git-ignored);
+// `deno task console:screenshots` copies the current set to docs/console/.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { createServer } from "node:net";
 import { after, before, describe, test } from "node:test";
+import { promisify } from "node:util";
 import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
@@ -18,28 +21,53 @@ const PORT = process.env.SEALOG_TEST_CONSOLE_PORT ?? "54334";
 const CONSOLE = `http://127.0.0.1:${PORT}`;
 const SHOTS = new URL("../test-results/", import.meta.url).pathname;
 const ALLOWED = new Set([CONSOLE, new URL(API).origin]);
+/** Consoles served beside the main one: from an origin the API does not allow, or for no API. */
+const servers = [];
 
 let seed;
-let server;
 let browser;
+
+/**
+ * Serves the built console on a port (0: any free one) for an API, and adds its origin to the
+ * allowed ones. A fixed port lies in the ephemeral range, so a passing outgoing connection may
+ * hold it for a moment: a few tries, a second apart.
+ */
+async function serveConsole(port, api) {
+  for (let attempt = 1;; attempt++) {
+    const server = spawn("node", ["serve.mjs", port, api], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const line = await new Promise((resolve) => {
+      server.stdout.once("data", (data) => resolve(String(data)));
+      server.once("exit", () => resolve(null));
+    });
+    if (line) {
+      servers.push(server);
+      const origin = new URL(line.match(/http:\/\/\S+/)[0]).origin;
+      ALLOWED.add(origin);
+      return origin;
+    }
+    if (attempt === 10) throw new Error(`the console cannot listen on port ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** A port where nothing listens (for an API that is not there). */
+async function freePort() {
+  const listener = createServer().listen(0, "127.0.0.1");
+  await new Promise((resolve) => listener.once("listening", resolve));
+  const { port } = listener.address();
+  await new Promise((resolve) => listener.close(resolve));
+  return port;
+}
 
 before(async () => {
   seed = JSON.parse(execFileSync("deno", ["run", "-A", "--config", "../deno.json", "e2e/seed.ts"], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   }));
-  // The port is fixed (the API allows this origin) and lies in the ephemeral range, so a
-  // passing outgoing connection may hold it for a moment: a few tries, a second apart.
-  for (let attempt = 1;; attempt++) {
-    server = spawn("node", ["serve.mjs", PORT, API], { stdio: ["ignore", "pipe", "inherit"] });
-    const listening = await new Promise((resolve) => {
-      server.stdout.once("data", () => resolve(true));
-      server.once("exit", () => resolve(false));
-    });
-    if (listening) break;
-    if (attempt === 10) throw new Error(`the console cannot listen on port ${PORT}`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+  // The port is fixed: the API allows this origin.
+  await serveConsole(PORT, API);
   browser = await chromium.launch({
     executablePath: process.env.SEALOG_CHROMIUM ?? "/usr/bin/chromium",
     // A fresh profile each run: playwright passes --user-data-dir of a new temporary directory.
@@ -56,11 +84,11 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill();
+  for (const server of servers) server.kill();
 });
 
 /** A fresh page that fails on any other origin and on any console error or page error. */
-async function open(t) {
+async function open(t, origin = CONSOLE) {
   const context = await browser.newContext({
     viewport: { width: 1100, height: 900 },
     acceptDownloads: true,
@@ -83,16 +111,51 @@ async function open(t) {
     assert.deepEqual(foreign, [], "requests to other origins");
     assert.deepEqual(errors, [], "browser console errors");
   });
-  await page.goto(`${CONSOLE}/`);
+  await page.goto(`${origin}/`);
   return page;
 }
 
-// The browser logs every refused fetch (401, 403, 429) as a console error of its own; those are
-// the API's answers under test, shown in words on the page. Anything else fails.
+// The browser logs every refused fetch (401, 403, 429, 503: a status; a fetch without an answer
+// the page may read: the browser's words) as a console error of its own; those are the failures
+// under test, shown in words on the page. Anything else fails.
 let expected = [];
 function expectedError(text) {
-  return expected.some((status) => text.includes(`status of ${status}`));
+  return expected.some((e) => text.includes(typeof e === "number" ? `status of ${e}` : e));
 }
+
+/** Stops or starts the stack's pooler (e2e/outage.ts): while it is down, the API answers 503. */
+async function outage(action) {
+  await promisify(execFile)("deno", [
+    "run",
+    "-A",
+    "--config",
+    "../deno.json",
+    "e2e/outage.ts",
+    action,
+  ]);
+}
+
+/** Waits until the API answers this key again (after an outage), up to 30 s. */
+async function apiAnswers(key) {
+  for (let i = 0; i < 60; i++) {
+    const response = await fetch(`${API}/ingest/whoami`, {
+      headers: { Authorization: `Bearer ${key}` },
+    })
+      .catch(() => null);
+    await response?.body?.cancel();
+    if (response?.status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error("the API did not recover within 30 s");
+}
+
+/** An instant of the API (UTC) as the console shows it in Asia/Tokyo (UTC+9, no daylight saving). */
+function inTokyo(instant) {
+  return new Date(Date.parse(instant) + 9 * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
+}
+
+const UNAVAILABLE =
+  /^Sealog's database is unavailable right now\. Nothing was changed; try again in \d+ seconds?\.$/;
 
 async function signIn(page, key) {
   await page.getByLabel("API key").fill(key);
@@ -159,8 +222,8 @@ describe("console", { concurrency: false }, () => {
     await axe(page, "sessions");
   });
 
-  test("audit: the filter, paging and both exports hold every row once", async (t) => {
-    expected = [];
+  test("audit: the filter, paging and both exports hold every row once; a bad filter is explained", async (t) => {
+    expected = [400];
     const page = await open(t);
     await signIn(page, seed.readerKey);
     await page.locator("#total-events").waitFor();
@@ -204,12 +267,69 @@ describe("console", { concurrency: false }, () => {
       if (format === "csv") assert.match(lines[0], /^request_id,received_at,method,path,status/);
       assert.deepEqual([...ids].sort(), [...seen].sort(), format);
     }
+
+    // A filter the API refuses (400): its words, the field as typed, the page as it was.
+    const shown = await page.locator("#access-log-page").textContent();
+    await page.getByLabel("Status").fill("abc");
+    await page.locator("#access-log-form button").click();
+    await page.locator("#error", { hasText: "The status must be an HTTP status." }).waitFor();
+    assert.equal(await page.getByLabel("Status").inputValue(), "abc");
+    assert.equal(await page.locator("#access-log-page").textContent(), shown);
+  });
+
+  test("audit and sessions: times are in the time zone chosen on the overview, which is named", async (t) => {
+    expected = [];
+    const page = await open(t);
+    await signIn(page, seed.readerKey);
+    await page.locator("#total-events").waitFor();
+    await page.getByLabel("Time zone").selectOption("Asia/Tokyo");
+    await page.getByRole("button", { name: "Audit" }).click();
+    await page.locator("#auth-events-rows th", { hasText: "occurred_at (Asia/Tokyo)" }).waitFor();
+    await page.locator("#access-log-rows th", { hasText: "received_at (Asia/Tokyo)" }).waitFor();
+    const shownRows = () =>
+      page.locator("#access-log-rows tbody tr").evaluateAll((rows) =>
+        rows.map((row) => [row.cells[0].textContent, row.cells[1].textContent])
+      );
+    const tokyo = await shownRows();
+    assert.ok(tokyo.length > 0);
+    // Each shown time is the exported instant (UTC, as the API gives it) nine hours later.
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator("#access-log-export-ndjson").click(),
+    ]);
+    const exported = new Map(
+      readFileSync(await download.path(), "utf8").split("\n").filter(Boolean).map((line) => {
+        const row = JSON.parse(line);
+        return [row.request_id, row.received_at];
+      }),
+    );
+    for (const [id, time] of tokyo) assert.equal(time, inTokyo(exported.get(id)), id);
+
+    // Back to UTC: the same rows, the times as exported, the zone named.
+    await page.getByRole("button", { name: "Overview" }).click();
+    await page.getByLabel("Time zone").selectOption("UTC");
+    await page.getByRole("button", { name: "Audit" }).click();
+    await page.locator("#access-log-rows th", { hasText: "received_at (UTC)" }).waitFor();
+    for (const [id, time] of await shownRows()) {
+      if (exported.has(id)) assert.equal(time, exported.get(id).slice(0, 19).replace("T", " "), id);
+    }
+
+    await page.getByRole("button", { name: "Overview" }).click();
+    await page.getByLabel("Time zone").selectOption("Asia/Tokyo");
+    await page.getByRole("button", { name: "Sessions" }).click();
+    await page.locator("#sessions th", { hasText: "Last activity (Asia/Tokyo)" }).waitFor();
+    const last = await page.locator("#sessions tbody tr td:nth-child(6)").allTextContents();
+    assert.ok(
+      last.length > 0 && last.every((time) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(time)),
+    );
   });
 
   test("a bad or expired key is refused in plain words and the typed key is kept", async (t) => {
     expected = [401];
     const page = await open(t);
-    for (const key of ["slg_live_not-a-real-key-at-all-000000000000000000", seed.expiredKey]) {
+    // Key-shaped, built here: no committed file holds a key-shaped string.
+    const unknown = `slg_live_${"0".repeat(43)}`;
+    for (const key of [unknown, seed.expiredKey]) {
       await signIn(page, key);
       await page.locator("#error", { hasText: "This key was not accepted" }).waitFor();
       assert.equal(await page.getByLabel("API key").inputValue(), key);
@@ -233,6 +353,83 @@ describe("console", { concurrency: false }, () => {
     await signIn(page, seed.throttledKey);
     await page.locator("#error", { hasText: /Too many requests.*Try again in \d+ seconds?\./ })
       .waitFor();
+  });
+
+  test("an outage (503) is told in plain words with its wait; nothing typed is lost; the console recovers", async (t) => {
+    expected = [503];
+    const page = await open(t);
+    await signIn(page, seed.readerKey);
+    await page.locator("#total-events").waitFor();
+    await page.getByLabel("Range").selectOption("30d");
+    await page.getByLabel("Time zone").selectOption("Asia/Tokyo");
+    await page.getByRole("button", { name: "Audit" }).click();
+    await page.locator("#auth-events-rows table").waitFor();
+    await page.getByLabel("Key prefix").fill(seed.writerPrefix);
+    await page.getByLabel("Outcome").selectOption("failure");
+    const shown = await page.locator("#access-log-page").textContent();
+
+    await outage("stop");
+    try {
+      await page.locator("#access-log-form button").click();
+      await page.locator("#error").filter({ hasText: UNAVAILABLE }).waitFor();
+      assert.equal(await page.getByLabel("Key prefix").inputValue(), seed.writerPrefix);
+      assert.equal(await page.getByLabel("Outcome").inputValue(), "failure");
+      assert.equal(await page.locator("#access-log-page").textContent(), shown);
+      await page.screenshot({ path: `${SHOTS}outage.png` });
+      // Another section and its own button: the same words; the range and zone as chosen.
+      await page.getByRole("button", { name: "Overview" }).click();
+      await page.locator("#error").filter({ hasText: UNAVAILABLE }).waitFor();
+      await page.getByRole("button", { name: "Show" }).click();
+      await page.locator("#error").filter({ hasText: UNAVAILABLE }).waitFor();
+      assert.equal(await page.getByLabel("Range").inputValue(), "30d");
+      assert.equal(await page.getByLabel("Time zone").inputValue(), "Asia/Tokyo");
+    } finally {
+      await outage("start");
+    }
+
+    // Back: the same choices give the figures, and the banner is gone.
+    await apiAnswers(seed.readerKey);
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.locator('#overview-body[data-range="30d"][data-time-zone="Asia/Tokyo"]').waitFor();
+    assert.equal(await page.locator("#error").textContent(), "");
+    assert.equal(
+      (await page.locator("#total-events").textContent()).replaceAll(",", ""),
+      String(seed.totals.events),
+    );
+    // The audit section as it was left, its filters now applied.
+    await page.getByRole("button", { name: "Audit" }).click();
+    assert.equal(await page.getByLabel("Key prefix").inputValue(), seed.writerPrefix);
+    await page.locator("#access-log-form button").click();
+    await page.waitForFunction((prefix) => {
+      const rows = [...document.querySelectorAll("#access-log-rows tbody tr")];
+      return rows.length > 0 && rows.every((row) => row.textContent.includes(prefix));
+    }, seed.writerPrefix);
+    assert.equal(await page.locator("#error").textContent(), "");
+  });
+
+  test("a page on an origin the API does not allow, and an API that is not there, are told apart", async (t) => {
+    // The browser's words for a refused preflight and a refused connection, and the 401 to the
+    // console's probe without a key (api.ts, unanswered) that tells the two apart.
+    expected = ["blocked by CORS policy", "net::ERR_FAILED", "net::ERR_CONNECTION_REFUSED", 401];
+    const elsewhere = await serveConsole("0", API);
+    const page = await open(t, elsewhere);
+    await signIn(page, seed.readerKey);
+    await page.locator("#error", {
+      hasText:
+        "The API does not accept requests from this page's address. Add it to SEALOG_ALLOWED_ORIGINS.",
+    }).waitFor();
+    assert.equal(await page.getByLabel("API key").inputValue(), seed.readerKey);
+
+    const absent = `http://127.0.0.1:${await freePort()}`;
+    ALLOWED.add(absent); // so that the browser really tries it
+    const nowhere = await serveConsole("0", `${absent}/functions/v1`);
+    const lost = await open(t, nowhere);
+    await signIn(lost, seed.readerKey);
+    await lost.locator("#error", {
+      hasText: "Sealog's API cannot be reached. Check the connection.",
+    })
+      .waitFor();
+    assert.equal(await lost.getByLabel("API key").inputValue(), seed.readerKey);
   });
 
   test("privacy: erasing an end user asks first, then shows the request's status", async (t) => {

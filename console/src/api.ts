@@ -24,6 +24,17 @@ export class ApiProblem extends Error {
 
 type Problem = { code?: string; detail?: string; errors?: { path?: string; message?: string }[] };
 
+/** The wait that Retry-After (in seconds) asks for, in words. */
+function after(retryAfter: string | null): string {
+  const wait = Number(retryAfter);
+  return Number.isFinite(wait) && wait > 0
+    ? `in ${wait} second${wait === 1 ? "" : "s"}`
+    : "in a moment";
+}
+
+const ORIGIN_NOT_ALLOWED =
+  "The API does not accept requests from this page's address. Add it to SEALOG_ALLOWED_ORIGINS.";
+
 /** What the user reads for each failure: what happened and what to do. */
 export function plainWords(status: number, problem: Problem, retryAfter: string | null): string {
   const code = problem.code ?? "";
@@ -31,20 +42,16 @@ export function plainWords(status: number, problem: Problem, retryAfter: string 
     return "This key was not accepted: it is unknown, revoked or expired. Check it, or ask for a new key.";
   }
   if (status === 403) {
-    if (code === "origin_not_allowed") {
-      return "The API does not accept requests from this page's address. Add it to SEALOG_ALLOWED_ORIGINS.";
-    }
+    if (code === "origin_not_allowed") return ORIGIN_NOT_ALLOWED;
     return "This key may not do this: it lacks the scope it needs. Use a key with that scope.";
   }
   if (status === 429) {
-    const wait = Number(retryAfter);
-    const when = Number.isFinite(wait) && wait > 0
-      ? `in ${wait} second${wait === 1 ? "" : "s"}`
-      : "in a moment";
-    return `Too many requests for this tenant right now. Try again ${when}.`;
+    return `Too many requests for this tenant right now. Try again ${after(retryAfter)}.`;
   }
   if (status === 503) {
-    return "Sealog's database is unavailable right now. Nothing was changed; try again shortly.";
+    return `Sealog's database is unavailable right now. Nothing was changed; try again ${
+      after(retryAfter)
+    }.`;
   }
   if (status === 400 && problem.errors?.length) {
     const first = problem.errors[0]!;
@@ -79,10 +86,24 @@ export async function request(
   try {
     response = await fetch(apiUrl(path), { ...init, headers, credentials: "omit" });
   } catch {
-    throw new ApiProblem(0, "network", "Sealog's API cannot be reached. Check the connection.");
+    throw await unanswered();
   }
   if (!response.ok) throw await problemOf(response);
   return response;
+}
+
+/**
+ * A fetch that got no answer the page may read: the API is unreachable, or it answered without
+ * CORS headers because this page's origin is not allowed (the browser hides which, and the
+ * API's 403 with it). A request that needs no CORS (no headers, opaque answer) tells them apart.
+ */
+async function unanswered(): Promise<ApiProblem> {
+  try {
+    await fetch(apiUrl("/ingest/whoami"), { mode: "no-cors", credentials: "omit" });
+    return new ApiProblem(0, "origin_not_allowed", ORIGIN_NOT_ALLOWED);
+  } catch {
+    return new ApiProblem(0, "network", "Sealog's API cannot be reached. Check the connection.");
+  }
 }
 
 // deno-lint-ignore no-explicit-any

@@ -1,10 +1,13 @@
 /**
  * Audit: the API access log and the auth events as tables with filters and paging (the API's
- * keyset cursors), and the access log's export streamed to a file by the service worker.
+ * keyset cursors), their times in the zone chosen on the Overview, and the access log's export
+ * streamed to a file by the service worker. The panels are built once per sign-in, so that
+ * filters and the page survive a visit to another section and a failed request.
  */
 import { apiUrl, getJson, query } from "./api.ts";
-import { byId, el, showError, table } from "./dom.ts";
+import { attempt, byId, el, table } from "./dom.ts";
 import { rememberedKey } from "./key_store.ts";
+import { chosenTimeZone, localTime, zoned } from "./time.ts";
 
 type Filter = { name: string; label: string; placeholder?: string; options?: string[] };
 type Log = {
@@ -14,6 +17,8 @@ type Log = {
   rows: string;
   filters: Filter[];
   columns: string[];
+  /** The column holding the instant of each row: shown in the chosen zone. */
+  time: string;
 };
 
 const ACCESS_LOG: Log = {
@@ -38,6 +43,7 @@ const ACCESS_LOG: Log = {
     "caller_kind",
     "key_prefix",
   ],
+  time: "received_at",
 };
 
 const AUTH_EVENTS: Log = {
@@ -61,7 +67,11 @@ const AUTH_EVENTS: Log = {
     "reason",
     "ip",
   ],
+  time: "occurred_at",
 };
+
+/** A log's panel: its filters, table and pager, and how to load its current page. */
+type Panel = HTMLElement & { load: () => Promise<void> };
 
 function filterValues(log: Log): Record<string, string> {
   const values: Record<string, string> = {};
@@ -71,8 +81,9 @@ function filterValues(log: Log): Record<string, string> {
   return values;
 }
 
-function logPanel(log: Log): HTMLElement {
-  const cursors: (string | undefined)[] = [undefined];
+function logPanel(log: Log): Panel {
+  // The cursor of each page up to the one shown; page n is cursors[n - 1].
+  let cursors: (string | undefined)[] = [undefined];
   const body = el("div", { id: `${log.id}-rows`, "aria-live": "polite" });
   const pageLabel = el("span", { id: `${log.id}-page` });
   const next = el("button", { type: "button", id: `${log.id}-next`, disabled: "" }, "Next page");
@@ -81,26 +92,35 @@ function logPanel(log: Log): HTMLElement {
     { type: "button", id: `${log.id}-previous`, disabled: "" },
     "Previous page",
   );
-  const load = async () => {
+  /** Shows the last page of `wanted`; on failure the shown page and its label stay as they were. */
+  const load = async (wanted = cursors) => {
     // Until the new page is shown, the label says so (and no one reads the old page as new).
+    const shown = pageLabel.textContent;
     pageLabel.textContent = "Loading…";
-    const page = await getJson(
-      `${log.path}${
-        query({ ...filterValues(log), limit: "25", cursor: cursors[cursors.length - 1] })
-      }`,
-    );
+    let page;
+    try {
+      page = await getJson(
+        `${log.path}${query({ ...filterValues(log), limit: "25", cursor: wanted.at(-1) })}`,
+      );
+    } catch (error) {
+      pageLabel.textContent = shown;
+      throw error;
+    }
+    cursors = wanted;
     const rows = page[log.rows] as Record<string, unknown>[];
+    const timeZone = chosenTimeZone();
+    const cell = (row: Record<string, unknown>, c: string) =>
+      c === log.time ? localTime(row[c] as string, timeZone) : row[c] == null ? "" : String(row[c]);
     body.replaceChildren(table(
       `${log.title}, page ${cursors.length}`,
-      log.columns,
-      rows.map((row) => log.columns.map((c) => (row[c] == null ? "" : String(row[c])))),
+      log.columns.map((c) => (c === log.time ? zoned(c, timeZone) : c)),
+      rows.map((row) => log.columns.map((c) => cell(row, c))),
     ));
     pageLabel.textContent = `Page ${cursors.length}, ${rows.length} rows`;
     next.toggleAttribute("disabled", !page.next_cursor);
     next.dataset.cursor = page.next_cursor ?? "";
     previous.toggleAttribute("disabled", cursors.length === 1);
   };
-  const run = (f: () => Promise<void>) => f().catch((error) => showError(error.message));
   const form = el(
     "form",
     { class: "filters", id: `${log.id}-form` },
@@ -118,23 +138,14 @@ function logPanel(log: Log): HTMLElement {
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    cursors.splice(1);
-    void run(load);
+    void attempt(() => load([undefined]));
   });
-  next.addEventListener("click", () => {
-    cursors.push(next.dataset.cursor);
-    void run(load);
-  });
-  previous.addEventListener("click", () => {
-    cursors.pop();
-    void run(load);
-  });
+  next.addEventListener("click", () => void attempt(() => load([...cursors, next.dataset.cursor])));
+  previous.addEventListener("click", () => void attempt(() => load(cursors.slice(0, -1))));
   const panel = el("div", { class: "log" }, el("h3", {}, log.title), form);
   if (log === ACCESS_LOG) panel.append(exportControls(log));
   panel.append(body, el("div", { class: "pager" }, previous, next, pageLabel));
-  panel.dataset.load = "";
-  (panel as HTMLElement & { load?: () => Promise<void> }).load = load;
-  return panel;
+  return Object.assign(panel, { load: () => load() });
 }
 
 /** Hands the export to the service worker, which streams it into the download. */
@@ -159,10 +170,7 @@ async function download(log: Log, format: "ndjson" | "csv"): Promise<void> {
 function exportControls(log: Log): HTMLElement {
   const button = (format: "ndjson" | "csv", label: string) => {
     const b = el("button", { type: "button", id: `${log.id}-export-${format}` }, label);
-    b.addEventListener(
-      "click",
-      () => void download(log, format).catch((e) => showError(e.message)),
-    );
+    b.addEventListener("click", () => void attempt(() => download(log, format)));
     return b;
   };
   return el(
@@ -173,11 +181,13 @@ function exportControls(log: Log): HTMLElement {
   );
 }
 
+let panels: Panel[] = [];
+
+/** Builds the panels on the first visit; every visit loads their current page again. */
 export async function renderAudit(): Promise<void> {
-  const access = logPanel(ACCESS_LOG);
-  const auth = logPanel(AUTH_EVENTS);
-  byId("audit").replaceChildren(el("h2", { id: "audit-title" }, "Audit"), access, auth);
-  for (const panel of [access, auth]) {
-    await (panel as HTMLElement & { load: () => Promise<void> }).load();
+  if (panels.length === 0) {
+    panels = [logPanel(ACCESS_LOG), logPanel(AUTH_EVENTS)];
+    byId("audit").replaceChildren(el("h2", { id: "audit-title" }, "Audit"), ...panels);
   }
+  for (const panel of panels) await panel.load();
 }

@@ -38,6 +38,19 @@ export function clearError(): void {
   byId("error").textContent = "";
 }
 
+/**
+ * Runs what the user asked for: the banner is cleared first and then shows any failure in plain
+ * words (the API's, from api.ts); no field is touched, so nothing typed is lost.
+ */
+export async function attempt(action: () => Promise<unknown> | unknown): Promise<void> {
+  clearError();
+  try {
+    await action();
+  } catch (error) {
+    showError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 export const number = new Intl.NumberFormat("en");
 export function usd(micro: number): string {
   return `$${(micro / 1_000_000).toFixed(6)}`;

@@ -5,7 +5,7 @@
  */
 import { ApiProblem, getJson, loadConfig } from "./api.ts";
 import { renderAudit } from "./audit.ts";
-import { byId, clearError, showError } from "./dom.ts";
+import { attempt, byId, clearError, showError } from "./dom.ts";
 import { forgetKey, keepKey, rememberedKey } from "./key_store.ts";
 import { loadOperator, looksLikeProjectKey } from "./operator.ts";
 import { loadOverview, renderOverviewForm } from "./overview.ts";
@@ -26,7 +26,6 @@ function report(error: unknown): void {
 }
 
 async function show(tab: (typeof TABS)[number]): Promise<void> {
-  clearError();
   for (const name of TABS) {
     byId(name).hidden = name !== tab;
     document.querySelector(`[data-tab="${name}"]`)!.setAttribute(
@@ -34,7 +33,7 @@ async function show(tab: (typeof TABS)[number]): Promise<void> {
       String(name === tab),
     );
   }
-  await Promise.resolve(loaders[tab]()).catch(report);
+  await attempt(loaders[tab]);
 }
 
 /** Who the key is: tenant, scopes and, with the read scope, its expiry. */

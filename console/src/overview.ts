@@ -4,7 +4,7 @@
  */
 import { getJson, query } from "./api.ts";
 import { lineChart, type Series } from "./chart.ts";
-import { byId, el, number, usd } from "./dom.ts";
+import { attempt, byId, el, number, usd } from "./dom.ts";
 
 const RANGES = {
   "24h": [1, "hour"],
@@ -65,7 +65,7 @@ export function renderOverviewForm(): void {
   );
   byId("overview-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    void loadOverview();
+    void attempt(loadOverview);
   });
 }
 
@@ -98,7 +98,8 @@ export async function loadOverview(): Promise<void> {
   const ungrouped = all.series as Row[];
   const buckets = ungrouped.map((r) => Date.parse(r.bucket!) / 1000);
   const tags = pivot(byTag.series, "risk_tag", "events");
-  // The zone the figures are in, for whoever reads the page's state (the browser tests).
+  // The range and zone the figures are for, for whoever reads the page's state (the browser tests).
+  body.dataset.range = range;
   body.dataset.timeZone = timeZone;
   body.replaceChildren(
     el(

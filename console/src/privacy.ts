@@ -3,7 +3,8 @@
  * deletion requests (GET /deletion-requests, newest first) and show one's status and receipt.
  */
 import { getJson, request } from "./api.ts";
-import { byId, el, showError, table } from "./dom.ts";
+import { attempt, byId, el, table } from "./dom.ts";
+import { chosenTimeZone, localTime, zoned } from "./time.ts";
 
 async function lookUp(id: string): Promise<void> {
   const status = await getJson(`/deletion-requests/${encodeURIComponent(id)}`);
@@ -56,8 +57,8 @@ export async function renderPrivacy(): Promise<void> {
     confirmBox.hidden = false;
     yes.focus();
     no.addEventListener("click", () => (confirmBox.hidden = true));
-    yes.addEventListener("click", async () => {
-      try {
+    yes.addEventListener("click", () =>
+      void attempt(async () => {
         const response = await request("/deletion-requests", {
           method: "POST",
           headers: { "Content-Type": "application/json" },
@@ -67,10 +68,7 @@ export async function renderPrivacy(): Promise<void> {
         confirmBox.hidden = true;
         await listRequests();
         await lookUp(accepted.request_id);
-      } catch (error) {
-        showError((error as Error).message);
-      }
-    });
+      }));
   });
   const lookupInput = el("input", { id: "request-id", autocomplete: "off" });
   const lookup = el(
@@ -83,7 +81,7 @@ export async function renderPrivacy(): Promise<void> {
   );
   lookup.addEventListener("submit", (event) => {
     event.preventDefault();
-    lookUp(lookupInput.value.trim()).catch((error) => showError(error.message));
+    void attempt(() => lookUp(lookupInput.value.trim()));
   });
   byId("privacy").replaceChildren(
     el("h2", { id: "privacy-title" }, "Privacy"),
@@ -98,18 +96,16 @@ export async function renderPrivacy(): Promise<void> {
 /** The tenant's deletion requests with their status; each opens its receipt. */
 async function listRequests(): Promise<void> {
   const { requests } = await getJson("/deletion-requests");
+  const timeZone = chosenTimeZone();
   const rows = requests.map((r: Record<string, string>) => {
     const b = el("button", { type: "button" }, r.request_id!);
-    b.addEventListener(
-      "click",
-      () => lookUp(r.request_id!).catch((error) => showError(error.message)),
-    );
+    b.addEventListener("click", () => void attempt(() => lookUp(r.request_id!)));
     return el(
       "tr",
       {},
       el("td", {}, b),
       el("td", {}, r.status!),
-      el("td", {}, r.requested_at!),
+      el("td", {}, localTime(r.requested_at, timeZone)),
       el("td", {}, r.receipt ? "issued" : "not yet"),
     );
   });
@@ -124,7 +120,7 @@ async function listRequests(): Promise<void> {
         el(
           "tr",
           {},
-          ...["Request", "Status", "Requested", "Receipt"].map((h) =>
+          ...["Request", "Status", zoned("Requested", timeZone), "Receipt"].map((h) =>
             el("th", { scope: "col" }, h)
           ),
         ),
