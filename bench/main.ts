@@ -330,7 +330,7 @@ async function main() {
       `large table: ${PLAN.largeRows.toLocaleString("en-US")} rows over 100 daily partitions`,
     );
     const seed = await seedLargeTable(sql, PLAN.largeRows);
-    const readsResult = await reads(sql, seed, { logRows: PLAN.largeRows / 10, samples: 20 });
+    const readsResult = await reads(sql, seed, { logRows: PLAN.largeRows * 0.3, samples: 20 });
     const erasureResult = await erasure(sql, seed);
     const purgeResult = await purge(sql, seed.rows);
     return {

@@ -2,7 +2,9 @@
  * Section of deno task bench: tenant reads over real HTTP on the large table's tenant
  * (bench/large_tables.ts: its rows over 100 days, 90 of them within retention).
  *   usage       GET /tenant/usage over 89 days by day and model, sequential requests
- *   access log  GET /tenant/access-log, a page of 100, on `logRows` seeded rows over 89 days
+ *   access log  GET /tenant/access-log, a page of 100, on `logRows` seeded rows over 89 days:
+ *               the newest page, and a page at a cursor 45 days deep (a page costs the same at
+ *               any depth)
  *   export      GET /tenant/access-log/export of every seeded row: rows/s, and the functions
  *               server's resident memory (VmRSS) sampled during the stream against before it
  */
@@ -50,6 +52,17 @@ async function timeGets(path: string, key: string, count: number) {
     p95: round(percentile(times, 95)!),
     failed,
   };
+}
+
+/** The access log's cursor at the row just before `ageMs` ago. */
+async function cursorAt(key: string, ageMs: number): Promise<string> {
+  const to = new Date(Date.now() - ageMs).toISOString();
+  const response = await fetch(`${BASE_URL}/tenant/access-log?limit=1&to=${to}`, {
+    headers: { Authorization: `Bearer ${key}` },
+  });
+  const cursor = (await response.json()).next_cursor;
+  if (typeof cursor !== "string") throw new Error(`no cursor ${ageMs} ms back: ${response.status}`);
+  return cursor;
 }
 
 /** Resident memory of a process in MiB, from /proc; null when it cannot be read. */
@@ -109,9 +122,21 @@ export async function reads(
   );
   progress("reads: access-log pages of 100");
   const page = await timeGets("/tenant/access-log?limit=100", key, options.samples * 5);
+  const deep = await timeGets(
+    `/tenant/access-log?limit=100&cursor=${await cursorAt(key, 45 * DAY_MS)}`,
+    key,
+    options.samples * 5,
+  );
   progress("reads: NDJSON export of the access log");
   const exported = await timeExport(key, Deno.env.get("SEALOG_BENCH_SERVER_PID"));
-  return { telemetryRows: seed.rows, logRows: options.logRows, usage, page, export: exported };
+  return {
+    telemetryRows: seed.rows,
+    logRows: options.logRows,
+    usage,
+    page,
+    deep,
+    export: exported,
+  };
 }
 
 /** The section's lines of bench.md. */
@@ -127,6 +152,9 @@ export function readsMarkdown(result: Awaited<ReturnType<typeof reads>>): string
     } |`,
     `| access log, a page of 100 | ${result.page.requests} | ${result.page.p50} | ${result.page.p95} | ${
       JSON.stringify(result.page.failed)
+    } |`,
+    `| access log, a page of 100 at a cursor 45 days deep | ${result.deep.requests} | ${result.deep.p50} | ${result.deep.p95} | ${
+      JSON.stringify(result.deep.failed)
     } |`,
     "",
     `NDJSON export: ${int(result.export.rows)} rows in ${result.export.seconds} s, ` +

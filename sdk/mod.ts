@@ -27,3 +27,10 @@ export {
   type WrapOptions,
 } from "./src/wrappers/options.ts";
 export type { ModelPrice, PriceTable } from "./src/wrappers/cost.ts";
+export {
+  createReadClient,
+  type ReadClient,
+  type ReadClientOptions,
+  SealogApiError,
+} from "./src/read/client.ts";
+export type * from "./src/read/contract.ts";

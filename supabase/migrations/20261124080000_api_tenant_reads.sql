@@ -210,15 +210,18 @@ declare
   v_status integer := (p_query ->> 'status')::integer;
   v_key_prefix text := p_query ->> 'key_prefix';
   v_path text := p_query ->> 'path';
-  -- The cursor: the last row seen, as (received_at in microseconds since the epoch, log_id).
-  v_before_at timestamptz := timestamptz 'epoch' + (p_query -> 'cursor' ->> 'before_us')::bigint * interval '1 microsecond';
-  v_before_id bigint := (p_query -> 'cursor' ->> 'before_id')::bigint;
+  -- The cursor: the last row seen, as (received_at in microseconds since the epoch, log_id);
+  -- without one, the end of the range. Always compared, never "is null or": that form left the
+  -- comparison out of the index condition of the cached plan, so each page reread every newer row.
+  v_before_at timestamptz := coalesce(timestamptz 'epoch' + (p_query -> 'cursor' ->> 'before_us')::bigint * interval '1 microsecond', v_to);
+  v_before_id bigint := coalesce((p_query -> 'cursor' ->> 'before_id')::bigint, 9223372036854775807);
   v_limit integer := least(greatest(coalesce((p_query ->> 'limit')::integer, 100), 1), 5000);
   v_ndjson boolean := coalesce((p_query ->> 'ndjson')::boolean, false);
   v_rows jsonb;
   v_text text;
   v_count integer;
-  v_last text;
+  v_last_at timestamptz;
+  v_last_id bigint;
 begin
   if v_auth.status <> 200 then
     return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code);
@@ -233,40 +236,44 @@ begin
      where l.tenant_id = v_auth.tenant_id
        and l.received_at >= v_from
        and l.received_at < v_to
-       and (v_before_id is null or (l.received_at, l.log_id) < (v_before_at, v_before_id))
+       and (l.received_at, l.log_id) < (v_before_at, v_before_id)
        and (v_status is null or l.status_code = v_status)
        and (v_key_prefix is null or k.display_prefix = v_key_prefix)
        and (v_path is null or starts_with(l.path, v_path))
      order by l.received_at desc, l.log_id desc
      limit v_limit
   )
-  select coalesce(jsonb_agg(p.entry order by p.received_at desc, p.log_id desc) filter (where not v_ndjson), '[]'),
+  -- Each entry's JSON text is written here once, for the page and the export alike: built by
+  -- concatenation, with to_json quoting every string, at about half the cost per row of
+  -- json_build_object (the export's time is mostly this rendering). A null field is left out.
+  select case when not v_ndjson then coalesce('[' || string_agg(p.entry, ',' order by p.received_at desc, p.log_id desc) || ']', '[]')::jsonb end,
          -- The export's form: the page as NDJSON text, so that no layer parses it again.
-         string_agg(p.entry::text, e'\n' order by p.received_at desc, p.log_id desc) filter (where v_ndjson),
+         case when v_ndjson then string_agg(p.entry, e'\n' order by p.received_at desc, p.log_id desc) end,
          count(*),
-         (array_agg(floor(extract(epoch from p.received_at) * 1000000)::bigint || '_' || p.log_id
-                    order by p.received_at, p.log_id))[1]
-    into v_rows, v_text, v_count, v_last
+         min(p.received_at),
+         (array_agg(p.log_id order by p.received_at, p.log_id))[1]
+    into v_rows, v_text, v_count, v_last_at, v_last_id
     from (select pg.received_at, pg.log_id,
-                 jsonb_strip_nulls(jsonb_build_object(
-                   'request_id', pg.request_id,
-                   'received_at', pg.received_at,
-                   'method', pg.method,
-                   'path', pg.path,
-                   'status', pg.status_code,
-                   'error_code', pg.error_code,
-                   'duration_ms', pg.duration_ms,
-                   'scope', pg.scope,
-                   'caller_kind', pg.caller_kind,
-                   'key_prefix', pg.display_prefix,
-                   'user_agent', pg.user_agent,
-                   'client_ip', host(pg.client_ip))) as entry
+                 concat('{"request_id":"', pg.request_id,
+                        '","received_at":', to_json(pg.received_at),
+                        ',"method":', to_json(pg.method),
+                        ',"path":', to_json(pg.path),
+                        ',"status":', pg.status_code,
+                        ',"error_code":' || to_json(pg.error_code),
+                        ',"duration_ms":', pg.duration_ms,
+                        ',"scope":' || to_json(pg.scope),
+                        ',"caller_kind":', to_json(pg.caller_kind),
+                        ',"key_prefix":' || to_json(pg.display_prefix),
+                        ',"user_agent":' || to_json(pg.user_agent),
+                        ',"client_ip":' || to_json(host(pg.client_ip)),
+                        '}') as entry
             from page as pg) as p;
   return sealog.finish_request(p_ctx, v_auth, 200, null, jsonb_build_object(
     'entries', case when not v_ndjson then v_rows end,
     'ndjson', v_text,
     -- A full page may have more behind it; a short one is the last.
-    'next_cursor', case when v_count = v_limit then v_last end));
+    'next_cursor', case when v_count = v_limit
+                        then floor(extract(epoch from v_last_at) * 1000000)::bigint || '_' || v_last_id end));
 end
 $$;
 comment on function sealog_api.list_access_log(jsonb, jsonb) is 'GET /tenant/access-log (scope audit): one page of the key''s tenant''s API access log, newest first, filtered by time, status, key prefix and path prefix, with an opaque keyset cursor. The read writes its own access-log row.';

@@ -280,6 +280,68 @@ test("export: streaming NDJSON over several pages holds every row exactly once",
   assert.equal(pages, 3);
 });
 
+test("export: rows sharing one timestamp across page boundaries, each line exactly as stored", async () => {
+  const tenant = await createTenant();
+  // 10,001 rows at one instant: both page boundaries fall inside the tie, so only the row id
+  // orders them. Some carry every optional field, with strings that JSON must escape.
+  await sql`
+    insert into sealog.api_access_log (request_id, received_at, tenant_id, key_id, scope, method,
+                                       path, status_code, error_code, duration_ms, user_agent,
+                                       client_ip, caller_kind, db_role)
+    select gen_random_uuid(), now() - interval '1 hour', ${tenant.tenantId}::uuid,
+           case when i % 2 = 0 then ${tenant.keyId}::uuid end,
+           case when i % 3 = 0 then 'audit'::sealog.api_scope end, 'GET',
+           ${'/tenant/"q"\\'} || i, case when i % 5 = 0 then 429 else 200 end,
+           case when i % 5 = 0 then 'rate_limited' end, i % 7,
+           case when i % 4 = 0 then ${'agent "x"\\ \n\t\u0001 é ✓'} end,
+           case when i % 6 = 0 then '2001:db8::1'::inet end, 'tenant_key', 'sealog_edge'
+      from generate_series(1, 10001) as i`;
+  const stored = await sql`
+    select l.request_id, l.received_at, l.method, l.path, l.status_code, l.error_code,
+           l.duration_ms, l.scope, l.caller_kind, k.display_prefix, l.user_agent,
+           host(l.client_ip) as client_ip
+      from sealog.api_access_log as l left join sealog.api_keys as k on k.key_id = l.key_id
+     where l.tenant_id = ${tenant.tenantId}`;
+  const expected = new Map(stored.map((r) => [r.request_id, {
+    request_id: r.request_id,
+    received_at: r.received_at.getTime(),
+    method: r.method,
+    path: r.path,
+    status: r.status_code,
+    ...(r.error_code === null ? {} : { error_code: r.error_code }),
+    duration_ms: r.duration_ms,
+    ...(r.scope === null ? {} : { scope: r.scope }),
+    caller_kind: r.caller_kind,
+    ...(r.display_prefix === null ? {} : { key_prefix: r.display_prefix }),
+    ...(r.user_agent === null ? {} : { user_agent: r.user_agent }),
+    ...(r.client_ip === null ? {} : { client_ip: r.client_ip }),
+  }]));
+  assert.equal(expected.size, 10_001);
+
+  const to = new Date(Date.now() - 60_000).toISOString();
+  const response = await fetch(`${BASE_URL}/tenant/access-log/export?to=${to}`, {
+    headers: { Authorization: `Bearer ${await keyWith(tenant, ["audit"])}` },
+  });
+  assert.equal(response.status, 200);
+  const lines = (await response.text()).trimEnd().split("\n");
+  assert.equal(lines.length, 10_001);
+  const seen = new Set<string>();
+  for (const line of lines) {
+    const entry = AccessLogEntry.parse(JSON.parse(line));
+    assert.ok(!seen.has(entry.request_id), "no row twice");
+    seen.add(entry.request_id);
+    assert.deepEqual(
+      { ...entry, received_at: Date.parse(entry.received_at) },
+      expected.get(entry.request_id),
+    );
+  }
+  assert.equal(seen.size, 10_001, "every row");
+  const pages = (await sql`select count(*)::int as pages from sealog.api_access_log
+                                 where tenant_id = ${tenant.tenantId} and path like '%/export'`)[0]!
+    .pages;
+  assert.equal(pages, 3, "one access-log row per page of 5000");
+});
+
 test("auth events: newest first by cursor, filtered, a user by email through the pseudonym", async () => {
   const tenant = await createTenant();
   const other = await createTenant();

@@ -10,6 +10,7 @@ import {
   apiReferenceMarkdown,
   routeDeclarations,
 } from "../../scripts/openapi_document.ts";
+import { sdkReadContract } from "../../scripts/sdk_read_contract.ts";
 
 Deno.env.set(
   "SUPABASE_DB_URL",
@@ -28,6 +29,13 @@ Deno.test("docs/api.md matches the route declarations (run `deno task openapi`)"
     new URL("../../docs/api.md", import.meta.url),
   );
   assert.equal(committed, await apiReferenceMarkdown());
+});
+
+Deno.test("the SDK read client's types match the route declarations (run `deno task openapi`)", async () => {
+  const committed = await Deno.readTextFile(
+    new URL("../../sdk/src/read/contract.ts", import.meta.url),
+  );
+  assert.equal(committed, await sdkReadContract());
 });
 
 Deno.test("every route a function serves is declared, and nothing else is", async () => {

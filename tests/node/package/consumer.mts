@@ -4,11 +4,15 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import {
+  type AccessLogEntry,
   createClient,
+  createReadClient,
   type PriceTable,
   type RiskTag,
   scan,
+  SealogApiError,
   type SealogClient,
+  type UsageReport,
   wrapAnthropic,
   wrapOpenAI,
 } from "@sealog/sdk";
@@ -41,4 +45,21 @@ export async function typesOnly(): Promise<number> {
     messages: [{ role: "user", content: "hi" }],
   });
   return completion.choices.length + message.content.length + tags.length;
+}
+
+// The read client's answers are typed from the API reference; its errors carry the problem.
+export async function readTypesOnly(): Promise<number> {
+  const reader = createReadClient({ url: "http://127.0.0.1:1", key: "k" });
+  const usage: UsageReport = await reader.usage({ group_by: "model", granularity: "day" });
+  let paths = 0;
+  for await (const entry of reader.exportAccessLog({ path: "/ingest" })) {
+    const typed: AccessLogEntry = entry;
+    paths += typed.path.length;
+  }
+  try {
+    await reader.accessLog({ limit: 100 });
+  } catch (error) {
+    if (error instanceof SealogApiError && error.code === "rate_limited") return error.status;
+  }
+  return usage.totals.events + paths;
 }
