@@ -22,9 +22,11 @@ declare
   v_outcome text := p_query ->> 'outcome';
   v_user_id text := p_query ->> 'user_id';
   v_user_pseudonym bytea := decode(p_query ->> 'user_pseudonym', 'hex');
-  -- The cursor: the last row seen, as (occurred_at in microseconds since the epoch, event_id).
-  v_before_at timestamptz := timestamptz 'epoch' + (p_query -> 'cursor' ->> 'before_us')::bigint * interval '1 microsecond';
-  v_before_id uuid := (p_query -> 'cursor' ->> 'before_id')::uuid;
+  -- The cursor: the last row seen, as (occurred_at in microseconds since the epoch, event_id);
+  -- without one, the end of the range. Always compared, never "is null or": that form left the
+  -- comparison out of the index condition of the cached plan, so each page reread every newer row.
+  v_before_at timestamptz := coalesce(timestamptz 'epoch' + (p_query -> 'cursor' ->> 'before_us')::bigint * interval '1 microsecond', v_to);
+  v_before_id uuid := coalesce((p_query -> 'cursor' ->> 'before_id')::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff');
   v_limit integer := least(greatest(coalesce((p_query ->> 'limit')::integer, 100), 1), 1000);
   v_rows jsonb;
   v_count integer;
@@ -39,7 +41,7 @@ begin
      where e.tenant_id = v_auth.tenant_id
        and e.occurred_at >= v_from
        and e.occurred_at < v_to
-       and (v_before_id is null or (e.occurred_at, e.event_id) < (v_before_at, v_before_id))
+       and (e.occurred_at, e.event_id) < (v_before_at, v_before_id)
        and (v_type is null or e.type = v_type)
        and (v_outcome is null or e.outcome = v_outcome)
        and (v_user_id is null or e.user_id = v_user_id)
