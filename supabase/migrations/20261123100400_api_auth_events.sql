@@ -67,7 +67,8 @@ begin
   end if;
 
   -- Events arrive validated, truncated and pseudonymised by the Edge Function; the domains
-  -- check them again. The first of repeated ids in a batch wins, as a resend would.
+  -- check them again. The first of repeated ids in a batch wins, as a resend would; an event
+  -- is the same one when its id and occurred_at are (the table's key, partitioned by day).
   with input as (
     select distinct on (e.event_id) e.*
       from jsonb_to_recordset(p_events) as e(
@@ -85,7 +86,7 @@ begin
            input.reason, input.ip, input.user_agent
       from input
      order by input.event_id
-    on conflict (tenant_id, event_id) do nothing
+    on conflict (tenant_id, occurred_at, event_id) do nothing
     returning 1
   )
   select count(*) into v_accepted from stored;
@@ -109,18 +110,21 @@ declare
   v_valid boolean := (p_hook ->> 'valid')::boolean;
   v_method text := p_hook ->> 'method';
   v_ip inet := nullif(p_hook ->> 'ip', '')::inet;
+  -- The signed webhook-timestamp (Unix seconds): with the webhook-id, the delivery's identity.
+  v_signed_at timestamptz := to_timestamp((p_hook ->> 'webhook_timestamp')::bigint);
   v_reply jsonb;
 begin
   if v_auth.status <> 200 then
     return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code);
   end if;
-  if v_kind is null or v_kind not in ('password_verification', 'mfa_verification', 'custom_access_token') then
+  if v_kind is null or v_kind not in ('password_verification', 'mfa_verification', 'custom_access_token')
+     or v_signed_at is null then
     return sealog.finish_request(p_ctx, v_auth, 400, 'invalid_auth_hook');
   end if;
 
-  insert into sealog.auth_hook_deliveries (tenant_id, webhook_id, received_at)
-  values (v_auth.tenant_id, p_hook ->> 'webhook_id', p_now)
-  on conflict (tenant_id, webhook_id) do nothing;
+  insert into sealog.auth_hook_deliveries (tenant_id, webhook_id, signed_at, received_at)
+  values (v_auth.tenant_id, p_hook ->> 'webhook_id', v_signed_at, p_now)
+  on conflict (tenant_id, signed_at, webhook_id) do nothing;
   if not found then
     return sealog.finish_request(p_ctx, v_auth, 409, 'webhook_replayed');
   end if;
@@ -144,7 +148,7 @@ begin
   return sealog.finish_request(p_ctx, v_auth, 200, null, v_reply);
 end
 $$;
-comment on function sealog_api.record_auth_hook(jsonb, jsonb, timestamptz) is 'POST /auth-events from Supabase Auth (signature verified by the Edge Function): rejects a replayed webhook-id (409), records login_*, mfa_* or token_issued for the hook tenant, and returns the hook''s decision.';
+comment on function sealog_api.record_auth_hook(jsonb, jsonb, timestamptz) is 'POST /auth-events from Supabase Auth (signature verified by the Edge Function): rejects a replayed delivery (same webhook-id and signed timestamp: 409), records login_*, mfa_* or token_issued for the hook tenant, and returns the hook''s decision.';
 
 revoke all on function sealog_api.record_auth_events(jsonb, jsonb) from public, anon, authenticated, service_role;
 revoke all on function sealog_api.record_auth_hook(jsonb, jsonb, timestamptz) from public, anon, authenticated, service_role;

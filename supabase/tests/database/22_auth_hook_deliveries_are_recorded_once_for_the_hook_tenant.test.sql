@@ -2,7 +2,7 @@
 -- passes (p_ctx.hook_tenant_id), recorded once per webhook-id, and writes exactly one
 -- access-log row whatever the outcome. Called as the Edge Functions' role, as in production.
 begin;
-select plan(13);
+select plan(16);
 
 select set_config('test.tenant', sealog_admin.create_tenant('hook tenant')::text, true);
 select set_config('test.disabled', sealog_admin.create_tenant('disabled hook tenant')::text, true);
@@ -16,15 +16,17 @@ as $$
   select jsonb_build_object('request_id', gen_random_uuid(), 'method', 'POST', 'path', '/auth-events',
                             'hook_tenant_id', p_tenant, 'elapsed_ms', 1)
 $$;
-create function pg_temp.hook(p_kind text, p_id text, p_valid boolean default true)
+create function pg_temp.hook(p_kind text, p_id text, p_valid boolean default true,
+                             p_signed_at timestamptz default now())
 returns jsonb
 language sql
 as $$
-  select jsonb_build_object('kind', p_kind, 'webhook_id', p_id, 'user_id', current_setting('test.user'),
-                            'valid', p_valid, 'method', 'totp', 'ip', '198.51.100.9')
+  select jsonb_build_object('kind', p_kind, 'webhook_id', p_id, 'webhook_timestamp', extract(epoch from p_signed_at)::bigint,
+                            'user_id', current_setting('test.user'), 'valid', p_valid, 'method', 'totp',
+                            'ip', '198.51.100.9')
 $$;
 grant usage on schema extensions to sealog_edge;
-grant execute on function pg_temp.ctx(text), pg_temp.hook(text, text, boolean) to sealog_edge;
+grant execute on function pg_temp.ctx(text), pg_temp.hook(text, text, boolean, timestamptz) to sealog_edge;
 
 set local role sealog_edge;
 select is(
@@ -67,6 +69,26 @@ select is(
   401,
   'without a hook tenant nothing is attributed'
 );
+select is(
+  (sealog_api.record_auth_hook(pg_temp.ctx(current_setting('test.tenant')),
+     pg_temp.hook('password_verification', 'msg-1') - 'webhook_timestamp') ->> 'code'),
+  'invalid_auth_hook',
+  'a delivery without its signed timestamp is refused'
+);
+-- Signed in the last second of a day and replayed after midnight: the replay carries the same
+-- signed timestamp, so it meets the original in the same daily partition.
+select is(
+  (sealog_api.record_auth_hook(pg_temp.ctx(current_setting('test.tenant')),
+     pg_temp.hook('custom_access_token', 'msg-midnight', true, '2020-03-16 23:59:59+00'), '2020-03-16 23:59:59+00') ->> 'status')::int,
+  200,
+  'a delivery signed in the last second of a day is accepted'
+);
+select is(
+  (sealog_api.record_auth_hook(pg_temp.ctx(current_setting('test.tenant')),
+     pg_temp.hook('custom_access_token', 'msg-midnight', true, '2020-03-16 23:59:59+00'), '2020-03-17 00:00:01+00') ->> 'code'),
+  'webhook_replayed',
+  'its replay after midnight is still a replay'
+);
 select throws_ok(
   $$select * from sealog.auth_events$$,
   '42501',
@@ -81,6 +103,7 @@ select results_eq(
          current_setting('test.tenant'), current_setting('test.user')),
   $$values ('login_success', 'success', 'password', '198.51.100.9', 'supabase_auth_hook'),
            ('mfa_failure', 'failure', 'totp', '198.51.100.9', 'supabase_auth_hook'),
+           ('token_issued', 'success', 'totp', '198.51.100.9', 'supabase_auth_hook'),
            ('token_issued', 'success', 'totp', '198.51.100.9', 'supabase_auth_hook')$$,
   'one event per accepted delivery, for the hook tenant'
 );
@@ -95,13 +118,15 @@ select results_eq(
   $$values (200, null, 'auth-events', true), (409, 'webhook_replayed', 'auth-events', true),
            (200, null, 'auth-events', true), (200, null, 'auth-events', true),
            (400, 'invalid_auth_hook', 'auth-events', true), (401, 'unauthorized', 'auth-events', true),
-           (401, 'unauthorized', 'auth-events', true), (401, 'unauthorized', 'auth-events', true)$$,
+           (401, 'unauthorized', 'auth-events', true), (401, 'unauthorized', 'auth-events', true),
+           (400, 'invalid_auth_hook', 'auth-events', true), (200, null, 'auth-events', true),
+           (409, 'webhook_replayed', 'auth-events', true)$$,
   'exactly one access-log row per delivery, refused ones included'
 );
 select is(
   (select count(*)::int from sealog.auth_hook_deliveries where tenant_id = current_setting('test.tenant')::uuid),
-  3,
-  'the replay ledger holds each accepted webhook-id once; refused deliveries leave no id'
+  4,
+  'the replay ledger holds each accepted delivery once; refused deliveries leave no id'
 );
 
 select * from finish();
