@@ -1,33 +1,33 @@
 /**
- * Replay protection for Supabase Auth hooks: every accepted Standard Webhooks message,
+ * Replay protection for Supabase Auth hooks: every accepted Standard Webhooks message id,
  * per tenant. The Edge Function rejects a timestamp more than 5 minutes off, and this
- * ledger rejects a message seen before, so a captured delivery cannot be replayed.
+ * ledger rejects a message id seen before, so a captured delivery cannot be replayed.
  * Supabase Auth signs every attempt, retries included, with a fresh message id.
  *
- * Range-partitioned by day of signed_at (UTC), like telemetry, so the retention purge drops
- * whole expired days. A partitioned key must hold the partition column, so a delivery's
- * identity is (tenant_id, signed_at, webhook_id). That is still exact: the signature covers
- * the webhook-id and the webhook-timestamp together, so a replay carries both unchanged (and
- * lands in the same day), and a changed timestamp fails the signature.
+ * Range-partitioned by day of received_at (UTC), like telemetry, so the retention purge
+ * drops whole expired days. A partitioned unique index must hold the partition column, so
+ * the key (tenant_id, received_at, webhook_id) cannot make an id unique on its own: the
+ * hook function does, exactly, by looking the id up in every day under a per-id lock
+ * (sealog_api.record_auth_hook), through the (tenant_id, webhook_id) index.
  */
 
 create table sealog.auth_hook_deliveries (
   tenant_id uuid not null references sealog.tenants (tenant_id) on delete cascade,
   webhook_id sealog.webhook_id not null,
-  signed_at timestamptz not null,
   received_at timestamptz not null default now(),
-  primary key (tenant_id, signed_at, webhook_id)
-) partition by range (signed_at);
+  primary key (tenant_id, received_at, webhook_id)
+) partition by range (received_at);
+-- The replay lookup: one probe per daily partition, whatever its size.
+create index auth_hook_deliveries_tenant_id_webhook_id_idx on sealog.auth_hook_deliveries (tenant_id, webhook_id);
 
 -- Catches rows for days without a partition; drained by sealog.maintain_partitions().
 create table sealog.auth_hook_deliveries_default partition of sealog.auth_hook_deliveries default;
 
-comment on table sealog.auth_hook_deliveries is 'INTERNAL; pii=none; retention=auth_events. Accepted Supabase Auth hook deliveries (message id and signed timestamp), so that a replayed delivery is rejected. Partitioned by day.';
+comment on table sealog.auth_hook_deliveries is 'INTERNAL; pii=none; retention=auth_events. Message ids of accepted Supabase Auth hook deliveries, so that a replayed delivery is rejected. Partitioned by day.';
 comment on table sealog.auth_hook_deliveries_default is 'INTERNAL; pii=none; retention=auth_events. Default partition for days without their own partition; drained by partition maintenance.';
 comment on column sealog.auth_hook_deliveries.tenant_id is 'INTERNAL; pii=none; retention=auth_events. Tenant the hook delivered to (SEALOG_AUTH_HOOK_TENANT_ID).';
-comment on column sealog.auth_hook_deliveries.webhook_id is 'INTERNAL; pii=none; retention=auth_events. The webhook-id header of the delivery, a random id chosen by Supabase Auth.';
-comment on column sealog.auth_hook_deliveries.signed_at is 'INTERNAL; pii=none; retention=auth_events. The signed webhook-timestamp header (within 5 minutes of receipt); the partition key and the time the retention is measured from.';
-comment on column sealog.auth_hook_deliveries.received_at is 'INTERNAL; pii=none; retention=auth_events. When the delivery was accepted.';
+comment on column sealog.auth_hook_deliveries.webhook_id is 'INTERNAL; pii=none; retention=auth_events. The webhook-id header of the delivery, a random id chosen by Supabase Auth; unique per tenant (enforced by the hook function).';
+comment on column sealog.auth_hook_deliveries.received_at is 'INTERNAL; pii=none; retention=auth_events. When the delivery was accepted; the partition key. Rows older than the 5-minute signature tolerance only need keeping for audit.';
 
 alter table sealog.auth_hook_deliveries enable row level security;
 alter table sealog.auth_hook_deliveries force row level security;

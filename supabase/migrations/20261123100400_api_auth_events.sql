@@ -110,24 +110,30 @@ declare
   v_valid boolean := (p_hook ->> 'valid')::boolean;
   v_method text := p_hook ->> 'method';
   v_ip inet := nullif(p_hook ->> 'ip', '')::inet;
-  -- The signed webhook-timestamp (Unix seconds): with the webhook-id, the delivery's identity.
-  v_signed_at timestamptz := to_timestamp((p_hook ->> 'webhook_timestamp')::bigint);
   v_reply jsonb;
 begin
   if v_auth.status <> 200 then
     return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code);
   end if;
-  if v_kind is null or v_kind not in ('password_verification', 'mfa_verification', 'custom_access_token')
-     or v_signed_at is null then
+  if v_kind is null or v_kind not in ('password_verification', 'mfa_verification', 'custom_access_token') then
     return sealog.finish_request(p_ctx, v_auth, 400, 'invalid_auth_hook');
   end if;
 
-  insert into sealog.auth_hook_deliveries (tenant_id, webhook_id, signed_at, received_at)
-  values (v_auth.tenant_id, p_hook ->> 'webhook_id', v_signed_at, p_now)
-  on conflict (tenant_id, signed_at, webhook_id) do nothing;
-  if not found then
+  -- A webhook-id is accepted once per tenant, in whichever day it came. The ledger is
+  -- partitioned by day, so no unique index spans the days: deliveries of one id are decided
+  -- one at a time (released at commit; a waiter's next statement sees the first one's row),
+  -- and the id is looked up in every day by the (tenant_id, webhook_id) index.
+  perform pg_advisory_xact_lock(hashtext('sealog.auth_hook_deliveries'),
+                                hashtext(v_auth.tenant_id::text || '/' || (p_hook ->> 'webhook_id')));
+  if exists (
+    select 1 from sealog.auth_hook_deliveries d
+     where d.tenant_id = v_auth.tenant_id
+       and d.webhook_id = (p_hook ->> 'webhook_id')::sealog.webhook_id
+  ) then
     return sealog.finish_request(p_ctx, v_auth, 409, 'webhook_replayed');
   end if;
+  insert into sealog.auth_hook_deliveries (tenant_id, webhook_id, received_at)
+  values (v_auth.tenant_id, p_hook ->> 'webhook_id', p_now);
 
   if v_kind = 'password_verification' then
     v_reply := sealog.record_password_attempt(v_auth.tenant_id, v_user_id, v_valid, v_ip, p_now);
@@ -148,7 +154,7 @@ begin
   return sealog.finish_request(p_ctx, v_auth, 200, null, v_reply);
 end
 $$;
-comment on function sealog_api.record_auth_hook(jsonb, jsonb, timestamptz) is 'POST /auth-events from Supabase Auth (signature verified by the Edge Function): rejects a replayed delivery (same webhook-id and signed timestamp: 409), records login_*, mfa_* or token_issued for the hook tenant, and returns the hook''s decision.';
+comment on function sealog_api.record_auth_hook(jsonb, jsonb, timestamptz) is 'POST /auth-events from Supabase Auth (signature verified by the Edge Function): rejects a replayed webhook-id (409), records login_*, mfa_* or token_issued for the hook tenant, and returns the hook''s decision.';
 
 revoke all on function sealog_api.record_auth_events(jsonb, jsonb) from public, anon, authenticated, service_role;
 revoke all on function sealog_api.record_auth_hook(jsonb, jsonb, timestamptz) from public, anon, authenticated, service_role;

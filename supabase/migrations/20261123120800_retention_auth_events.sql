@@ -1,7 +1,7 @@
 /**
  * Retention of auth events: one year, as the spec's audit trail requires. sealog.auth_events
  * (by occurred_at) and the replay-protection ledger of Supabase Auth hook deliveries (same
- * category, by signed_at) are partitioned by day and purged hourly like telemetry: whole
+ * category, by received_at) are partitioned by day and purged hourly like telemetry: whole
  * expired days dropped, the boundary day's expired hours deleted, tenants' shorter
  * overrides honoured. Hourly at minute 40 (UTC).
  */
@@ -17,7 +17,7 @@ set local statement_timeout = '60s';
 -- squawk-ignore require-concurrent-index-creation
 create index auth_events_occurred_at_idx on sealog.auth_events (occurred_at);
 -- squawk-ignore require-concurrent-index-creation
-create index auth_hook_deliveries_signed_at_idx on sealog.auth_hook_deliveries (signed_at);
+create index auth_hook_deliveries_received_at_idx on sealog.auth_hook_deliveries (received_at);
 
 /** Section - Policy */
 
@@ -50,7 +50,7 @@ begin
   select * into v_events
     from sealog.delete_expired_partitioned_rows('auth_events', 'sealog.auth_events', p_now);
   select * into v_deliveries
-    from sealog.delete_expired_partitioned_rows('auth_events', 'sealog.auth_hook_deliveries', p_now, 'signed_at');
+    from sealog.delete_expired_partitioned_rows('auth_events', 'sealog.auth_hook_deliveries', p_now, 'received_at');
   select * into v_event_days from sealog.drop_expired_partitions('sealog.auth_events', v_cutoff);
   select * into v_delivery_days from sealog.drop_expired_partitions('sealog.auth_hook_deliveries', v_cutoff);
   return sealog.record_purge(

@@ -126,11 +126,7 @@ Deno.test("hook deliveries are told apart by their webhook-* headers", () => {
 
 Deno.test("signatures: valid, wrong secret, tampered, stale, future, rotated secrets", () => {
   const body = JSON.stringify({ user_id: crypto.randomUUID(), valid: true });
-  const at = new Date();
-  assert.deepEqual(
-    verifyHookSignature(body, signed(body, SECRET, at), [SECRET]),
-    { webhookId: "msg_1", signedAt: Math.floor(at.getTime() / 1000) },
-  );
+  assert.equal(verifyHookSignature(body, signed(body), [SECRET]), "msg_1");
   assert.equal(
     problemCode(() => verifyHookSignature(body, signed(body, OTHER_SECRET), [SECRET])),
     "invalid_webhook_signature",
@@ -151,7 +147,7 @@ Deno.test("signatures: valid, wrong secret, tampered, stale, future, rotated sec
   );
   // While rotating, either configured secret verifies.
   assert.equal(
-    verifyHookSignature(body, signed(body, OTHER_SECRET), [SECRET, OTHER_SECRET]).webhookId,
+    verifyHookSignature(body, signed(body, OTHER_SECRET), [SECRET, OTHER_SECRET]),
     "msg_1",
   );
   const headers = signed(body);

@@ -99,7 +99,7 @@ async function answerHook(c: Context<SealogEnv>): Promise<Response> {
   const secrets = requireSetting("SEALOG_AUTH_HOOK_SECRET");
   const tenantId = requireSetting("SEALOG_AUTH_HOOK_TENANT_ID");
   const body = await readJsonText(c);
-  const { webhookId, signedAt } = verifyHookSignature(body, c.req.raw.headers, secrets);
+  const webhookId = verifyHookSignature(body, c.req.raw.headers, secrets);
   let payload: unknown;
   try {
     payload = JSON.parse(body);
@@ -111,7 +111,6 @@ async function answerHook(c: Context<SealogEnv>): Promise<Response> {
   const reply = await callApi(c, "record_auth_hook", { hook_tenant_id: tenantId }, {
     ...hook.record,
     webhook_id: webhookId,
-    webhook_timestamp: signedAt,
   });
   // Password and MFA replies come from the database; the claims never went there.
   return respond(c, reply, (result) => hook.claims ? { claims: hook.claims } : result);

@@ -20,21 +20,13 @@ export function isHookDelivery(headers: Headers): boolean {
 
 const verifiers = new Map<string, Webhook>();
 
-/** A verified delivery's identity: the signature covers both, so a replay carries both unchanged. */
-export type HookDeliveryId = { webhookId: string; signedAt: number };
-
 /**
  * Verifies the signature over the exact body with each configured secret (several while
- * rotating) and returns the webhook-id and the signed webhook-timestamp (Unix seconds, as
- * the package reads it). 401 invalid_webhook_signature for missing headers or no matching
- * signature; 401 webhook_timestamp_out_of_range when the timestamp is more than 5 minutes
- * off (the package's tolerance).
+ * rotating) and returns the webhook-id. 401 invalid_webhook_signature for missing headers
+ * or no matching signature; 401 webhook_timestamp_out_of_range when the timestamp is more
+ * than 5 minutes off (the package's tolerance).
  */
-export function verifyHookSignature(
-  body: string,
-  headers: Headers,
-  secrets: string[],
-): HookDeliveryId {
+export function verifyHookSignature(body: string, headers: Headers, secrets: string[]): string {
   const values = Object.fromEntries(WEBHOOK_HEADERS.map((name) => [name, headers.get(name) ?? ""]));
   const webhookId = values["webhook-id"]!;
   if (!WEBHOOK_ID.test(webhookId)) throw new ApiError("invalid_webhook_signature");
@@ -46,7 +38,7 @@ export function verifyHookSignature(
     }
     try {
       verifier.verify(body, values, { jsonParse: false });
-      return { webhookId, signedAt: Number.parseInt(values["webhook-timestamp"]!, 10) };
+      return webhookId;
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error;
       // The timestamp is checked before any signature, and is the same for every secret.

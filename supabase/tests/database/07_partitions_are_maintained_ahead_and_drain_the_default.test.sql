@@ -37,7 +37,7 @@ insert into sealog.api_access_log (request_id, received_at, method, path, status
 values (gen_random_uuid(), now() + interval '40 days', 'GET', '/probe/straggler', 200, 1, 'none', 'sealog_functions');
 insert into sealog.auth_events (tenant_id, event_id, occurred_at, source, type, outcome)
 values (:'tenant_id', gen_random_uuid(), now() + interval '40 days', 'api', 'login', 'success');
-insert into sealog.auth_hook_deliveries (tenant_id, webhook_id, signed_at)
+insert into sealog.auth_hook_deliveries (tenant_id, webhook_id, received_at)
 values (:'tenant_id', 'msg_straggler', now() + interval '40 days');
 create function pg_temp.in_defaults() returns integer language sql as $$
   select ((select count(*) from sealog.llm_request_logs_default) + (select count(*) from sealog.api_access_log_default)

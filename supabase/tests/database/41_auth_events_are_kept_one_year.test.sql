@@ -11,7 +11,7 @@ select :'tenant_id', gen_random_uuid(), at, 'api', 'login', 'success', label
   from (values ('older', '2019-06-14 11:59:59+00'::timestamptz),
                ('boundary', '2019-06-14 12:00:00+00'),
                ('younger', '2019-06-14 12:00:01+00')) as v(label, at);
-insert into sealog.auth_hook_deliveries (tenant_id, webhook_id, signed_at)
+insert into sealog.auth_hook_deliveries (tenant_id, webhook_id, received_at)
 select :'tenant_id', 'msg_' || label, at
   from (values ('older', '2019-06-14 11:59:59+00'::timestamptz),
                ('boundary', '2019-06-14 12:00:00+00'),

@@ -19,7 +19,7 @@ insert into sealog.llm_request_logs (tenant_id, occurred_at, event_id, session_i
 select :'tenant_id', at, gen_random_uuid(), 'volume', 'model', 1, 1 from instants;
 insert into sealog.auth_events (tenant_id, event_id, occurred_at, source, type, outcome)
 select :'tenant_id', gen_random_uuid(), at, 'api', 'login', 'success' from instants;
-insert into sealog.auth_hook_deliveries (tenant_id, webhook_id, signed_at)
+insert into sealog.auth_hook_deliveries (tenant_id, webhook_id, received_at)
 select :'tenant_id', 'msg_' || extract(epoch from at), at from instants;
 
 create function pg_temp.left_past(p_table regclass, p_column text, p_cutoff timestamptz) returns bigint
@@ -63,10 +63,10 @@ select is(
 );
 select is(pg_temp.left_past('sealog.auth_events', 'occurred_at', '2020-03-16 13:00:00+00'), 0::bigint,
   'no auth event at or before the cutoff is left');
-select is(pg_temp.left_past('sealog.auth_hook_deliveries', 'signed_at', '2020-03-16 13:00:00+00'), 0::bigint,
+select is(pg_temp.left_past('sealog.auth_hook_deliveries', 'received_at', '2020-03-16 13:00:00+00'), 0::bigint,
   'no hook delivery at or before the cutoff is left');
 select is(pg_temp.kept('sealog.auth_events', 'occurred_at'), 109999::bigint, 'every younger auth event is kept');
-select is(pg_temp.kept('sealog.auth_hook_deliveries', 'signed_at'), 109999::bigint, 'every younger hook delivery is kept');
+select is(pg_temp.kept('sealog.auth_hook_deliveries', 'received_at'), 109999::bigint, 'every younger hook delivery is kept');
 
 -- The hourly telemetry runs of that year would have removed the rest of its days.
 select sealog.purge_telemetry('2021-03-16 13:20:00+00');
