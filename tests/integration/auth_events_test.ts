@@ -87,6 +87,23 @@ test("a resent event is stored once and reported as a duplicate", async () => {
   assert.equal(rows[0]!.outcome, "success", "the first copy wins");
 });
 
+test("an event is its event_id and occurred_at: the same id at another instant is another event", async () => {
+  const tenant = await createTenant();
+  const event = authEvent();
+  const later = {
+    ...event,
+    occurred_at: new Date(Date.parse(event.occurred_at as string) - 1000).toISOString(),
+  };
+  assert.deepEqual((await send(tenant, { events: [event] })).body.accepted, 1);
+  assert.deepEqual((await send(tenant, { events: [earlier] })).body.accepted, 1);
+  assert.deepEqual((await send(tenant, { events: [event, earlier] })).body, {
+    accepted: 0,
+    duplicates: 2,
+    rejected: [],
+  });
+  assert.equal((await stored(tenant.tenantId)).length, 2);
+});
+
 test("concurrent resends at the midnight partition boundary: each auth event stored once", async () => {
   const tenant = await createTenant({ ratePerSecond: 100_000 });
   // The last millisecond of yesterday (UTC) and the first of today: two daily partitions.
