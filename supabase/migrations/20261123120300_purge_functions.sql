@@ -213,12 +213,14 @@ comment on function sealog.batched_purge(text, regclass, text, timestamptz, inte
 /** Section - Partitioned categories: whole expired days, then the boundary day's expired hours */
 
 -- The boundary delete finds the expired hours of one day by time; a BRIN index is enough
--- for rows stored in time order and costs ingest next to nothing. (The API access log and
--- the auth tables have B-tree indexes on their time columns already.)
+-- for rows stored in time order and costs ingest next to nothing. autosummarize has
+-- autovacuum summarize each filled range (an unsummarized range matches every query). (The
+-- API access log and the auth tables have B-tree indexes on their time columns already.)
 -- CONCURRENTLY cannot run inside the transaction `supabase db push` wraps each file in, and
 -- the table ships empty in this same release, so a plain index blocks nothing.
 -- squawk-ignore require-concurrent-index-creation
-create index llm_request_logs_occurred_at_brin_idx on sealog.llm_request_logs using brin (occurred_at);
+create index llm_request_logs_occurred_at_brin_idx on sealog.llm_request_logs using brin (occurred_at)
+  with (autosummarize = on);
 
 create function sealog.delete_expired_partitioned_rows(
   p_category text,
