@@ -32,9 +32,6 @@ create table sealog.auth_events (
   primary key (tenant_id, occurred_at, event_id)
 ) partition by range (occurred_at);
 
--- Catches rows for days without a partition; drained by sealog.maintain_partitions().
-create table sealog.auth_events_default partition of sealog.auth_events default;
-
 -- Serves the lockout count (user, type, window) and erasure by user.
 create index auth_events_tenant_id_user_id_occurred_at_idx on sealog.auth_events (tenant_id, user_id, occurred_at)
   where user_id is not null;
@@ -42,7 +39,6 @@ create index auth_events_tenant_id_user_pseudonym_idx on sealog.auth_events (ten
   where user_pseudonym is not null;
 
 comment on table sealog.auth_events is 'CONFIDENTIAL; pii=personal; retention=auth_events. One row per authentication event (sign-in, MFA, token, SSO, lockout): metadata only, kept one year for audit. Partitioned by day.';
-comment on table sealog.auth_events_default is 'CONFIDENTIAL; pii=personal; retention=auth_events. Default partition for days without their own partition; drained by partition maintenance.';
 comment on column sealog.auth_events.tenant_id is 'INTERNAL; pii=none; retention=auth_events. Tenant, from the API key or SEALOG_AUTH_HOOK_TENANT_ID for Supabase Auth hooks.';
 comment on column sealog.auth_events.event_id is 'INTERNAL; pii=none; retention=auth_events. Idempotency key, unique per tenant and occurred_at: client-generated for API events, server-generated for hook events.';
 comment on column sealog.auth_events.occurred_at is 'INTERNAL; pii=none; retention=auth_events. When the event happened: the client clock for API events, the database clock for hook events; the partition key.';
@@ -67,12 +63,7 @@ grant select on table sealog.auth_events to service_role;
 -- service_role may read auth events for audits; rows are written only by sealog_api functions.
 create policy auth_events_select_policy on sealog.auth_events
   for select to service_role using (true);
-alter table sealog.auth_events_default enable row level security;
-alter table sealog.auth_events_default force row level security;
-revoke all on table sealog.auth_events_default from public, anon, authenticated, service_role;
--- Partitions are read through the parent; no role reads them directly.
-create policy auth_events_default_select_policy on sealog.auth_events_default
-  for select to service_role using (false);
 
--- The first days; sealog.maintain_partitions() keeps them 7 days ahead from then on.
+-- The default partition and the first days; sealog.maintain_partitions() keeps them 7 days
+-- ahead from then on.
 select sealog.create_day_partitions('sealog.auth_events', now(), 7, 90);

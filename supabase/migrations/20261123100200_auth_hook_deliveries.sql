@@ -20,11 +20,7 @@ create table sealog.auth_hook_deliveries (
 -- The replay lookup: one probe per daily partition, whatever its size.
 create index auth_hook_deliveries_tenant_id_webhook_id_idx on sealog.auth_hook_deliveries (tenant_id, webhook_id);
 
--- Catches rows for days without a partition; drained by sealog.maintain_partitions().
-create table sealog.auth_hook_deliveries_default partition of sealog.auth_hook_deliveries default;
-
 comment on table sealog.auth_hook_deliveries is 'INTERNAL; pii=none; retention=auth_events. Message ids of accepted Supabase Auth hook deliveries, so that a replayed delivery is rejected. Partitioned by day.';
-comment on table sealog.auth_hook_deliveries_default is 'INTERNAL; pii=none; retention=auth_events. Default partition for days without their own partition; drained by partition maintenance.';
 comment on column sealog.auth_hook_deliveries.tenant_id is 'INTERNAL; pii=none; retention=auth_events. Tenant the hook delivered to (SEALOG_AUTH_HOOK_TENANT_ID).';
 comment on column sealog.auth_hook_deliveries.webhook_id is 'INTERNAL; pii=none; retention=auth_events. The webhook-id header of the delivery, a random id chosen by Supabase Auth; unique per tenant (enforced by the hook function).';
 comment on column sealog.auth_hook_deliveries.received_at is 'INTERNAL; pii=none; retention=auth_events. When the delivery was accepted; the partition key. Rows older than the 5-minute signature tolerance only need keeping for audit.';
@@ -36,12 +32,7 @@ grant select on table sealog.auth_hook_deliveries to service_role;
 -- service_role may read the ledger to diagnose rejected deliveries; rows are written only by sealog_api.
 create policy auth_hook_deliveries_select_policy on sealog.auth_hook_deliveries
   for select to service_role using (true);
-alter table sealog.auth_hook_deliveries_default enable row level security;
-alter table sealog.auth_hook_deliveries_default force row level security;
-revoke all on table sealog.auth_hook_deliveries_default from public, anon, authenticated, service_role;
--- Partitions are read through the parent; no role reads them directly.
-create policy auth_hook_deliveries_default_select_policy on sealog.auth_hook_deliveries_default
-  for select to service_role using (false);
 
--- The first days; sealog.maintain_partitions() keeps them 7 days ahead from then on.
+-- The default partition and the first days; sealog.maintain_partitions() keeps them 7 days
+-- ahead from then on.
 select sealog.create_day_partitions('sealog.auth_hook_deliveries', now(), 7, 90);
