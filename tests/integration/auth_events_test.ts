@@ -90,7 +90,7 @@ test("a resent event is stored once and reported as a duplicate", async () => {
 test("an event is its event_id and occurred_at: the same id at another instant is another event", async () => {
   const tenant = await createTenant();
   const event = authEvent();
-  const later = {
+  const earlier = {
     ...event,
     occurred_at: new Date(Date.parse(event.occurred_at as string) - 1000).toISOString(),
   };
