@@ -3,7 +3,9 @@
  * partition needs the parent's exclusive lock, which an open ingest transaction's insert
  * (RowExclusiveLock) holds off: the purge gives up after its lock_timeout, logs
  * complete = false, lets the inserts queued behind its request through, and the next run,
- * once the lock is free, drops the day. Frozen in 2019, away from every other test's rows.
+ * once the lock is free, drops the day. Frozen in 2019, away from every other test's rows; the
+ * test removes what it wrote (its rows and its purge-log rows), which pgTAP's checks of the
+ * purge log and the access log would otherwise find.
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
@@ -14,9 +16,10 @@ import { sql, test } from "../_support/stack.ts";
 const connect = () =>
   postgres(operatorDatabaseUrl(), { max: 1, onnotice: () => {}, fetch_types: false });
 
+const PATH = "/purge-lock-test";
 const insertLogRow = (db: postgres.Sql, at: string) =>
   db`insert into sealog.api_access_log (request_id, received_at, method, path, status_code, duration_ms, caller_kind, db_role)
-     values (gen_random_uuid(), ${at}, 'POST', '/probe/purge-lock', 200, 1, 'none', 'sealog_functions')`;
+     values (gen_random_uuid(), ${at}, 'POST', ${PATH}, 200, 1, 'none', 'sealog_functions')`;
 
 /** Waits until a backend's query waits for a heavyweight lock, as pg_stat_activity shows it. */
 async function waitsForLock(pattern: string): Promise<void> {
@@ -32,6 +35,7 @@ async function waitsForLock(pattern: string): Promise<void> {
 
 test("a partition drop behind an open ingest transaction gives up at its lock_timeout, and the next run drops it", async () => {
   const [holder, purger, ingest] = [connect(), connect(), connect()];
+  const runs: number[] = [];
   try {
     // 2019-01-10 is past its 90 days at 2019-04-11 00:20 (the cutoff is 2019-01-11 00:00).
     await sql`select sealog.create_day_partitions('sealog.api_access_log', '2019-01-10', 0, 0)`;
@@ -51,6 +55,7 @@ test("a partition drop behind an open ingest transaction gives up at its lock_ti
     // ...and both finish while the ingest transaction is still open: the purge gave up.
     const [first] = await purge;
     const run = first!.run;
+    runs.push(run.purge_id);
     await queued;
     assert.equal(run.complete, false);
     assert.equal(run.partitions_dropped, 0);
@@ -70,11 +75,14 @@ test("a partition drop behind an open ingest transaction gives up at its lock_ti
 
     const [next] =
       await purger`select sealog.purge_api_access_log('2019-04-11 01:20:00+00') as run`;
+    runs.push(next!.run.purge_id);
     assert.equal(next!.run.complete, true);
     assert.equal(next!.run.partitions_dropped, 1);
     const [gone] = await sql`select to_regclass('sealog.api_access_log_p20190110') is null as gone`;
     assert.equal(gone!.gone, true, "the next run drops the expired day");
   } finally {
     await Promise.all([holder, purger, ingest].map((db) => db.end()));
+    await sql`delete from sealog.api_access_log where path = ${PATH}`;
+    if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
   }
 });
