@@ -3,7 +3,8 @@
  *
  * A table that grows with traffic is range-partitioned by a timestamptz column with one
  * partition per UTC day (<table>_pYYYYMMDD) and a default partition (<table>_default) that
- * catches days without one. sealog.maintain_partitions() finds every such table in the
+ * catches days without one, both created here with RLS, no grants and the parent's
+ * classification. sealog.maintain_partitions() finds every such table in the
  * catalog, so a new one needs no registration: it creates each day from p_days_back ago to
  * p_days_ahead ahead (ingest never fails at midnight; late rows land in their own day) and
  * drains matching rows out of the default. sealog.drop_expired_partitions() is the purge's
@@ -14,6 +15,24 @@
  */
 
 /** Section - Creating days ahead */
+
+create function sealog.secure_partition(p_partition regclass, p_comment text)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+begin
+  -- Partitions are read through their parent; no role reads one directly.
+  execute format('alter table %s enable row level security', p_partition);
+  execute format('alter table %s force row level security', p_partition);
+  execute format('revoke all on table %s from public, anon, authenticated, service_role', p_partition);
+  execute format('create policy %I on %s for select to service_role using (false)',
+                 (select relname from pg_catalog.pg_class where oid = p_partition) || '_select_policy', p_partition);
+  execute format('comment on table %s is %L', p_partition, p_comment);
+end
+$$;
+comment on function sealog.secure_partition(regclass, text) is 'Gives a new partition RLS (forced), no grants, a select policy that admits no row and its classification comment.';
 
 create function sealog.create_day_partitions(
   p_parent regclass,
@@ -46,6 +65,13 @@ begin
     join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum = p.partattrs[0]
    where p.partrelid = p_parent
      and p.partstrat = 'r';
+  -- The default partition (<table>_default) catches rows for days without a partition.
+  if to_regclass(format('%I.%I', v_schema, v_table || '_default')) is null then
+    execute format('create table %I.%I partition of %s default', v_schema, v_table || '_default', p_parent);
+    perform sealog.secure_partition(format('%I.%I', v_schema, v_table || '_default')::regclass,
+      format('%s. Default partition of %s for days without their own partition; drained by partition maintenance.',
+             v_class, v_table));
+  end if;
   for v_day in
     select d::date
       from generate_series((p_now at time zone 'utc')::date - p_days_back,
@@ -65,11 +91,7 @@ begin
          insert into %I.%I select * from moved',
         v_schema, v_table || '_default', v_column, v_from, v_column, v_to, v_schema, v_name);
       execute format('alter table %s attach partition %I.%I for values from (%L) to (%L)', p_parent, v_schema, v_name, v_from, v_to);
-      execute format('alter table %I.%I enable row level security', v_schema, v_name);
-      execute format('alter table %I.%I force row level security', v_schema, v_name);
-      execute format('revoke all on table %I.%I from public, anon, authenticated, service_role', v_schema, v_name);
-      execute format('create policy %I on %I.%I for select to service_role using (false)', v_name || '_select_policy', v_schema, v_name);
-      execute format('comment on table %I.%I is %L', v_schema, v_name,
+      perform sealog.secure_partition(format('%I.%I', v_schema, v_name)::regclass,
         format('%s. Partition of %s for %s (UTC).', v_class, v_table, v_day));
       v_created := v_created + 1;
     exception when lock_not_available then
@@ -80,7 +102,7 @@ begin
   return v_created;
 end
 $$;
-comment on function sealog.create_day_partitions(regclass, timestamptz, integer, integer) is 'Creates the missing daily partitions of one range-partitioned table, from p_days_back days ago to p_days_ahead ahead, draining matching rows out of its default partition; returns how many it created.';
+comment on function sealog.create_day_partitions(regclass, timestamptz, integer, integer) is 'Creates the missing daily partitions of one range-partitioned table (and its default partition, once), from p_days_back days ago to p_days_ahead ahead, draining matching rows out of the default partition; returns how many days it created.';
 
 create function sealog.maintain_partitions(
   p_now timestamptz default now(),
@@ -147,6 +169,7 @@ end
 $$;
 comment on function sealog.drop_expired_partitions(regclass, timestamptz) is 'Drops the daily partitions of a table whose whole day is at or before the cutoff; complete is false when a lock was not available.';
 
+revoke all on function sealog.secure_partition(regclass, text) from public, anon, authenticated, service_role;
 revoke all on function sealog.create_day_partitions(regclass, timestamptz, integer, integer) from public, anon, authenticated, service_role;
 revoke all on function sealog.maintain_partitions(timestamptz, integer, integer) from public, anon, authenticated, service_role;
 revoke all on function sealog.drop_expired_partitions(regclass, timestamptz) from public, anon, authenticated, service_role;

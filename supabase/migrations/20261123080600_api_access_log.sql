@@ -27,13 +27,10 @@ create table sealog.api_access_log (
   db_role text not null check (char_length(db_role) <= 63),
   primary key (log_id, received_at)
 ) partition by range (received_at);
--- Catches rows for days without a partition; drained by sealog.maintain_partitions().
-create table sealog.api_access_log_default partition of sealog.api_access_log default;
 create index api_access_log_tenant_id_received_at_idx on sealog.api_access_log (tenant_id, received_at);
 create index api_access_log_received_at_idx on sealog.api_access_log (received_at);
 create index api_access_log_user_id_idx on sealog.api_access_log (user_id) where user_id is not null;
 comment on table sealog.api_access_log is 'CONFIDENTIAL; pii=personal; retention=api_access_logs. One row per API request: metadata only, for SOC 2 CC6.1 audit logging.';
-comment on table sealog.api_access_log_default is 'CONFIDENTIAL; pii=personal; retention=api_access_logs. Default partition for days without their own partition; drained by partition maintenance.';
 comment on column sealog.api_access_log.log_id is 'INTERNAL; pii=none; retention=api_access_logs. Row id.';
 comment on column sealog.api_access_log.request_id is 'INTERNAL; pii=none; retention=api_access_logs. Request id, also returned in X-Request-Id.';
 comment on column sealog.api_access_log.received_at is 'INTERNAL; pii=none; retention=api_access_logs. When the request was logged.';
@@ -53,16 +50,12 @@ comment on column sealog.api_access_log.db_role is 'INTERNAL; pii=none; retentio
 
 alter table sealog.api_access_log enable row level security;
 alter table sealog.api_access_log force row level security;
-alter table sealog.api_access_log_default enable row level security;
-alter table sealog.api_access_log_default force row level security;
-revoke all on table sealog.api_access_log, sealog.api_access_log_default from public, anon, authenticated, service_role;
+revoke all on table sealog.api_access_log from public, anon, authenticated, service_role;
 grant select on table sealog.api_access_log to service_role;
 -- service_role may read the access log for audits; rows are written only by sealog functions.
 create policy api_access_log_select_policy on sealog.api_access_log
   for select to service_role using (true);
--- Partitions are read through the parent; no role reads them directly.
-create policy api_access_log_default_select_policy on sealog.api_access_log_default
-  for select to service_role using (false);
 
--- The first days; sealog.maintain_partitions() keeps them 7 days ahead from then on.
+-- The default partition and the first days; sealog.maintain_partitions() keeps them 7 days
+-- ahead from then on.
 select sealog.create_day_partitions('sealog.api_access_log', now(), 7, 90);

@@ -41,11 +41,7 @@ create index llm_request_logs_tenant_id_session_id_idx on sealog.llm_request_log
 create index llm_request_logs_tenant_id_end_user_id_idx on sealog.llm_request_logs (tenant_id, end_user_id)
   where end_user_id is not null;
 
--- Catches rows for days without a partition; drained by sealog.maintain_partitions().
-create table sealog.llm_request_logs_default partition of sealog.llm_request_logs default;
-
 comment on table sealog.llm_request_logs is 'CONFIDENTIAL; pii=personal; retention=telemetry. One row per LLM call: counts, model and risk tags, never content. Partitioned by day.';
-comment on table sealog.llm_request_logs_default is 'CONFIDENTIAL; pii=personal; retention=telemetry. Default partition for days without their own partition; drained by partition maintenance.';
 comment on column sealog.llm_request_logs.tenant_id is 'INTERNAL; pii=none; retention=telemetry. Tenant, from the API key.';
 comment on column sealog.llm_request_logs.occurred_at is 'INTERNAL; pii=none; retention=telemetry. When the LLM call happened (client clock); the partition key.';
 comment on column sealog.llm_request_logs.event_id is 'INTERNAL; pii=none; retention=telemetry. Client-generated idempotency key, unique per tenant and occurred_at.';
@@ -70,16 +66,12 @@ comment on column sealog.llm_request_logs.received_at is 'INTERNAL; pii=none; re
 
 alter table sealog.llm_request_logs enable row level security;
 alter table sealog.llm_request_logs force row level security;
-alter table sealog.llm_request_logs_default enable row level security;
-alter table sealog.llm_request_logs_default force row level security;
-revoke all on table sealog.llm_request_logs, sealog.llm_request_logs_default from public, anon, authenticated, service_role;
+revoke all on table sealog.llm_request_logs from public, anon, authenticated, service_role;
 grant select on table sealog.llm_request_logs to service_role;
 -- service_role may read telemetry for support and exports; rows are written only by sealog_api.ingest.
 create policy llm_request_logs_select_policy on sealog.llm_request_logs
   for select to service_role using (true);
--- Partitions are read through the parent; no role reads them directly.
-create policy llm_request_logs_default_select_policy on sealog.llm_request_logs_default
-  for select to service_role using (false);
 
--- The first days; sealog.maintain_partitions() keeps them 7 days ahead from then on.
+-- The default partition and the first days; sealog.maintain_partitions() keeps them 7 days
+-- ahead from then on.
 select sealog.create_day_partitions('sealog.llm_request_logs', now(), 7, 90);

@@ -67,7 +67,8 @@ begin
   end if;
 
   -- Events arrive validated, truncated and pseudonymised by the Edge Function; the domains
-  -- check them again. The first of repeated ids in a batch wins, as a resend would.
+  -- check them again. The first of repeated ids in a batch wins, as a resend would; an event
+  -- is the same one when its id and occurred_at are (the table's key, partitioned by day).
   with input as (
     select distinct on (e.event_id) e.*
       from jsonb_to_recordset(p_events) as e(
@@ -85,7 +86,7 @@ begin
            input.reason, input.ip, input.user_agent
       from input
      order by input.event_id
-    on conflict (tenant_id, event_id) do nothing
+    on conflict (tenant_id, occurred_at, event_id) do nothing
     returning 1
   )
   select count(*) into v_accepted from stored;
@@ -118,12 +119,21 @@ begin
     return sealog.finish_request(p_ctx, v_auth, 400, 'invalid_auth_hook');
   end if;
 
-  insert into sealog.auth_hook_deliveries (tenant_id, webhook_id, received_at)
-  values (v_auth.tenant_id, p_hook ->> 'webhook_id', p_now)
-  on conflict (tenant_id, webhook_id) do nothing;
-  if not found then
+  -- A webhook-id is accepted once per tenant, in whichever day it came. The ledger is
+  -- partitioned by day, so no unique index spans the days: deliveries of one id are decided
+  -- one at a time (released at commit; a waiter's next statement sees the first one's row),
+  -- and the id is looked up in every day by the (tenant_id, webhook_id) index.
+  perform pg_advisory_xact_lock(hashtext('sealog.auth_hook_deliveries'),
+                                hashtext(v_auth.tenant_id::text || '/' || (p_hook ->> 'webhook_id')));
+  if exists (
+    select 1 from sealog.auth_hook_deliveries d
+     where d.tenant_id = v_auth.tenant_id
+       and d.webhook_id = (p_hook ->> 'webhook_id')::sealog.webhook_id
+  ) then
     return sealog.finish_request(p_ctx, v_auth, 409, 'webhook_replayed');
   end if;
+  insert into sealog.auth_hook_deliveries (tenant_id, webhook_id, received_at)
+  values (v_auth.tenant_id, p_hook ->> 'webhook_id', p_now);
 
   if v_kind = 'password_verification' then
     v_reply := sealog.record_password_attempt(v_auth.tenant_id, v_user_id, v_valid, v_ip, p_now);

@@ -4,8 +4,10 @@
  * job. Tenants may have shorter retention for their own data, never longer: a trigger
  * refuses an override longer than the policy, and a policy change that would leave one.
  *
- * A row is due for purging when its time column is at or before p_now - retention
- * (the age equals the retention: it is gone). Categories without a retention period
+ * A row is due for purging when its time column is at or before the cutoff, the top of
+ * p_now's hour (UTC) minus the retention: its age reached the retention by that hour, and
+ * the run in that hour deletes it. Hour alignment makes every hourly run and every hourly
+ * or 15-minute rollup bucket cut at the same instant. Categories without a retention period
  * (account, configuration, user_data, compliance_reports) are kept indefinitely: they end
  * with the customer's account, an erasure, or never, as their description says.
  */
@@ -41,7 +43,7 @@ comment on column sealog.retention_policies.retention is 'INTERNAL; pii=none; re
 comment on column sealog.retention_policies.purge_method is 'INTERNAL; pii=none; retention=configuration. drop_partitions (whole expired days), batched_delete (bounded batches) or none.';
 comment on column sealog.retention_policies.purge_function is 'INTERNAL; pii=none; retention=configuration. SECURITY DEFINER function that purges the category, executable by the scheduler only.';
 comment on column sealog.retention_policies.purge_job is 'INTERNAL; pii=none; retention=configuration. Name of the pg_cron job that runs the purge function.';
-comment on column sealog.retention_policies.grace is 'INTERNAL; pii=none; retention=configuration. How far past its retention the oldest row may be before the compliance report flags it: one schedule period, plus the day that a whole-day partition waits for its last row.';
+comment on column sealog.retention_policies.grace is 'INTERNAL; pii=none; retention=configuration. How far past its cutoff (sealog.retention_cutoff) the oldest row may be before the compliance report flags it: one schedule period of its purge.';
 comment on column sealog.retention_policies.tenant_overridable is 'INTERNAL; pii=none; retention=configuration. Whether tenants may set a shorter retention for their own rows.';
 comment on column sealog.retention_policies.description is 'INTERNAL; pii=none; retention=configuration. What the category holds and why it is kept that long.';
 
@@ -122,7 +124,8 @@ stable
 set search_path = ''
 as $$
   -- Rows whose time column is at or before the cutoff are due; null means kept indefinitely.
-  select p_now - least(p.retention, o.retention)
+  -- The top of the UTC hour, whatever the session's time zone (see the banner).
+  select pg_catalog.date_trunc('hour', p_now, 'UTC') - least(p.retention, o.retention)
     from sealog.retention_policies p
     left join sealog.retention_overrides o
       on o.category = p.category
@@ -130,7 +133,7 @@ as $$
    where p.category = p_category
      and p.retention is not null
 $$;
-comment on function sealog.retention_cutoff(text, timestamptz, uuid) is 'The instant at or before which rows of a category (for one tenant, with its override) are due for purging; null when kept indefinitely.';
+comment on function sealog.retention_cutoff(text, timestamptz, uuid) is 'The instant at or before which rows of a category (for one tenant, with its override) are due for purging: the top of p_now''s UTC hour minus the retention; null when kept indefinitely. The single source of every cutoff.';
 
 /** Section - Policies */
 
@@ -138,11 +141,11 @@ insert into sealog.retention_policies
   (category, table_name, time_column, retention, purge_method, purge_function, purge_job, grace, tenant_overridable, description)
 values
   ('telemetry', 'sealog.llm_request_logs', 'occurred_at', interval '90 days', 'drop_partitions',
-   'sealog.purge_telemetry', 'sealog-purge-telemetry', interval '2 days', true,
-   'LLM call metadata. Whole expired days are dropped as partitions.'),
+   'sealog.purge_telemetry', 'sealog-purge-telemetry', interval '1 hour', true,
+   'LLM call metadata. Whole expired days are dropped as partitions, the expired hours of the boundary day deleted, hourly.'),
   ('api_access_logs', 'sealog.api_access_log', 'received_at', interval '90 days', 'drop_partitions',
-   'sealog.purge_api_access_log', 'sealog-purge-api-access-log', interval '2 days', true,
-   'One metadata row per API request, the CC6.1 audit trail of the API. Whole expired days are dropped as partitions.'),
+   'sealog.purge_api_access_log', 'sealog-purge-api-access-log', interval '1 hour', true,
+   'One metadata row per API request, the CC6.1 audit trail of the API. Whole expired days are dropped as partitions, the expired hours of the boundary day deleted, hourly.'),
   ('session_state', 'sealog.session_state', 'last_activity_at', interval '24 hours', 'batched_delete',
    'sealog.purge_session_state', 'sealog-purge-session-state', interval '1 hour', true,
    'Running totals per agent session; ingest stamps expires_at 24 hours after the last activity.'),

@@ -3,13 +3,15 @@
  *
  * Each is SECURITY DEFINER with an empty search_path, executable by its owner only (the
  * scheduler's role: postgres, which owns the pg_cron jobs), and takes p_now so that tests can
- * freeze time. Tables that grow with traffic (telemetry, the API access log) are partitioned
- * by day and lose whole expired days (sealog.partitioned_purge), so a run costs the same at
- * any volume; what is deleted row by row (tenants' shorter overrides, stragglers in a default
- * partition, small tables) goes in bounded batches (p_batch_size rows, at most p_max_batches
- * per run), so no run holds many locks or writes an unbounded transaction. lock_timeout keeps a purge from queueing ingest
- * behind it: a step that cannot get its lock within a second is skipped and retried at the
- * next run. Every run writes one sealog.purge_log row; complete = false says it stopped early.
+ * freeze time. Tables that grow with traffic (telemetry, the API access log, auth events and
+ * hook deliveries) are partitioned by day and purged hourly (sealog.partitioned_purge): whole
+ * expired days are dropped, whatever they hold, and the rest past the policy (the boundary
+ * day's expired hours, tenants' shorter overrides, default-partition stragglers) is deleted
+ * without a cap, so one run leaves no row past the cutoff at any volume. Small tables go in
+ * bounded batches (p_batch_size rows, at most p_max_batches per run). lock_timeout keeps a
+ * purge from queueing ingest behind it: a step that cannot get its lock within a second is
+ * skipped and retried at the next run. Every run writes one sealog.purge_log row;
+ * complete = false says it stopped early.
  */
 
 -- Never queue live traffic behind this migration: give up on a busy lock, retry the deploy.
@@ -43,6 +45,18 @@ declare
 begin
   rows_deleted := 0;
   complete := false;
+  if p_max_batches is null then
+    -- No cap (the partitioned categories, whose rows past the policy are bounded by time):
+    -- one statement deletes every matching row.
+    begin
+      execute format('delete from %s where %s', p_table, p_predicate);
+      get diagnostics rows_deleted = row_count;
+      complete := true;
+    exception when lock_not_available then
+      note := format('%s: rows locked; retried at the next run', p_table);
+    end;
+    return;
+  end if;
   loop
     begin
       execute v_sql;
@@ -64,7 +78,7 @@ begin
   end loop;
 end
 $$;
-comment on function sealog.delete_in_batches(regclass, text, text, integer, integer) is 'Deletes the rows of a table matching a predicate, p_batch_size at a time by key, for at most p_max_batches batches; complete is false when rows remain.';
+comment on function sealog.delete_in_batches(regclass, text, text, integer, integer) is 'Deletes the rows of a table matching a predicate, p_batch_size at a time by key, for at most p_max_batches batches (complete is false when rows remain); with p_max_batches null, all of them in one statement.';
 
 create function sealog.delete_past_overrides(
   p_category text,
@@ -196,15 +210,80 @@ end
 $$;
 comment on function sealog.batched_purge(text, regclass, text, timestamptz, integer, integer, text) is 'The whole run of a category kept in one table: purge_expired_rows, then its purge-log row, returned as the run''s result.';
 
-/** Section - Partitioned categories: whole expired days */
+/** Section - Partitioned categories: whole expired days, then the boundary day's expired hours */
+
+-- The boundary delete finds the expired hours of one day by time; a BRIN index is enough
+-- for rows stored in time order and costs ingest next to nothing. autosummarize has
+-- autovacuum summarize each filled range (an unsummarized range matches every query). (The
+-- API access log and the auth tables have B-tree indexes on their time columns already.)
+-- CONCURRENTLY cannot run inside the transaction `supabase db push` wraps each file in, and
+-- the table ships empty in this same release, so a plain index blocks nothing.
+-- squawk-ignore require-concurrent-index-creation
+create index llm_request_logs_occurred_at_brin_idx on sealog.llm_request_logs using brin (occurred_at)
+  with (autosummarize = on);
+
+create function sealog.delete_expired_partitioned_rows(
+  p_category text,
+  p_table regclass,
+  p_now timestamptz,
+  p_time_column text default null,
+  out rows_deleted bigint,
+  out tenant_overrides bigint,
+  out complete boolean,
+  out note text
+)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_policy sealog.retention_policies;
+  v_column text;
+  v_cutoff timestamptz := sealog.retention_cutoff(p_category, p_now);
+  v_cutoff_day timestamptz := pg_catalog.date_trunc('day', v_cutoff, 'UTC');
+  v_default regclass := (p_table::text || '_default')::regclass;
+  v_step record;
+begin
+  select * into strict v_policy from sealog.retention_policies where category = p_category;
+  v_column := coalesce(p_time_column, v_policy.time_column);
+  -- Every row past the policy goes in this run, without a cap: what is deleted row by row is
+  -- bounded by time (the boundary day's expired hours, about one hour of rows when the purge
+  -- runs hourly), not by a count that traffic could outgrow. Whole expired days are left to
+  -- sealog.drop_expired_partitions, which the caller runs last.
+
+  -- 1. Each tenant's rows past its shorter retention, in the hours that stay for everyone,
+  --    by the tenant-led index on (tenant_id, time): bounded by that tenant's rows.
+  select * into v_step
+    from sealog.delete_past_overrides(p_category, p_table, null, p_now, null, null, v_column,
+                                       format('%I > %L', v_column, v_cutoff));
+  rows_deleted := v_step.rows_deleted;
+  tenant_overrides := v_step.tenant_overrides;
+  complete := v_step.complete;
+  note := v_step.note;
+
+  -- 2. The boundary day's rows at or before the cutoff (the day itself is kept), and rows of
+  --    that day still in the default partition: partition pruning reads those two only.
+  select * into v_step
+    from sealog.delete_in_batches(
+      p_table, null, format('%I >= %L and %I <= %L', v_column, v_cutoff_day, v_column, v_cutoff), null, null);
+  rows_deleted := rows_deleted + v_step.rows_deleted;
+  complete := complete and v_step.complete;
+  note := nullif(concat_ws('; ', note, v_step.note), '');
+
+  -- 3. Older stragglers in the default partition (days that never had a partition).
+  select * into v_step
+    from sealog.delete_in_batches(v_default, null, format('%I < %L', v_column, v_cutoff_day), null, null);
+  rows_deleted := rows_deleted + v_step.rows_deleted;
+  complete := complete and v_step.complete;
+  note := nullif(concat_ws('; ', note, v_step.note), '');
+end
+$$;
+comment on function sealog.delete_expired_partitioned_rows(text, regclass, timestamptz, text) is 'Deletes, without a cap, a day-partitioned table''s rows past the policy that no whole-day drop removes: tenants'' rows past their shorter override, the boundary day''s expired hours and default-partition stragglers.';
 
 create function sealog.partitioned_purge(
   p_category text,
   p_table regclass,
-  p_key text,
-  p_now timestamptz,
-  p_batch_size integer,
-  p_max_batches integer
+  p_now timestamptz
 )
 returns jsonb
 language plpgsql
@@ -213,81 +292,48 @@ set search_path = ''
 as $$
 declare
   v_started timestamptz := clock_timestamp();
-  v_policy sealog.retention_policies;
-  v_cutoff timestamptz := sealog.retention_cutoff(p_category, p_now);
-  v_cutoff_day timestamptz := ((v_cutoff at time zone 'utc')::date)::timestamp at time zone 'utc';
-  v_default regclass := (p_table::text || '_default')::regclass;
-  v_rows bigint := 0;
-  v_overrides bigint;
-  v_complete boolean := true;
-  v_note text;
-  v_step record;
+  v_rows record;
+  v_drops record;
 begin
-  select * into strict v_policy from sealog.retention_policies where category = p_category;
   -- Row deletes first, while ingest runs alongside them (they take row locks only); the
   -- partition drops last, because they lock the parent until this transaction commits,
-  -- which must then come at once. Everyone's rows go by whole days only: a row lives until
-  -- its UTC day is entirely past the retention, at most one day longer (the policy's grace).
-
-  -- 1. Each tenant's rows past its shorter retention, in the days that step 3 keeps.
-  select * into v_step
-    from sealog.delete_past_overrides(p_category, p_table, p_key, p_now, p_batch_size, p_max_batches,
-                                       p_floor => format('%I >= %L', v_policy.time_column, v_cutoff_day));
-  v_rows := v_rows + v_step.rows_deleted;
-  v_overrides := v_step.tenant_overrides;
-  v_complete := v_complete and v_step.complete;
-  v_note := v_step.note;
-
-  -- 2. Stragglers in the default partition (days that never had a partition).
-  select * into v_step
-    from sealog.delete_in_batches(
-      v_default, p_key, format('%I <= %L', v_policy.time_column, v_cutoff), p_batch_size, p_max_batches);
-  v_rows := v_rows + v_step.rows_deleted;
-  v_complete := v_complete and v_step.complete;
-  v_note := nullif(concat_ws('; ', v_note, v_step.note), '');
-
-  -- 3. Whole days at or before the cutoff, whatever their size.
-  select * into v_step from sealog.drop_expired_partitions(p_table, v_cutoff);
-  v_complete := v_complete and v_step.complete;
-  v_note := nullif(concat_ws('; ', v_note, v_step.note), '');
-
-  return sealog.record_purge(p_category, p_now, v_started, v_rows, v_step.partitions_dropped, v_overrides,
-                             v_complete, v_note);
+  -- which must then come at once.
+  select * into v_rows from sealog.delete_expired_partitioned_rows(p_category, p_table, p_now);
+  select * into v_drops from sealog.drop_expired_partitions(p_table, sealog.retention_cutoff(p_category, p_now));
+  return sealog.record_purge(p_category, p_now, v_started, v_rows.rows_deleted, v_drops.partitions_dropped,
+                             v_rows.tenant_overrides, v_rows.complete and v_drops.complete,
+                             nullif(concat_ws('; ', v_rows.note, v_drops.note), ''));
 end
 $$;
-comment on function sealog.partitioned_purge(text, regclass, text, timestamptz, integer, integer) is 'The whole run of a day-partitioned category: tenants'' rows past their shorter retention and default-partition stragglers in batches, then whole expired days dropped, then its purge-log row.';
+comment on function sealog.partitioned_purge(text, regclass, timestamptz) is 'The whole run of a day-partitioned category kept in one table: delete_expired_partitioned_rows, then whole expired days dropped, then its purge-log row.';
 
-create function sealog.purge_telemetry(
-  p_now timestamptz default now(),
-  p_batch_size integer default 5000,
-  p_max_batches integer default 200
-)
+create function sealog.purge_telemetry(p_now timestamptz default now())
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+set lock_timeout = '1s'
+as $$
+declare
+  v_run jsonb := sealog.partitioned_purge('telemetry', 'sealog.llm_request_logs', p_now);
+begin
+  -- Stores derived from telemetry and purged with the same cutoff are called here. The
+  -- drops above hold the parent's lock until commit, so such calls must stay short.
+  return v_run;
+end
+$$;
+comment on function sealog.purge_telemetry(timestamptz) is 'Purges telemetry, hourly: drops whole daily partitions past 90 days and deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers.';
+
+create function sealog.purge_api_access_log(p_now timestamptz default now())
 returns jsonb
 language sql
 security definer
 set search_path = ''
 set lock_timeout = '1s'
 as $$
-  select sealog.partitioned_purge(
-    'telemetry', 'sealog.llm_request_logs', 'tenant_id, occurred_at, event_id', p_now, p_batch_size, p_max_batches)
+  select sealog.partitioned_purge('api_access_logs', 'sealog.api_access_log', p_now)
 $$;
-comment on function sealog.purge_telemetry(timestamptz, integer, integer) is 'Purges telemetry: drops whole daily partitions past 90 days, and deletes tenants'' rows past their shorter retention and stragglers in batches.';
-
-create function sealog.purge_api_access_log(
-  p_now timestamptz default now(),
-  p_batch_size integer default 5000,
-  p_max_batches integer default 200
-)
-returns jsonb
-language sql
-security definer
-set search_path = ''
-set lock_timeout = '1s'
-as $$
-  select sealog.partitioned_purge(
-    'api_access_logs', 'sealog.api_access_log', 'log_id, received_at', p_now, p_batch_size, p_max_batches)
-$$;
-comment on function sealog.purge_api_access_log(timestamptz, integer, integer) is 'Purges the API access log: drops whole daily partitions past 90 days, and deletes tenants'' rows past their shorter retention and stragglers in batches.';
+comment on function sealog.purge_api_access_log(timestamptz) is 'Purges the API access log, hourly: drops whole daily partitions past 90 days and deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers.';
 
 /** Section - Batched categories */
 
@@ -382,10 +428,11 @@ comment on function sealog.purge_purge_log(timestamptz, integer, integer) is 'De
 revoke all on function sealog.delete_in_batches(regclass, text, text, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.delete_past_overrides(text, regclass, text, timestamptz, integer, integer, text, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.partitioned_purge(text, regclass, text, timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.delete_expired_partitioned_rows(text, regclass, timestamptz, text) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.partitioned_purge(text, regclass, timestamptz) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.batched_purge(text, regclass, text, timestamptz, integer, integer, text) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.purge_telemetry(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.purge_api_access_log(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_telemetry(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_api_access_log(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_session_state(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_ephemeral(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_cron_history(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;

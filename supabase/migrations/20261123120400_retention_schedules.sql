@@ -4,8 +4,8 @@
  * cron.schedule upserts by job name, so re-running this migration changes nothing.
  *
  *   00:05  sealog-partitions                (day_partitions) every partitioned table 7 days ahead
- *   00:15  sealog-purge-telemetry           90 days, whole daily partitions
- *   00:20  sealog-purge-api-access-log      90 days, whole daily partitions
+ *   hourly at :15  sealog-purge-telemetry       90 days: whole days dropped, the boundary day's
+ *   hourly at :20  sealog-purge-api-access-log  expired hours deleted (the hour-aligned cutoff)
  *   00:25  sealog-purge-ephemeral           7 days: idle rate-limit buckets, completed erasure tasks
  *   00:30  sealog-purge-cron-history        14 days of cron.job_run_details
  *   00:35  sealog-purge-purge-log           1 year
@@ -16,8 +16,8 @@
 set local lock_timeout = '5s';
 set local statement_timeout = '60s';
 
-select cron.schedule('sealog-purge-telemetry', '15 0 * * *', 'select sealog.purge_telemetry()');
-select cron.schedule('sealog-purge-api-access-log', '20 0 * * *', 'select sealog.purge_api_access_log()');
+select cron.schedule('sealog-purge-telemetry', '15 * * * *', 'select sealog.purge_telemetry()');
+select cron.schedule('sealog-purge-api-access-log', '20 * * * *', 'select sealog.purge_api_access_log()');
 select cron.schedule('sealog-purge-ephemeral', '25 0 * * *', 'select sealog.purge_ephemeral()');
 select cron.schedule('sealog-purge-cron-history', '30 0 * * *', 'select sealog.purge_cron_history()');
 select cron.schedule('sealog-purge-purge-log', '35 0 * * *', 'select sealog.purge_purge_log()');

@@ -19,6 +19,7 @@ declare
   v_oldest timestamptz;
   v_job record;
   v_last_purge jsonb;
+  v_limit timestamptz;
 begin
   for v_policy in
     select p.*, to_regclass(p.table_name) as relid,
@@ -28,6 +29,9 @@ begin
   loop
     v_oldest := null;
     v_job := null;
+    -- A row is late once it is older than the cutoff the purges use by more than one
+    -- schedule period (the policy's grace).
+    v_limit := sealog.retention_cutoff(v_policy.category, p_now) - v_policy.grace;
     v_last_purge := null;
     if v_policy.retention is not null and v_policy.relid is not null then
       v_oldest := sealog.oldest_row_at(v_policy.relid, v_policy.time_column);
@@ -69,14 +73,14 @@ begin
       'oldest_row_at', v_oldest,
       'oldest_row_age_days', round((extract(epoch from p_now - v_oldest) / 86400)::numeric, 2),
       'adherent', v_policy.retention is null or v_oldest is null
-                  or v_oldest > p_now - v_policy.retention - v_policy.grace);
+                  or v_oldest > v_limit);
 
     continue when v_policy.retention is null;
     if v_policy.relid is null then
       v_findings := v_findings || sealog.soc2_finding('retention_table_missing', v_policy.table_name,
         format('the %s policy names a table that does not exist', v_policy.category));
     end if;
-    if to_regprocedure(v_policy.purge_function || '(timestamptz, integer, integer)') is null then
+    if to_regproc(v_policy.purge_function) is null then
       v_findings := v_findings || sealog.soc2_finding('purge_function_missing', v_policy.purge_function,
         format('the %s purge function does not exist', v_policy.category));
     end if;
@@ -87,7 +91,7 @@ begin
       v_findings := v_findings || sealog.soc2_finding('purge_job_failed', v_policy.purge_job,
         format('the last run of the %s purge failed', v_policy.category));
     end if;
-    if v_oldest is not null and v_oldest <= p_now - v_policy.retention - v_policy.grace then
+    if v_oldest is not null and v_oldest <= v_limit then
       v_findings := v_findings || sealog.soc2_finding('retention_exceeded', v_policy.table_name,
         format('the oldest %s row is %s days old; the policy keeps %s (plus %s grace)', v_policy.category,
                round((extract(epoch from p_now - v_oldest) / 86400)::numeric, 1), v_policy.retention, v_policy.grace));

@@ -1,15 +1,16 @@
 /**
- * Retention of auth events: one year, as the spec's audit trail requires. The purge deletes
- * sealog.auth_events rows by occurred_at, and the replay-protection ledger of Supabase Auth
- * hook deliveries (same category) by received_at, in bounded batches, with tenants'
- * shorter overrides honoured. Daily at 00:40 UTC.
+ * Retention of auth events: one year, as the spec's audit trail requires. sealog.auth_events
+ * (by occurred_at) and the replay-protection ledger of Supabase Auth hook deliveries (same
+ * category, by received_at) are partitioned by day and purged hourly like telemetry: whole
+ * expired days dropped, the boundary day's expired hours deleted, tenants' shorter
+ * overrides honoured. Hourly at minute 40 (UTC).
  */
 
 -- Never queue live traffic behind this migration: give up on a busy lock, retry the deploy.
 set local lock_timeout = '5s';
 set local statement_timeout = '60s';
 
-/** Section - Indexes the purge needs (both tables are indexed by tenant first) */
+/** Section - Indexes the boundary delete needs (the tenant-led keys serve the overrides) */
 
 -- CONCURRENTLY cannot run inside the transaction `supabase db push` wraps each file in, and
 -- both tables ship empty in this same release, so a plain index blocks nothing.
@@ -23,17 +24,13 @@ create index auth_hook_deliveries_received_at_idx on sealog.auth_hook_deliveries
 insert into sealog.retention_policies
   (category, table_name, time_column, retention, purge_method, purge_function, purge_job, grace, tenant_overridable, description)
 values
-  ('auth_events', 'sealog.auth_events', 'occurred_at', interval '1 year', 'batched_delete',
-   'sealog.purge_auth_events', 'sealog-purge-auth-events', interval '1 day', true,
-   'Authentication events (sign-ins, MFA, tokens, SSO, lockouts) and the hook-delivery replay ledger: the one-year audit trail.');
+  ('auth_events', 'sealog.auth_events', 'occurred_at', interval '1 year', 'drop_partitions',
+   'sealog.purge_auth_events', 'sealog-purge-auth-events', interval '1 hour', true,
+   'Authentication events (sign-ins, MFA, tokens, SSO, lockouts) and the hook-delivery replay ledger: the one-year audit trail. Whole expired days are dropped as partitions, the expired hours of the boundary day deleted, hourly.');
 
 /** Section - Purge */
 
-create function sealog.purge_auth_events(
-  p_now timestamptz default now(),
-  p_batch_size integer default 5000,
-  p_max_batches integer default 200
-)
+create function sealog.purge_auth_events(p_now timestamptz default now())
 returns jsonb
 language plpgsql
 security definer
@@ -42,25 +39,30 @@ set lock_timeout = '1s'
 as $$
 declare
   v_started timestamptz := clock_timestamp();
+  v_cutoff timestamptz := sealog.retention_cutoff('auth_events', p_now);
   v_events record;
   v_deliveries record;
+  v_event_days record;
+  v_delivery_days record;
 begin
+  -- Both tables' row deletes first, then both tables' drops, which lock each parent until
+  -- commit (as in sealog.partitioned_purge).
   select * into v_events
-    from sealog.purge_expired_rows(
-      'auth_events', 'sealog.auth_events', 'tenant_id, event_id', p_now, p_batch_size, p_max_batches);
+    from sealog.delete_expired_partitioned_rows('auth_events', 'sealog.auth_events', p_now);
   select * into v_deliveries
-    from sealog.purge_expired_rows(
-      'auth_events', 'sealog.auth_hook_deliveries', 'tenant_id, webhook_id', p_now, p_batch_size, p_max_batches,
-      null, 'received_at');
+    from sealog.delete_expired_partitioned_rows('auth_events', 'sealog.auth_hook_deliveries', p_now, 'received_at');
+  select * into v_event_days from sealog.drop_expired_partitions('sealog.auth_events', v_cutoff);
+  select * into v_delivery_days from sealog.drop_expired_partitions('sealog.auth_hook_deliveries', v_cutoff);
   return sealog.record_purge(
-    'auth_events', p_now, v_started, v_events.rows_deleted + v_deliveries.rows_deleted, 0,
-    v_events.tenant_overrides, v_events.complete and v_deliveries.complete,
-    nullif(concat_ws('; ', v_events.note, v_deliveries.note), ''));
+    'auth_events', p_now, v_started, v_events.rows_deleted + v_deliveries.rows_deleted,
+    v_event_days.partitions_dropped + v_delivery_days.partitions_dropped, v_events.tenant_overrides,
+    v_events.complete and v_deliveries.complete and v_event_days.complete and v_delivery_days.complete,
+    nullif(concat_ws('; ', v_events.note, v_deliveries.note, v_event_days.note, v_delivery_days.note), ''));
 end
 $$;
-comment on function sealog.purge_auth_events(timestamptz, integer, integer) is 'Deletes auth events and hook-delivery ids older than one year (or a tenant''s shorter override) in bounded batches.';
-revoke all on function sealog.purge_auth_events(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
+comment on function sealog.purge_auth_events(timestamptz) is 'Purges auth events and hook deliveries older than one year (or a tenant''s shorter override), hourly: whole daily partitions dropped, the boundary day''s expired hours deleted.';
+revoke all on function sealog.purge_auth_events(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
 
 /** Section - Schedule (cron.schedule upserts by name) */
 
-select cron.schedule('sealog-purge-auth-events', '40 0 * * *', 'select sealog.purge_auth_events()');
+select cron.schedule('sealog-purge-auth-events', '40 * * * *', 'select sealog.purge_auth_events()');

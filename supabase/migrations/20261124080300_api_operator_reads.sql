@@ -72,9 +72,10 @@ begin
       'purge_job', v_policy.purge_job,
       'oldest_at', v_oldest,
       'oldest_age_seconds', floor(extract(epoch from p_now - v_oldest))::bigint,
-      -- Within policy: nothing older than retention plus the purge's grace.
+      -- Within policy: nothing older than the purges' cutoff by more than the grace, as the
+      -- SOC 2 data-retention control measures it.
       'within_policy', v_policy.retention is null or v_oldest is null
-                       or v_oldest >= p_now - v_policy.retention - v_policy.grace,
+                       or v_oldest > sealog.retention_cutoff(v_policy.category, p_now) - v_policy.grace,
       'last_purge', case when v_last.purge_id is not null then jsonb_build_object(
         'ran_at', v_last.ran_at,
         'duration_ms', v_last.duration_ms,

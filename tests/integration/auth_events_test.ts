@@ -87,6 +87,55 @@ test("a resent event is stored once and reported as a duplicate", async () => {
   assert.equal(rows[0]!.outcome, "success", "the first copy wins");
 });
 
+test("an event is its event_id and occurred_at: the same id at another instant is another event", async () => {
+  const tenant = await createTenant();
+  const event = authEvent();
+  const earlier = {
+    ...event,
+    occurred_at: new Date(Date.parse(event.occurred_at as string) - 1000).toISOString(),
+  };
+  assert.deepEqual((await send(tenant, { events: [event] })).body.accepted, 1);
+  assert.deepEqual((await send(tenant, { events: [earlier] })).body.accepted, 1);
+  assert.deepEqual((await send(tenant, { events: [event, earlier] })).body, {
+    accepted: 0,
+    duplicates: 2,
+    rejected: [],
+  });
+  assert.equal((await stored(tenant.tenantId)).length, 2);
+});
+
+test("concurrent resends at the midnight partition boundary: each auth event stored once", async () => {
+  const tenant = await createTenant({ ratePerSecond: 100_000 });
+  // The last millisecond of yesterday (UTC) and the first of today: two daily partitions.
+  const midnight = new Date();
+  midnight.setUTCHours(0, 0, 0, 0);
+  const sides = [new Date(midnight.getTime() - 1), midnight].map((d) => d.toISOString());
+  const events = Array.from({ length: 40 }, (_, i) => authEvent({ occurred_at: sides[i % 2] }));
+  // A retry resends the event unchanged (id and occurred_at), so it meets the first copy in
+  // its own day; 16 clients resend every event three times, shuffled.
+  const answers = await Promise.all(Array.from({ length: 16 }, async () => {
+    let accepted = 0;
+    for (let round = 0; round < 3; round++) {
+      const batch = [...events].sort(() => Math.random() - 0.5);
+      const response = await send(tenant, { events: batch });
+      assert.equal(response.status, 200, response.text);
+      accepted += response.body.accepted;
+    }
+    return accepted;
+  }));
+  assert.equal(answers.reduce((a, b) => a + b, 0), 40, "each event is accepted exactly once");
+
+  const rows = await sql`
+    select tableoid::regclass::text as partition, count(*)::int as n
+      from sealog.auth_events where tenant_id = ${tenant.tenantId}
+     group by 1 order by 1`;
+  const day = (d: Date) => d.toISOString().slice(0, 10).replaceAll("-", "");
+  assert.deepEqual(rows.map((r) => [r.partition, r.n]), [
+    [`sealog.auth_events_p${day(new Date(midnight.getTime() - 1))}`, 20],
+    [`sealog.auth_events_p${day(midnight)}`, 20],
+  ]);
+});
+
 test("tenants are isolated: event ids are unique per tenant, and the tenant comes only from the key", async () => {
   const [a, b] = [await createTenant(), await createTenant()];
   const event = authEvent();

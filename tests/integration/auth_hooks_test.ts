@@ -119,6 +119,18 @@ test("a replayed webhook-id is refused, even with a fresh valid signature", asyn
   assert.equal(retry.status, 200);
 });
 
+test("concurrent deliveries of one webhook-id: exactly one is accepted", async () => {
+  const userId = crypto.randomUUID();
+  const id = `msg_${crypto.randomUUID()}`;
+  // The ledger is partitioned by day, so no unique index makes the id unique: the hook
+  // function does, one delivery of an id at a time.
+  const answers = await Promise.all(
+    Array.from({ length: 12 }, () => deliverHook(passwordAttempt(userId, false), { id })),
+  );
+  assert.deepEqual(answers.map((a) => a.status).sort(), [200, ...Array(11).fill(409)]);
+  assert.equal((await eventsOf(userId)).length, 1, "one delivery recorded one event");
+});
+
 test("missing or malformed webhook headers are refused", async () => {
   const userId = crypto.randomUUID();
   for (const header of ["webhook-id", "webhook-timestamp", "webhook-signature"]) {

@@ -41,7 +41,8 @@ const EMAIL_IN_TEXT = /[^\s@]+@[^\s@]+\.[^\s@]+/;
 
 export const AuthEvent = z.strictObject({
   event_id: z.uuid().meta({
-    description: "Idempotency key, unique per tenant. A resent event is stored once.",
+    description:
+      "Idempotency key: with occurred_at, unique per tenant. A resent event (same event_id and occurred_at) is stored once.",
   }),
   type: AuthEventType.meta({
     description:

@@ -2,7 +2,7 @@
 -- passes (p_ctx.hook_tenant_id), recorded once per webhook-id, and writes exactly one
 -- access-log row whatever the outcome. Called as the Edge Functions' role, as in production.
 begin;
-select plan(13);
+select plan(16);
 
 select set_config('test.tenant', sealog_admin.create_tenant('hook tenant')::text, true);
 select set_config('test.disabled', sealog_admin.create_tenant('disabled hook tenant')::text, true);
@@ -67,6 +67,26 @@ select is(
   401,
   'without a hook tenant nothing is attributed'
 );
+-- Accepted in the last second of a day, replayed after midnight and a week later: the
+-- ledger is partitioned by day, and an id is still unique across the days.
+select is(
+  (sealog_api.record_auth_hook(pg_temp.ctx(current_setting('test.tenant')),
+     pg_temp.hook('custom_access_token', 'msg-midnight'), date_trunc('day', now(), 'UTC') - interval '1 microsecond') ->> 'status')::int,
+  200,
+  'a delivery in the last microsecond of yesterday is accepted'
+);
+select is(
+  (sealog_api.record_auth_hook(pg_temp.ctx(current_setting('test.tenant')),
+     pg_temp.hook('custom_access_token', 'msg-midnight'), date_trunc('day', now(), 'UTC')) ->> 'code'),
+  'webhook_replayed',
+  'its replay at midnight, in the next day''s partition, is still a replay'
+);
+select is(
+  (sealog_api.record_auth_hook(pg_temp.ctx(current_setting('test.tenant')),
+     pg_temp.hook('custom_access_token', 'msg-midnight'), now() + interval '7 days') ->> 'code'),
+  'webhook_replayed',
+  'and a week later'
+);
 select throws_ok(
   $$select * from sealog.auth_events$$,
   '42501',
@@ -81,6 +101,7 @@ select results_eq(
          current_setting('test.tenant'), current_setting('test.user')),
   $$values ('login_success', 'success', 'password', '198.51.100.9', 'supabase_auth_hook'),
            ('mfa_failure', 'failure', 'totp', '198.51.100.9', 'supabase_auth_hook'),
+           ('token_issued', 'success', 'totp', '198.51.100.9', 'supabase_auth_hook'),
            ('token_issued', 'success', 'totp', '198.51.100.9', 'supabase_auth_hook')$$,
   'one event per accepted delivery, for the hook tenant'
 );
@@ -95,13 +116,15 @@ select results_eq(
   $$values (200, null, 'auth-events', true), (409, 'webhook_replayed', 'auth-events', true),
            (200, null, 'auth-events', true), (200, null, 'auth-events', true),
            (400, 'invalid_auth_hook', 'auth-events', true), (401, 'unauthorized', 'auth-events', true),
-           (401, 'unauthorized', 'auth-events', true), (401, 'unauthorized', 'auth-events', true)$$,
+           (401, 'unauthorized', 'auth-events', true), (401, 'unauthorized', 'auth-events', true),
+           (200, null, 'auth-events', true), (409, 'webhook_replayed', 'auth-events', true),
+           (409, 'webhook_replayed', 'auth-events', true)$$,
   'exactly one access-log row per delivery, refused ones included'
 );
 select is(
   (select count(*)::int from sealog.auth_hook_deliveries where tenant_id = current_setting('test.tenant')::uuid),
-  3,
-  'the replay ledger holds each accepted webhook-id once; refused deliveries leave no id'
+  4,
+  'the replay ledger holds each accepted delivery once; refused deliveries leave no id'
 );
 
 select * from finish();

@@ -57,7 +57,7 @@ select is_empty(
 );
 select is(
   obj_description('sealog.auth_events'::regclass, 'pg_class'),
-  'CONFIDENTIAL; pii=personal; retention=auth_events. One row per authentication event (sign-in, MFA, token, SSO, lockout): metadata only, kept one year for audit.',
+  'CONFIDENTIAL; pii=personal; retention=auth_events. One row per authentication event (sign-in, MFA, token, SSO, lockout): metadata only, kept one year for audit. Partitioned by day.',
   'auth_events is classified as personal data kept one year'
 );
 
@@ -68,11 +68,9 @@ select is_empty(
     join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
    where i.indexrelid in (
            'sealog.auth_events_pkey'::regclass,
-           'sealog.auth_events_tenant_id_occurred_at_idx'::regclass,
            'sealog.auth_events_tenant_id_user_id_occurred_at_idx'::regclass,
            'sealog.auth_events_tenant_id_user_pseudonym_idx'::regclass,
            'sealog.auth_hook_deliveries_pkey'::regclass,
-           'sealog.auth_hook_deliveries_tenant_id_received_at_idx'::regclass,
            'sealog.auth_lockout_settings_pkey'::regclass)
      and a.attname <> 'tenant_id'
   $$,
@@ -82,9 +80,10 @@ select is(
   (select count(*)::int from pg_constraint
     where conrelid = 'sealog.auth_events'::regclass and contype = 'p'
       and conkey = array[(select attnum from pg_attribute where attrelid = 'sealog.auth_events'::regclass and attname = 'tenant_id'),
+                         (select attnum from pg_attribute where attrelid = 'sealog.auth_events'::regclass and attname = 'occurred_at'),
                          (select attnum from pg_attribute where attrelid = 'sealog.auth_events'::regclass and attname = 'event_id')]::int2[]),
   1,
-  'event ids are unique per tenant: the primary key is (tenant_id, event_id)'
+  'event ids are unique per tenant and occurred_at (a resend carries both): the primary key is (tenant_id, occurred_at, event_id)'
 );
 
 select is_empty(

@@ -93,7 +93,7 @@ select is(
 select is(
   (select purge_schedule from sealog_admin.data_inventory
     where schema_name = 'sealog' and table_name = 'api_access_log' and column_name = 'client_ip'),
-  '20 0 * * *',
+  '20 * * * *',
   'the inventory names the pg_cron schedule that purges a column''s rows'
 );
 

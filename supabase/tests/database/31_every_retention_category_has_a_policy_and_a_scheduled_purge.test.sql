@@ -36,8 +36,14 @@ select is_empty(
 select is_empty(
   $$select p.category from sealog.retention_policies p
      where p.retention is not null
-       and to_regprocedure(p.purge_function || '(timestamptz, integer, integer)') is null$$,
-  'every finite policy has a purge function taking (p_now, p_batch_size, p_max_batches)'
+       and not exists (
+         select 1 from pg_proc f
+          where f.oid = to_regproc(p.purge_function)
+            and f.proargnames[1] = 'p_now'
+            and f.proargtypes[0] = 'timestamptz'::regtype
+            and f.pronargs = f.pronargdefaults
+            and f.pronargs = case p.purge_method when 'drop_partitions' then 1 else 3 end)$$,
+  'every finite policy has one purge function: (p_now) for partitioned categories, (p_now, p_batch_size, p_max_batches) for batched ones, all defaulted'
 );
 
 select is_empty(

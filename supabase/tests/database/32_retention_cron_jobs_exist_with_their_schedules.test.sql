@@ -1,5 +1,5 @@
 -- The retention, partition and report jobs exist in pg_cron with their UTC schedules, owned
--- by postgres and active.
+-- by postgres and active; the day-partitioned categories are purged hourly.
 begin;
 select plan(2);
 
@@ -7,14 +7,15 @@ select set_has(
   $$select jobname::text, schedule, command from cron.job where active and username = 'postgres'$$,
   $$values
     ('sealog-partitions', '5 0 * * *', 'select sealog.maintain_partitions()'),
-    ('sealog-purge-telemetry', '15 0 * * *', 'select sealog.purge_telemetry()'),
-    ('sealog-purge-api-access-log', '20 0 * * *', 'select sealog.purge_api_access_log()'),
+    ('sealog-purge-telemetry', '15 * * * *', 'select sealog.purge_telemetry()'),
+    ('sealog-purge-api-access-log', '20 * * * *', 'select sealog.purge_api_access_log()'),
+    ('sealog-purge-auth-events', '40 * * * *', 'select sealog.purge_auth_events()'),
     ('sealog-purge-ephemeral', '25 0 * * *', 'select sealog.purge_ephemeral()'),
     ('sealog-purge-cron-history', '30 0 * * *', 'select sealog.purge_cron_history()'),
     ('sealog-purge-purge-log', '35 0 * * *', 'select sealog.purge_purge_log()'),
     ('sealog-purge-session-state', '*/15 * * * *', 'select sealog.purge_session_state()'),
     ('sealog-soc2-report', '0 6 * * 1', 'select sealog_admin.generate_soc2_report()')$$,
-  'the retention, partition and report jobs are scheduled daily, every 15 minutes and weekly'
+  'the retention, partition and report jobs are scheduled hourly, daily, every 15 minutes and weekly'
 );
 
 select is_empty(

@@ -1,9 +1,9 @@
--- Telemetry is kept 90 days, by whole UTC days. Time is frozen in 2020, away from the
--- suite's own rows. A day's partition is dropped once its last instant is 90 days old (not a
--- second earlier), so no row outlives the policy by more than a day (its grace); the cutoff's
--- own day is kept whole; stragglers in the default partition go by the exact cutoff.
+-- Telemetry is kept 90 days, cut at the top of the hour: a run at p_now deletes every row at
+-- or before date_trunc('hour', p_now) - 90 days, one second either side, drops the days
+-- wholly before that cutoff and keeps the rest of the boundary day. Time is frozen in 2020,
+-- away from the suite's own rows; stragglers in the default partition go by the same cutoff.
 begin;
-select plan(9);
+select plan(11);
 
 select count(*) as live_partitions
   from pg_inherits where inhparent = 'sealog.llm_request_logs'::regclass \gset
@@ -17,7 +17,8 @@ insert into probe (label, occurred_at) values
   ('expired_day', '2020-03-15 12:00:00+00'),
   ('older', '2020-03-16 11:59:59+00'),
   ('boundary', '2020-03-16 12:00:00+00'),
-  ('younger', '2020-03-16 12:00:01+00');
+  ('younger', '2020-03-16 12:00:01+00'),
+  ('next_day', '2020-03-17 00:00:01+00');
 insert into sealog.llm_request_logs (tenant_id, occurred_at, event_id, session_id, model, input_tokens, output_tokens)
 select '00000000-0000-4000-8000-000000000034', occurred_at, event_id, 'purge-probe', 'model', 1, 1 from probe;
 
@@ -26,34 +27,41 @@ create function pg_temp.remaining() returns text[] language sql as $$
     from probe p join sealog.llm_request_logs l on l.event_id = p.event_id and l.occurred_at = p.occurred_at
 $$;
 
--- A: one second before 2020-03-15's last instant is 90 days old.
-select is((sealog.purge_telemetry('2020-06-13 23:59:59+00') ->> 'partitions_dropped')::int, 0,
-  'a second early, the day''s partition is kept');
-select is(pg_temp.remaining(), array['expired_day', 'older', 'boundary', 'younger'],
-  'its rows stay; the straggler in the default partition, past the cutoff, is deleted');
-
--- B: the day is 90 days old as a whole.
-select is((sealog.purge_telemetry('2020-06-14 00:00:00+00') ->> 'partitions_dropped')::int, 1,
-  'exactly 90 days after the day''s end, its partition is dropped');
+-- A: 11:59:59, 'older' is 90 days old, but the cutoff is the top of the hour (11:00).
+select is(sealog.purge_telemetry('2020-06-14 11:59:59+00') - 'purge_id' - 'ran_at' - 'duration_ms',
+  '{"category": "telemetry", "complete": true, "rows_deleted": 1, "tenant_overrides": 0, "partitions_dropped": 1}'::jsonb,
+  'the day wholly before the cutoff is dropped, the straggler deleted');
 select ok(to_regclass('sealog.llm_request_logs_p20200315') is null, '2020-03-15''s partition is gone');
+select is(pg_temp.remaining(), array['older', 'boundary', 'younger', 'next_day'],
+  'rows younger than the hour-aligned cutoff stay until the next hour''s run');
 
--- C: mid-day: the cutoff's own day is kept whole until it has passed.
-select is((sealog.purge_telemetry('2020-06-14 12:00:00+00') ->> 'partitions_dropped')::int, 0,
-  'the cutoff''s own day keeps its partition');
-select is(pg_temp.remaining(), array['older', 'boundary', 'younger'],
-  'and its rows, which go with the day, at most one day past the policy');
+-- B: 12:00:00, the cutoff is 2020-03-16 12:00: the boundary day's expired hours go.
+select is((sealog.purge_telemetry('2020-06-14 12:00:00+00') ->> 'rows_deleted')::int, 2,
+  'the next hour''s run deletes the two rows at or before the cutoff');
+select is(pg_temp.remaining(), array['younger', 'next_day'],
+  'the row at the cutoff and the one a second older are gone; a second younger stays');
+select ok(to_regclass('sealog.llm_request_logs_p20200316') is not null, 'the boundary day''s partition is kept');
+
+-- C: the rest of the hour deletes nothing more.
+select is((sealog.purge_telemetry('2020-06-14 12:59:59+00') ->> 'rows_deleted')::int, 0,
+  'later in the same hour, nothing more is due');
+
+-- D: the boundary day is wholly past the cutoff.
+select is((sealog.purge_telemetry('2020-06-15 00:00:00+00') ->> 'partitions_dropped')::int, 1,
+  'once the cutoff reaches the day''s end, its partition is dropped');
 select is(
   (select count(*) from pg_inherits where inhparent = 'sealog.llm_request_logs'::regclass),
-  (:live_partitions + 2)::bigint,
+  (:live_partitions + 1)::bigint,
   'no partition of the present is touched'
 );
 
 select results_eq(
   $$select ran_at, rows_deleted, partitions_dropped, complete from sealog.purge_log
      where category = 'telemetry' and ran_at < '2021-01-01' order by ran_at$$,
-  $$values ('2020-06-13 23:59:59+00'::timestamptz, 1::bigint, 0::bigint, true),
-           ('2020-06-14 00:00:00+00', 0, 1, true),
-           ('2020-06-14 12:00:00+00', 0, 0, true)$$,
+  $$values ('2020-06-14 11:59:59+00'::timestamptz, 1::bigint, 1::bigint, true),
+           ('2020-06-14 12:00:00+00', 2, 0, true),
+           ('2020-06-14 12:59:59+00', 0, 0, true),
+           ('2020-06-15 00:00:00+00', 0, 1, true)$$,
   'every run is in the purge log with the rows deleted and the partitions dropped'
 );
 

@@ -1,0 +1,88 @@
+/**
+ * A purge never queues ingest behind it for longer than its lock_timeout. Dropping a
+ * partition needs the parent's exclusive lock, which an open ingest transaction's insert
+ * (RowExclusiveLock) holds off: the purge gives up after its lock_timeout, logs
+ * complete = false, lets the inserts queued behind its request through, and the next run,
+ * once the lock is free, drops the day. Frozen in 2019, away from every other test's rows; the
+ * test removes what it wrote (its rows and its purge-log rows), which pgTAP's checks of the
+ * purge log and the access log would otherwise find.
+ */
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { operatorDatabaseUrl } from "../../cli/lib/database.ts";
+import { sql, test } from "../_support/stack.ts";
+
+/** One more connection as `postgres`, so that three transactions can overlap. */
+const connect = () =>
+  postgres(operatorDatabaseUrl(), { max: 1, onnotice: () => {}, fetch_types: false });
+
+const PATH = "/purge-lock-test";
+const insertLogRow = (db: postgres.Sql, at: string) =>
+  db`insert into sealog.api_access_log (request_id, received_at, method, path, status_code, duration_ms, caller_kind, db_role)
+     values (gen_random_uuid(), ${at}, 'POST', ${PATH}, 200, 1, 'none', 'sealog_functions')`;
+
+/** Waits until a backend's query waits for a heavyweight lock, as pg_stat_activity shows it. */
+async function waitsForLock(pattern: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const [row] = await sql`
+      select count(*)::int as n from pg_stat_activity
+       where wait_event_type = 'Lock' and query like ${pattern}`;
+    if (row!.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`no backend waits for a lock running ${pattern}`);
+}
+
+test("a partition drop behind an open ingest transaction gives up at its lock_timeout, and the next run drops it", async () => {
+  const [holder, purger, ingest] = [connect(), connect(), connect()];
+  const runs: number[] = [];
+  try {
+    // 2019-01-10 is past its 90 days at 2019-04-11 00:20 (the cutoff is 2019-01-11 00:00).
+    await sql`select sealog.create_day_partitions('sealog.api_access_log', '2019-01-10', 0, 0)`;
+    await insertLogRow(sql, "2019-01-10 12:00:00+00");
+
+    await holder`begin`;
+    await insertLogRow(holder, new Date().toISOString());
+
+    // postgres.js sends a query when it is awaited, or at execute().
+    const purge = purger`select sealog.purge_api_access_log('2019-04-11 00:20:00+00') as run`
+      .execute();
+    await waitsForLock("select sealog.purge_api_access_log(%");
+    // An insert arriving now queues behind the purge's lock request...
+    const queued = insertLogRow(ingest, new Date().toISOString()).execute();
+    await waitsForLock("insert into sealog.api_access_log%");
+
+    // ...and both finish while the ingest transaction is still open: the purge gave up.
+    const [first] = await purge;
+    const run = first!.run;
+    runs.push(run.purge_id);
+    await queued;
+    assert.equal(run.complete, false);
+    assert.equal(run.partitions_dropped, 0);
+    assert.match(
+      String(run.note),
+      /api_access_log_p20190110: lock not available; retried at the next run/,
+    );
+    const [logged] = await sql`
+      select complete, note from sealog.purge_log where purge_id = ${run.purge_id}`;
+    assert.equal(logged!.complete, false, "the purge log says the run was incomplete");
+    assert.equal(
+      await holder`select 1 as open`.then((rows) => rows.length),
+      1,
+      "the transaction is still open",
+    );
+    await holder`commit`;
+
+    const [next] =
+      await purger`select sealog.purge_api_access_log('2019-04-11 01:20:00+00') as run`;
+    runs.push(next!.run.purge_id);
+    assert.equal(next!.run.complete, true);
+    assert.equal(next!.run.partitions_dropped, 1);
+    const [gone] = await sql`select to_regclass('sealog.api_access_log_p20190110') is null as gone`;
+    assert.equal(gone!.gone, true, "the next run drops the expired day");
+  } finally {
+    await Promise.all([holder, purger, ingest].map((db) => db.end()));
+    await sql`delete from sealog.api_access_log where path = ${PATH}`;
+    if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
+  }
+});
