@@ -47,7 +47,8 @@ export const SessionId = z.string()
 
 export const TelemetryEvent = z.strictObject({
   event_id: z.uuid().meta({
-    description: "Idempotency key, unique per tenant. A resent event is stored once.",
+    description:
+      "Idempotency key: with occurred_at, unique per tenant. A resent event (same event_id and occurred_at) is stored once.",
   }),
   session_id: SessionId,
   occurred_at: Rfc3339.meta({
