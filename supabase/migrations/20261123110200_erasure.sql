@@ -9,8 +9,8 @@
  *     every address the user is known by (another account's row that merely carries one of
  *     those addresses keeps the row and loses the address); deletes their profile;
  *   - anonymises their reviews (user_id becomes null; the review stays);
- *   - removes their id as end_user_id from telemetry in every tenant, and deletes the
- *     session state that names it;
+ *   - deletes the telemetry rows and the session state whose end_user_id is their id, in
+ *     every tenant;
  *   - anonymises their API-access-log rows (user id, ip and user agent cleared);
  *   - deletes the auth.users row last, which takes its sessions and identities with it.
  * For a tenant's end user it does the telemetry and session-state part, in that tenant only.
@@ -141,12 +141,15 @@ begin
     v_anonymised := v_anonymised || jsonb_build_object('sealog.api_access_log', v_count);
   end if;
 
-  update sealog.llm_request_logs l
-     set end_user_id = null
+  -- Telemetry rows go, not only their end_user_id: a row kept without it still carries the
+  -- session, the agent and the exact times that can single the person out, and clearing a
+  -- column rewrites each row and every index entry (4 to 6 s for 90k rows among 10 million,
+  -- against 60 ms to delete them). The usage rollups lose these events with the rows.
+  delete from sealog.llm_request_logs l
    where l.tenant_id = any (v_tenant_ids)
      and l.end_user_id = any (v_end_user_ids);
   get diagnostics v_count = row_count;
-  v_anonymised := v_anonymised || jsonb_build_object('sealog.llm_request_logs', v_count);
+  v_deleted := v_deleted || jsonb_build_object('sealog.llm_request_logs', v_count);
 
   delete from sealog.session_state s
    where s.tenant_id = any (v_tenant_ids)

@@ -66,7 +66,7 @@ test("a user erases themselves from every store with their own token, and gets a
            (select count(*)::int from public.sealog_interactions where user_id = ${user.userId} or email = ${user.email}) as interactions,
            (select count(*)::int from public.sealog_reviews where review_id = ${rows.reviewId} and user_id is null) as reviews_kept,
            (select count(*)::int from sealog.llm_request_logs
-             where tenant_id = ${tenant.tenantId} and session_id = ${sessionId} and end_user_id is null) as telemetry_kept,
+             where tenant_id = ${tenant.tenantId} and session_id = ${sessionId}) as telemetry,
            (select count(*)::int from sealog.session_state
              where tenant_id = ${tenant.tenantId} and session_id = ${sessionId}) as session_state,
            (select count(*)::int from sealog.auth_events where tenant_id = ${tenant.tenantId}
@@ -83,7 +83,7 @@ test("a user erases themselves from every store with their own token, and gets a
     waitlist: 0,
     interactions: 0,
     reviews_kept: 1,
-    telemetry_kept: 1,
+    telemetry: 0,
     session_state: 0,
     auth_events_kept: 2,
     auth_events_identifying: 0,
@@ -114,10 +114,10 @@ test("a user erases themselves from every store with their own token, and gets a
     "public.sealog_interactions": 1,
     "public.sealog_profiles": 1,
     "public.sealog_user_agent_subscriptions": 1,
+    "sealog.llm_request_logs": 1,
     "sealog.session_state": 1,
   });
   assert.equal(receipt.anonymised["public.sealog_reviews"], 1);
-  assert.equal(receipt.anonymised["sealog.llm_request_logs"], 1);
   assert.equal(receipt.anonymised["sealog.api_access_log"], 1);
   assert.equal(receipt.anonymised["sealog.auth_events"], 2);
   assert.deepEqual(
