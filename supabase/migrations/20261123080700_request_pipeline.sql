@@ -169,23 +169,29 @@ begin
        for update of b skip locked;
     exit when v_shard is not null;
     -- Every shard with a token is held by a request in flight: wait for one, holding no
-    -- other shard (so no deadlock); a shard changed meanwhile is passed over as above.
-    select s.shard, s.tokens
-      into v_shard, v_shard_tokens
+    -- other shard (so no deadlock), then read its tokens as the request waited for left them.
+    select s.shard
+      into v_shard
       from sealog.rate_limit_shards(p_auth.tenant_id, p_now, v_rate, v_burst, v_shards) as s
       join sealog.rate_limit_buckets b
         on b.tenant_id = p_auth.tenant_id
        and b.shard = s.shard
-       and b.xmin = s.row_xmin
      where s.tokens >= 1
      order by (s.shard - v_home + v_shards) % v_shards
      limit 1
        for update of b;
-    exit when v_shard is not null;
+    if v_shard is not null then
+      select s.tokens
+        into v_shard_tokens
+        from sealog.rate_limit_shards(p_auth.tenant_id, p_now, v_rate, v_burst, v_shards) as s
+       where s.shard = v_shard;
+      exit when v_shard_tokens >= 1;
+      v_shard := null;
+    end if;
     -- A tenant's first request (or the first after a week idle): its shards start full. A
     -- concurrent first request waits here for the one that inserts them, then takes one in
-    -- the second attempt; when the shards existed and were all empty (or all changed by
-    -- requests in flight), nothing is inserted and the second attempt looks afresh.
+    -- the second attempt; when the shards existed and were all empty, nothing is inserted
+    -- and the second attempt finds them empty again.
     insert into sealog.rate_limit_buckets (tenant_id, shard, tokens, refilled_at, last_allowed)
     select p_auth.tenant_id, s.shard, s.capacity, p_now, true
       from sealog.rate_limit_shards(p_auth.tenant_id, p_now, v_rate, v_burst, v_shards) as s
