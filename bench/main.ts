@@ -49,8 +49,8 @@ const PLAN = flags.quick
   : {
     batches: [1, 10, 100, 500],
     concurrency: [1, 4, 16, 64],
-    seconds: 8,
-    ceilingSeconds: 4,
+    seconds: 6,
+    ceilingSeconds: 3,
     warmup: 2,
     copyRows: 200_000,
     largeRows: 10_000_000,
@@ -279,6 +279,20 @@ function markdown(report: Awaited<ReturnType<typeof main>>): string {
       `${e.seconds} | ${e.status} |`
     ),
     "",
+    ...report.erasure.flatMap((e) =>
+      e.profile
+        ? [
+          `Erasure of ${int(e.subjectRows)} rows: its costliest statements ` +
+          `(pg_stat_statements), ${int(e.profile.wal.bytesPerCommit)} WAL bytes, ` +
+          `backends: ${JSON.stringify(e.profile.waits)}.`,
+          "",
+          "| top level | calls | mean ms | total ms | statement |",
+          "|---|---:|---:|---:|---|",
+          ...statementRows(e.profile.statements.slice(0, 6)),
+          "",
+        ]
+        : []
+    ),
     "| purge under ingest load (100 events/request, 16 connections) | rows per table | seconds, commit included | in the function, ms | partitions dropped | rows deleted | complete |",
     "|---|---:|---:|---:|---:|---:|---|",
     ...report.purges.flatMap((p) =>
@@ -308,6 +322,14 @@ function markdown(report: Awaited<ReturnType<typeof main>>): string {
   return lines.join("\n");
 }
 
+function statementRows(statements: Profile["statements"]): string[] {
+  return statements.map((st) =>
+    `| ${st.toplevel} | ${int(st.calls)} | ${st.mean_ms} | ${int(st.total_ms)} | \`${
+      String(st.query).replaceAll("|", "\\|")
+    }\` |`
+  );
+}
+
 function ratiosMarkdown(report: Awaited<ReturnType<typeof main>>): string[] {
   const { p1: r1, p2: r2, p6: r6 } = report;
   const profiles: Profile[] = [
@@ -326,9 +348,23 @@ function ratiosMarkdown(report: Awaited<ReturnType<typeof main>>): string[] {
     `| P1, 500 events/request | ${int(r1.batch500.eventsPerS)} events/s | COPY ${
       int(r1.copyRowsPerS)
     } rows/s | **${r1.batch500.ratio}** | |`,
+    ...(r1.batch100Pool16
+      ? [
+        `| P1, 100 events/request, functions pool of 16 | ${
+          int(r1.batch100Pool16.eventsPerS)
+        } events/s | COPY ${int(r1.copyRowsPerS)} rows/s | **${r1.batch100Pool16.ratio}** | |`,
+      ]
+      : []),
     `| P2, 1 event/request | ${int(r2.requestsPerS)} requests/s | pgbench ${
       int(r2.pgbenchTps)
     } transactions/s | **${r2.ratio}** | ≥ 0.5 |`,
+    ...(r2.pool16
+      ? [
+        `| P2, 1 event/request, functions pool of 16 | ${
+          int(r2.pool16.requestsPerS)
+        } requests/s | pgbench ${int(r2.pgbenchTps)} transactions/s | **${r2.pool16.ratio}** | |`,
+      ]
+      : []),
     ...r6.map((c) =>
       `| P6, ${c.name} | one: ${int(c.one.requestsPerS)} requests/s | 16 tenants: ${
         int(c.sixteen.requestsPerS)
@@ -339,25 +375,23 @@ function ratiosMarkdown(report: Awaited<ReturnType<typeof main>>): string[] {
     "busy share (other work included), the stack's backends by wait event (mean per sample; " +
     "CPU = no wait), and WAL commits per flush.",
     "",
-    "| load | postgres | functions | pgbouncer | load generator | machine busy | backends: waits | commits/s | commits per WAL flush | WAL bytes/commit |",
-    "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|",
+    "| load | postgres | functions | pgbouncer | load generator | machine busy | backends: waits | commits/s | commits per WAL flush | ms per flush | WAL bytes/commit |",
+    "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
     ...profiles.map((p) =>
       `| ${p.label} | ${p.cpuCores.postgres} | ${p.cpuCores.functions} | ${p.cpuCores.pgbouncer} | ${
         p.cpuCores["load generator"]
       } | ${pct(p.machineBusy)} | ${p.activeBackends}: ${
         Object.entries(p.waits).slice(0, 4).map(([w, n]) => `${w} ${n}`).join(", ")
-      } | ${int(p.wal.commitsPerS)} | ${p.wal.commitsPerFlush} | ${int(p.wal.bytesPerCommit)} |`
+      } | ${int(p.wal.commitsPerS)} | ${p.wal.commitsPerFlush} | ${p.wal.msPerFlush} | ${
+        int(p.wal.bytesPerCommit)
+      } |`
     ),
     "",
     "Costliest statements (pg_stat_statements, nested included) during single-event ingest:",
     "",
     "| top level | calls | mean ms | total ms | statement |",
     "|---|---:|---:|---:|---|",
-    ...(r2.profiles[0]?.statements ?? []).slice(0, 8).map((st) =>
-      `| ${st.toplevel} | ${int(st.calls)} | ${st.mean_ms} | ${int(st.total_ms)} | \`${
-        String(st.query).replaceAll("|", "\\|")
-      }\` |`
-    ),
+    ...statementRows((r2.profiles[0]?.statements ?? []).slice(0, 8)),
     "",
   ];
 }

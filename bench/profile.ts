@@ -10,7 +10,8 @@ import { operatorDatabaseUrl } from "../cli/lib/database.ts";
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 const SAMPLE_MS = 20;
 
-type Proc = { pid: number; ppid: number; comm: string; ticks: number };
+/** ticks: the process's own CPU; reaped: that of its children that exited and were waited for. */
+type Proc = { pid: number; ppid: number; comm: string; ticks: number; reaped: number };
 
 function processes(): Map<number, Proc> {
   const procs = new Map<number, Proc>();
@@ -26,6 +27,7 @@ function processes(): Map<number, Proc> {
         ppid: Number(fields[1]),
         comm: stat.slice(stat.indexOf("(") + 1, close),
         ticks: Number(fields[11]) + Number(fields[12]),
+        reaped: Number(fields[13]) + Number(fields[14]),
       });
     } catch {
       // gone meanwhile
@@ -43,12 +45,19 @@ function groups(): Record<string, number[]> {
   return {
     postgres: pid("SEALOG_BENCH_POSTMASTER_PID"),
     pgbouncer: pid("SEALOG_BENCH_POOLER_PID"),
-    functions: [...pid("SEALOG_BENCH_SERVER_PID"), ...pid("SEALOG_BENCH_DIRECT_SERVER_PID")],
+    functions: [
+      ...pid("SEALOG_BENCH_SERVER_PID"),
+      ...pid("SEALOG_BENCH_DIRECT_SERVER_PID"),
+      ...pid("SEALOG_BENCH_WIDE_SERVER_PID"),
+    ],
     "load generator": [Deno.pid],
   };
 }
 
-/** CPU ticks per group (each root with its descendants; the bench's own process left out). */
+/**
+ * CPU ticks per group: each root with its descendants, and the children they reaped (a
+ * pgbench connection's backend, a finished load generator). The bench's own CPU is left out.
+ */
 function groupTicks(): Record<string, number> {
   const procs = processes();
   const children = new Map<number, number[]>();
@@ -59,7 +68,9 @@ function groupTicks(): Record<string, number> {
     const stack = [...roots];
     while (stack.length) {
       const pid = stack.pop()!;
-      if (!(name === "load generator" && pid === Deno.pid)) ticks += procs.get(pid)?.ticks ?? 0;
+      const proc = procs.get(pid);
+      if (!proc) continue;
+      ticks += proc.reaped + (name === "load generator" && pid === Deno.pid ? 0 : proc.ticks);
       stack.push(...(children.get(pid) ?? []));
     }
     result[name] = ticks;
@@ -88,7 +99,7 @@ export function startProfile(label: string) {
   let running = true;
   const ready = (async () => {
     await sql`select extensions.pg_stat_statements_reset()`.catch(() => {});
-    const [wal] = await sql`select wal_records, wal_bytes, wal_write, wal_sync,
+    const [wal] = await sql`select wal_records, wal_bytes, wal_write, wal_sync, wal_sync_time,
       (select sum(xact_commit) from pg_stat_database) as commits from pg_stat_wal`;
     return wal!;
   })();
@@ -116,7 +127,7 @@ export function startProfile(label: string) {
       const cpuAfter = groupTicks();
       const machineAfter = machineTicks();
       const walBefore = await ready;
-      const [wal] = await sql`select wal_records, wal_bytes, wal_write, wal_sync,
+      const [wal] = await sql`select wal_records, wal_bytes, wal_write, wal_sync, wal_sync_time,
         (select sum(xact_commit) from pg_stat_database) as commits from pg_stat_wal`;
       const statements = await sql`
         select toplevel, calls, round(mean_exec_time::numeric, 3)::float8 as mean_ms,
@@ -154,6 +165,9 @@ export function startProfile(label: string) {
           flushesPerS: Math.round(diff("wal_sync") / seconds),
           commitsPerFlush: Math.round((commits / Math.max(1, diff("wal_sync"))) * 100) / 100,
           bytesPerCommit: Math.round(diff("wal_bytes") / Math.max(1, commits)),
+          // track_wal_io_timing (scripts/bench.sh): the mean time of one flush.
+          msPerFlush: Math.round((diff("wal_sync_time") / Math.max(1, diff("wal_sync"))) * 100) /
+            100,
         },
         statements: statements.map((s) => ({ ...s })),
       };

@@ -3,6 +3,7 @@
  * measured in one run, its two sides alternated twice so that drift in the machine's load
  * hits both, with evidence of what bounds it (bench/profile.ts):
  *   P1  events/s at 100 and 500 events per request ÷ COPY of the same rows, one connection
+ *       (100 events also through a functions server with a pool of 16)
  *   P2  single-event requests/s ÷ pgbench's transactions/s for a durable transaction writing
  *       the rows one such request writes (bench/pgbench_ingest.sql), both at 16 connections
  *   P6  one tenant over 16 connections ÷ 16 tenants over 16 connections, for single-event and
@@ -57,9 +58,10 @@ export async function databaseCeiling(sql: postgres.Sql, rows: number) {
   return { rows, seconds: Math.round(seconds * 100) / 100, rowsPerS: Math.round(rows / seconds) };
 }
 
-function ingest(plan: RatioPlan, batch: number, keys?: string[]) {
+function ingest(plan: RatioPlan, batch: number, keys?: string[], baseUrl?: string) {
   return load({
     path: "/ingest",
+    ...(baseUrl && { baseUrl }),
     method: "POST",
     headers: ingestHeaders(API_KEY),
     batch,
@@ -82,6 +84,7 @@ async function profiled<T>(round: number, label: string, work: () => Promise<T>)
 export async function p1(sql: postgres.Sql, plan: RatioPlan, rows: RowTally) {
   const copy: number[] = [];
   const runs: Record<100 | 500, LoadResult[]> = { 100: [], 500: [] };
+  const wideRuns: LoadResult[] = [];
   const profiles: Profile[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     progress(`P1, round ${round + 1}: COPY of ${plan.copyRows} rows, then ingest at 100 and 500`);
@@ -96,6 +99,12 @@ export async function p1(sql: postgres.Sql, plan: RatioPlan, rows: RowTally) {
       runs[batch].push(result);
       if (profile) profiles.push(profile);
     }
+    const wideUrl = Deno.env.get("SEALOG_BENCH_WIDE_BASE_URL");
+    if (wideUrl) {
+      const wide = await ingest(plan, 100, undefined, wideUrl);
+      count(rows, wide, 100, CONNECTIONS);
+      wideRuns.push(wide);
+    }
   }
   const copyRowsPerS = Math.round(mean(copy));
   const side = (batch: 100 | 500) => {
@@ -107,7 +116,20 @@ export async function p1(sql: postgres.Sql, plan: RatioPlan, rows: RowTally) {
       ratio: ratio(eventsPerS, copyRowsPerS),
     };
   };
-  return { copyRowsPerS, copyRuns: copy, batch100: side(100), batch500: side(500), profiles };
+  const wideEventsPerS = wideRuns.length
+    ? Math.round(mean(wideRuns.map((r) => r.eventsPerS ?? 0)))
+    : null;
+  return {
+    copyRowsPerS,
+    copyRuns: copy,
+    batch100: side(100),
+    batch500: side(500),
+    // The same 100-event load through a functions server with a pool of 16.
+    batch100Pool16: wideEventsPerS === null
+      ? null
+      : { eventsPerS: wideEventsPerS, ratio: ratio(wideEventsPerS, copyRowsPerS) },
+    profiles,
+  };
 }
 
 async function runPgbench(seconds: number, tenantId: string, keyId: string) {
@@ -143,7 +165,11 @@ async function runPgbench(seconds: number, tenantId: string, keyId: string) {
   return { tps: Math.round(Number(tps)), failed };
 }
 
-/** P2: single-event ingest requests/s ÷ pgbench's durable transactions/s of the same rows. */
+/**
+ * P2: single-event ingest requests/s ÷ pgbench's durable transactions/s of the same rows; also
+ * through a functions server with a pool of 16 (SEALOG_BENCH_WIDE_BASE_URL), the database
+ * concurrency of pgbench's 16 clients, where the default pool of 2 allows two transactions.
+ */
 export async function p2(sql: postgres.Sql, plan: RatioPlan, rows: RowTally) {
   // A tenant of its own for pgbench, with its key and its 16 rate-limit shards.
   const [tenant] = await sql`select sealog_admin.create_tenant('bench pgbench', 100000) as id`;
@@ -152,10 +178,12 @@ export async function p2(sql: postgres.Sql, plan: RatioPlan, rows: RowTally) {
   await sql`insert into sealog.rate_limit_buckets (tenant_id, shard, tokens, refilled_at, last_allowed)
             select ${tenantId}::uuid, s, 1e9, now(), true from generate_series(0, 15) as s`;
   const ingestRuns: LoadResult[] = [];
+  const wideRuns: LoadResult[] = [];
+  const wideUrl = Deno.env.get("SEALOG_BENCH_WIDE_BASE_URL");
   const pgbenchRuns: { tps: number; failed: number }[] = [];
   const profiles: Profile[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    progress(`P2, round ${round + 1}: single-event ingest, then pgbench, ${CONNECTIONS} clients`);
+    progress(`P2, round ${round + 1}: single-event ingest, pgbench, ingest with a pool of 16`);
     const http = await profiled(
       round,
       `ingest, 1 event/request, ${CONNECTIONS} connections`,
@@ -169,19 +197,39 @@ export async function p2(sql: postgres.Sql, plan: RatioPlan, rows: RowTally) {
       () => runPgbench(plan.seconds, tenantId, keyId),
     );
     pgbenchRuns.push(bench.result);
-    for (const p of [http.profile, bench.profile]) if (p) profiles.push(p);
+    const wide = wideUrl
+      ? await profiled(
+        round,
+        `ingest, 1 event/request, ${CONNECTIONS} connections, pool of 16`,
+        () => ingest(plan, 1, undefined, wideUrl),
+      )
+      : null;
+    if (wide) {
+      count(rows, wide.result, 1, CONNECTIONS);
+      wideRuns.push(wide.result);
+    }
+    for (const p of [http.profile, bench.profile, wide?.profile]) if (p) profiles.push(p);
   }
   const requestsPerS = Math.round(mean(ingestRuns.map((r) => r.requestsPerS)));
   const pgbenchTps = Math.round(mean(pgbenchRuns.map((r) => r.tps)));
+  const wideRequestsPerS = wideRuns.length
+    ? Math.round(mean(wideRuns.map((r) => r.requestsPerS)))
+    : null;
   return {
     requestsPerS,
     requestsPerSRuns: ingestRuns.map((r) => r.requestsPerS),
     p99: Math.max(...ingestRuns.map((r) => r.latencyMs.p99)),
-    non2xx: ingestRuns.reduce((sum, r) => sum + r.requests - r.ok, 0),
+    non2xx: [...ingestRuns, ...wideRuns].reduce((sum, r) => sum + r.requests - r.ok, 0),
     pgbenchTps,
     pgbenchTpsRuns: pgbenchRuns.map((r) => r.tps),
     pgbenchFailed: pgbenchRuns.reduce((sum, r) => sum + r.failed, 0),
     ratio: ratio(requestsPerS, pgbenchTps),
+    pool16: wideRequestsPerS === null ? null : {
+      requestsPerS: wideRequestsPerS,
+      requestsPerSRuns: wideRuns.map((r) => r.requestsPerS),
+      p99: Math.max(...wideRuns.map((r) => r.latencyMs.p99)),
+      ratio: ratio(wideRequestsPerS, pgbenchTps),
+    },
     profiles,
   };
 }

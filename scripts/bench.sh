@@ -3,7 +3,8 @@
 # against the database (COPY) and HTTP (bare hono route) ceilings; auth with valid and invalid
 # keys; erasure and purge on a table of N rows (default 10 million) over 100 daily partitions.
 # Also the same ingest load through the pooler and straight to PostgreSQL (a second functions
-# server on SEALOG_BENCH_DIRECT_PORT, default the functions port + 9).
+# server on SEALOG_BENCH_DIRECT_PORT, default the functions port + 9), and a third functions
+# server with a pool of 16 (SEALOG_BENCH_WIDE_PORT, the functions port + 8) for P2.
 # Uses a local stack of its own (SEALOG_BENCH_DATA_DIR, SEALOG_BENCH_DB_PORT, SEALOG_BENCH_POOLER_PORT,
 # SEALOG_BENCH_PORT): reused when it is already up, else created afresh. Installs what is missing,
 # including the load generator. Writes bench/results/bench.{json,md} and ingest-latency.svg.
@@ -56,6 +57,7 @@ SEALOG_BENCH_POOLER_PID="$(as_pg_owner cat "$(pooler_dir)/pgbouncer.pid")"
 
 cleanup() {
   [ -n "${DIRECT_PID:-}" ] && kill "$DIRECT_PID" 2>/dev/null && wait "$DIRECT_PID" 2>/dev/null
+  [ -n "${WIDE_PID:-}" ] && kill "$WIDE_PID" 2>/dev/null && wait "$WIDE_PID" 2>/dev/null
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
   [ "$reused_cluster" = true ] || stop_cluster
 }
@@ -80,8 +82,17 @@ start_functions_server
 DIRECT_PID="$SERVER_PID"
 SERVER_PID="$SERVER_PID_POOLED"
 export SEALOG_BENCH_DIRECT_BASE_URL="http://127.0.0.1:$SEALOG_PORT/functions/v1"
+# And a third through the pooler with a pool of 16 (SEALOG_BENCH_WIDE_PORT, default the
+# functions port + 8): P2 at the database concurrency of pgbench's 16 clients (bench/ratios.ts).
+SEALOG_PORT="${SEALOG_BENCH_WIDE_PORT:-$((stack_port + 8))}"
+function_env
+SEALOG_DB_POOL_SIZE=16 start_functions_server
+WIDE_PID="$SERVER_PID"
+export SEALOG_BENCH_WIDE_BASE_URL="http://127.0.0.1:$SEALOG_PORT/functions/v1"
+SERVER_PID="$SERVER_PID_POOLED"
 SEALOG_PORT="$stack_port"
 function_env
 
-export SEALOG_BENCH_SERVER_PID="$SERVER_PID" SEALOG_BENCH_DIRECT_SERVER_PID="$DIRECT_PID"
+export SEALOG_BENCH_SERVER_PID="$SERVER_PID" SEALOG_BENCH_DIRECT_SERVER_PID="$DIRECT_PID" \
+  SEALOG_BENCH_WIDE_SERVER_PID="$WIDE_PID"
 "$DENO" run --allow-all bench/main.ts "$@"
