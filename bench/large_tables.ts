@@ -1,15 +1,19 @@
 /**
- * Sections of deno task bench on a large telemetry table: `rows` rows (10 million in a full
- * run) over 100 daily partitions, the last 10 of them past the 90-day retention, written
- * server-side in key order for a tenant of their own.
+ * Sections of deno task bench on large tables: `rows` telemetry rows and as many API
+ * access-log rows (1 million, then 10 million in a full run) over 100 daily partitions, the
+ * last 10 of them past the 90-day retention, written server-side in key order, each table for
+ * a tenant of its own, the two tables at once over two connections.
  *   erasure  one end user erased (sealog.request_erasure, no grace period) with 10k rows,
  *            then one with 100k rows, among them
- *   purge    sealog.purge_telemetry() on the expired days, and ingest latency while it runs
- *            against the same load without it
+ *   purge    sealog.purge_telemetry() then sealog.purge_api_access_log() on the expired days
+ *            under ingest load, once per size, and ingest p99 during them against the same
+ *            load without them
  */
 import { createHash } from "node:crypto";
 import { Buffer } from "node:buffer";
-import type postgres from "postgres";
+import postgres from "postgres";
+import { operatorDatabaseUrl } from "../cli/lib/database.ts";
+import { startProfile } from "./profile.ts";
 import { API_KEY, ingestHeaders, load, type LoadOptions, progress, startLoad } from "./load.ts";
 
 const DAYS = 100;
@@ -18,12 +22,19 @@ const SUBJECTS = { "10k": 10_000, "100k": 100_000 } as const;
 const round = (value: number) => Math.round(value * 100) / 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Seeds the table; returns the seed tenant and how fast the rows went in. */
+/** Seeds both tables afresh (emptied first); returns the seed tenant and how fast rows went in. */
 export async function seedLargeTable(sql: postgres.Sql, rows: number) {
   const perDay = Math.ceil(rows / DAYS);
+  // The sections before this one are over: their rows go, so each size is exactly its own.
+  await sql`truncate sealog.llm_request_logs, sealog.api_access_log`;
   const [tenant] = await sql`select sealog_admin.create_tenant('bench large table', 1000) as id`;
   const tenantId = tenant!.id as string;
+  // The access log's rows belong to another tenant: the reads section exports its tenant's log.
+  const [logTenant] = await sql`select sealog_admin.create_tenant('bench large log', 1000) as id`;
   await sql`select sealog.maintain_partitions(now(), 7, ${DAYS + 1}::int)`;
+  const logSql = postgres(operatorDatabaseUrl(), { max: 1, onnotice: () => {} });
+  const accessLog = seedAccessLog(logSql, logTenant!.id, perDay)
+    .finally(() => logSql.end({ timeout: 5 }));
   // Each subject's rows are spread evenly over the days (fewer when a day has fewer rows);
   // everyone else is one of 100k users.
   const subject10k = Math.min(Math.ceil(SUBJECTS["10k"] / DAYS), perDay);
@@ -54,16 +65,60 @@ export async function seedLargeTable(sql: postgres.Sql, rows: number) {
             from generate_series(1, ${perDay}::int) as g`;
     });
   }
+  await accessLog;
   const seconds = (performance.now() - started) / 1000;
-  await sql`analyze sealog.llm_request_logs`;
+  await sql`analyze sealog.llm_request_logs, sealog.api_access_log`;
   return {
     tenantId,
     subjectRows: { "10k": subject10k * DAYS, "100k": subject100k * DAYS },
     rows: perDay * DAYS,
     partitions: DAYS,
     seconds: round(seconds),
-    rowsPerS: Math.round((perDay * DAYS) / seconds),
+    // Both tables' rows, written at once.
+    rowsPerS: Math.round((2 * perDay * DAYS) / seconds),
   };
+}
+
+/** `perDay` access-log rows on each of the last 100 days, one transaction per day. */
+async function seedAccessLog(sql: postgres.Sql, tenantId: string, perDay: number) {
+  for (let day = 1; day <= DAYS; day++) {
+    await sql.begin(async (tx) => {
+      await tx`set local synchronous_commit = off`;
+      await tx`
+        insert into sealog.api_access_log (request_id, received_at, tenant_id, scope, method, path,
+                                           status_code, duration_ms, user_agent, caller_kind, db_role)
+        select gen_random_uuid(),
+               date_trunc('day', now() at time zone 'utc') at time zone 'utc'
+                 - make_interval(days => ${day}::int) + g * (interval '1 day' / ${perDay + 1}::int),
+               ${tenantId}::uuid, 'ingest', 'POST', '/functions/v1/ingest', 200, g % 40,
+               'bench-agent/1.0', 'tenant_key', 'sealog_functions'
+          from generate_series(1, ${perDay}::int) as g`;
+    });
+  }
+}
+
+/** The two day-partitioned purges, each timed by the client (commit included) and by itself. */
+async function purgeBoth(sql: postgres.Sql) {
+  const runs = [];
+  for (
+    const [category, call] of [
+      ["telemetry", () => sql`select sealog.purge_telemetry(now()) as summary`],
+      ["api_access_logs", () => sql`select sealog.purge_api_access_log(now()) as summary`],
+    ] as const
+  ) {
+    const started = performance.now();
+    const [result] = await call();
+    const summary = result!.summary as Record<string, unknown>;
+    runs.push({
+      category,
+      seconds: round((performance.now() - started) / 1000),
+      functionMs: Number(summary.duration_ms),
+      rowsDeleted: Number(summary.rows_deleted ?? 0),
+      partitionsDropped: Number(summary.partitions_dropped ?? 0),
+      complete: summary.complete as boolean,
+    });
+  }
+  return runs;
 }
 
 /** Section: erasing one end user, all or nothing, with 10k and with 100k telemetry rows. */
@@ -77,6 +132,8 @@ export async function erasure(
     const subject = `subject-${name}`;
     const hash = createHash("sha256").update(`${tenantId}:${subject}`).digest();
     progress(`erasure of an end user with ${name} rows among ${totalRows.toLocaleString("en-US")}`);
+    // Evidence of where the time goes, for the larger subject (its nested statements).
+    const profile = name === "100k" ? startProfile(`erasure of ${name} rows`) : null;
     const started = performance.now();
     const [request] = await sql`
       select (r).status, (r).receipt from (
@@ -85,6 +142,7 @@ export async function erasure(
     }::bytea,
           null, null, ${subject}, null, interval '0') as r) as erased`;
     const seconds = (performance.now() - started) / 1000;
+    const evidence = profile ? await profile.stop() : null;
     const anonymised = Number(request!.receipt?.anonymised?.["sealog.llm_request_logs"] ?? -1);
     results.push({
       subjectRows: expected,
@@ -92,12 +150,13 @@ export async function erasure(
       status: request!.status as string,
       rowsAnonymised: anonymised,
       seconds: round(seconds),
+      profile: evidence,
     });
   }
   return results;
 }
 
-/** Section: the telemetry purge, and ingest p99 during it against the same load without. */
+/** Section: both purges under ingest load, and ingest p99 during them against the same without. */
 export async function purge(sql: postgres.Sql, totalRows: number) {
   const loadOptions: LoadOptions = {
     path: "/ingest",
@@ -105,7 +164,7 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
     headers: ingestHeaders(API_KEY),
     batch: 100,
     connections: 16,
-    seconds: 15,
+    seconds: 10,
     warmupSeconds: 2,
   };
   progress("ingest without a purge (batch 100, 16 connections)");
@@ -114,9 +173,7 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
   progress(`purge of the expired days among ${totalRows.toLocaleString("en-US")} rows, under load`);
   const during = startLoad({ ...loadOptions, seconds: 1800, warmupSeconds: 0 });
   await sleep(2_000);
-  const started = performance.now();
-  const [result] = await sql`select sealog.purge_telemetry(now()) as summary`;
-  const seconds = (performance.now() - started) / 1000;
+  const purges = await purgeBoth(sql);
   await sleep(1_000);
   const withPurge = await during.stop();
 
@@ -129,8 +186,7 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
   });
   return {
     totalRows,
-    seconds: round(seconds),
-    summary: result!.summary,
+    purges,
     ingestWithout: latency(without),
     ingestDuring: latency(withPurge),
     p99Ratio: round(withPurge.latencyMs.p99 / without.latencyMs.p99),

@@ -36,6 +36,8 @@ export type LoadOptions = {
   method?: string;
   headers?: Record<string, string>;
   batch?: number;
+  /** Bearer tokens, one per connection in turn (overrides the headers' Authorization). */
+  keys?: string[];
   connections: number;
   seconds: number;
   warmupSeconds?: number;

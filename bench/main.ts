@@ -6,16 +6,16 @@
  *   ingest            POST /ingest over real HTTP, batch sizes × concurrency, against the
  *                     HTTP ceiling (a bare hono route in the same server, same bodies)
  *   auth              GET /ingest/whoami with valid and with invalid keys
+ *   P1, P2, P6        ingest against COPY, against pgbench, one tenant against 16, with
+ *                     evidence of what bounds each (bench/ratios.ts, bench/profile.ts)
  *   reads             GET /tenant/usage, access-log pages and the NDJSON export on the large
  *                     table's tenant (bench/reads.ts)
- *   erasure, purge    on a table of --large-rows rows (default 10 million) over 100 daily
- *                     partitions: bench/large_tables.ts
+ *   erasure, purge    on tables of a tenth of --large-rows rows, then of --large-rows rows
+ *                     (default 10 million) over 100 daily partitions: bench/large_tables.ts
  *
  * Writes bench/results/bench.json, bench.md and ingest-latency.svg (bench-quick.* with --quick).
  */
 import { Buffer } from "node:buffer";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { operatorDatabaseUrl } from "../cli/lib/database.ts";
@@ -23,6 +23,8 @@ import { latencyChartSvg } from "./chart.ts";
 import { erasure, purge, seedLargeTable } from "./large_tables.ts";
 import { reads, readsMarkdown } from "./reads.ts";
 import { API_KEY, ingestHeaders, load, type LoadResult, progress, TENANT_ID } from "./load.ts";
+import { databaseCeiling, p1, p2, p6, tally } from "./ratios.ts";
+import type { Profile } from "./profile.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
@@ -41,44 +43,25 @@ const PLAN = flags.quick
     warmup: 1,
     copyRows: 20_000,
     largeRows: 200_000,
+    ratioSeconds: 3,
+    ratioWarmup: 1,
   }
   : {
     batches: [1, 10, 100, 500],
     concurrency: [1, 4, 16, 64],
-    seconds: 8,
-    ceilingSeconds: 4,
+    seconds: 6,
+    ceilingSeconds: 3,
     warmup: 2,
     copyRows: 200_000,
     largeRows: 10_000_000,
+    ratioSeconds: 6,
+    ratioWarmup: 1,
   };
 if (flags["large-rows"]) PLAN.largeRows = Number(flags["large-rows"]);
 
 const RESULTS_DIR = new URL("./results/", import.meta.url);
 // Quick runs are for development: they never overwrite the committed full-run results.
 const RESULT_NAME = flags.quick ? "bench-quick" : "bench";
-
-/** Section: the database ceiling, rows/s of one COPY over one connection. */
-async function databaseCeiling(sql: postgres.Sql, rows: number) {
-  const occurredAt = new Date().toISOString();
-  function* lines() {
-    for (let i = 0; i < rows; i++) {
-      yield `${TENANT_ID}\t${occurredAt}\t${crypto.randomUUID()}\tbench-copy-${i % 8}\t` +
-        `gpt-4o-mini\topenai\t1200\t350\t512\t840\t4210\tok\t{PII_EMAIL}\tbench-agent\n`;
-    }
-  }
-  const started = performance.now();
-  const writable = await sql`
-    copy sealog.llm_request_logs (
-      tenant_id, occurred_at, event_id, session_id, model, provider, input_tokens, output_tokens,
-      cache_read_input_tokens, latency_ms, cost_micro_usd, status, risk_tags, agent_id
-    ) from stdin`.writable();
-  await pipeline(Readable.from(lines(), { objectMode: false }), writable);
-  const seconds = (performance.now() - started) / 1000;
-  // These rows are the ceiling's, not ingest's: remove them so the row-count check stays exact.
-  await sql`delete from sealog.llm_request_logs
-             where tenant_id = ${TENANT_ID} and session_id like 'bench-copy-%'`;
-  return { rows, seconds: round(seconds), rowsPerS: Math.round(rows / seconds) };
-}
 
 /** Section: ingest over HTTP at every batch size and concurrency, with the HTTP ceiling. */
 async function ingestGrid(dbRowsPerS: number) {
@@ -284,8 +267,9 @@ function markdown(report: Awaited<ReturnType<typeof main>>): string {
     `${int(report.rowCheck.acknowledged)} acknowledged events (requests cut off at the end of a ` +
     `run may add up to ${int(report.rowCheck.inFlightBound)}).`,
     "",
-    `Large table: ${int(report.largeTable.rows)} rows over ${report.largeTable.partitions} daily ` +
-    `partitions, seeded server-side at ${int(report.largeTable.rowsPerS)} rows/s.`,
+    `Large tables: ${int(report.smallTable.rows)}, then ${int(report.largeTable.rows)} telemetry ` +
+    `rows and as many access-log rows over ${report.largeTable.partitions} daily partitions, ` +
+    `seeded server-side at ${int(report.largeTable.rowsPerS)} rows/s (both tables at once).`,
     "",
     ...readsMarkdown(report.reads),
     "| erasure of one end user | rows anonymised | seconds | status |",
@@ -295,21 +279,121 @@ function markdown(report: Awaited<ReturnType<typeof main>>): string {
       `${e.seconds} | ${e.status} |`
     ),
     "",
-    `Purge of the expired days: **${report.purge.seconds} s** ` +
-    `(${JSON.stringify(report.purge.summary)}).`,
+    ...report.erasure.flatMap((e) =>
+      e.profile
+        ? [
+          `Erasure of ${int(e.subjectRows)} rows: its costliest statements ` +
+          `(pg_stat_statements), ${int(e.profile.wal.bytesPerCommit)} WAL bytes, ` +
+          `backends: ${JSON.stringify(e.profile.waits)}.`,
+          "",
+          "| top level | calls | mean ms | total ms | statement |",
+          "|---|---:|---:|---:|---|",
+          ...statementRows(e.profile.statements.slice(0, 6)),
+          "",
+        ]
+        : []
+    ),
+    "| purge under ingest load (100 events/request, 16 connections) | rows per table | seconds, commit included | in the function, ms | partitions dropped | rows deleted | complete |",
+    "|---|---:|---:|---:|---:|---:|---|",
+    ...report.purges.flatMap((p) =>
+      p.purges.map((run) =>
+        `| ${run.category} | ${int(p.totalRows)} | ${run.seconds} | ${run.functionMs} | ` +
+        `${run.partitionsDropped} | ${int(run.rowsDeleted)} | ${run.complete} |`
+      )
+    ),
     "",
     "| ingest, 100 events/request, 16 connections | requests/s | p50 ms | p95 ms | p99 ms | non-2xx |",
     "|---|---:|---:|---:|---:|---:|",
-    ...([["without a purge", report.purge.ingestWithout], [
-      "during the purge",
-      report.purge.ingestDuring,
-    ]] as const).map(([name, r]) =>
-      `| ${name} | ${int(r.requestsPerS)} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ` +
-      `${r.latencyMs.p99} | ${r.non2xx} |`
+    ...report.purges.flatMap((p) =>
+      ([["without a purge", p.ingestWithout], ["during the purges", p.ingestDuring]] as const).map((
+        [name, r],
+      ) =>
+        `| ${name}, ${int(p.totalRows)} rows | ${int(r.requestsPerS)} | ${r.latencyMs.p50} | ` +
+        `${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.non2xx} |`
+      )
     ),
     "",
+    `Ingest p99 during the purges ÷ without: ${
+      report.purges.map((p) => `**${p.p99Ratio}** at ${int(p.totalRows)} rows`).join(", ")
+    } (goal ≤ 1.5).`,
+    "",
+    ...ratiosMarkdown(report),
   ];
   return lines.join("\n");
+}
+
+function statementRows(statements: Profile["statements"]): string[] {
+  return statements.map((st) =>
+    `| ${st.toplevel} | ${int(st.calls)} | ${st.mean_ms} | ${int(st.total_ms)} | \`${
+      String(st.query).replaceAll("|", "\\|")
+    }\` |`
+  );
+}
+
+function ratiosMarkdown(report: Awaited<ReturnType<typeof main>>): string[] {
+  const { p1: r1, p2: r2, p6: r6 } = report;
+  const profiles: Profile[] = [
+    ...r1.profiles,
+    ...r2.profiles,
+    ...r6.flatMap((c) => (c.profile ? [c.profile] : [])),
+  ];
+  return [
+    "## How close to the hardware (each side alternated twice, 16 connections)",
+    "",
+    "| ratio | measured | against | ratio | goal |",
+    "|---|---:|---:|---:|---:|",
+    `| P1, 100 events/request | ${int(r1.batch100.eventsPerS)} events/s | COPY ${
+      int(r1.copyRowsPerS)
+    } rows/s | **${r1.batch100.ratio}** | ≥ 0.5 |`,
+    `| P1, 500 events/request | ${int(r1.batch500.eventsPerS)} events/s | COPY ${
+      int(r1.copyRowsPerS)
+    } rows/s | **${r1.batch500.ratio}** | |`,
+    ...(r1.batch100Pool16
+      ? [
+        `| P1, 100 events/request, functions pool of 16 | ${
+          int(r1.batch100Pool16.eventsPerS)
+        } events/s | COPY ${int(r1.copyRowsPerS)} rows/s | **${r1.batch100Pool16.ratio}** | |`,
+      ]
+      : []),
+    `| P2, 1 event/request | ${int(r2.requestsPerS)} requests/s | pgbench ${
+      int(r2.pgbenchTps)
+    } transactions/s | **${r2.ratio}** | ≥ 0.5 |`,
+    ...(r2.pool16
+      ? [
+        `| P2, 1 event/request, functions pool of 16 | ${
+          int(r2.pool16.requestsPerS)
+        } requests/s | pgbench ${int(r2.pgbenchTps)} transactions/s | **${r2.pool16.ratio}** | |`,
+      ]
+      : []),
+    ...r6.map((c) =>
+      `| P6, ${c.name} | one: ${int(c.one.requestsPerS)} requests/s | 16 tenants: ${
+        int(c.sixteen.requestsPerS)
+      } requests/s | **${c.ratio}** | ≥ 0.9 |`
+    ),
+    "",
+    "Evidence (first round of each side): CPU in cores of each process group, the machine's " +
+    "busy share (other work included), the stack's backends by wait event (mean per sample; " +
+    "CPU = no wait), and WAL commits per flush.",
+    "",
+    "| load | postgres | functions | pgbouncer | load generator | machine busy | backends: waits | commits/s | commits per WAL flush | ms per flush | WAL bytes/commit |",
+    "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
+    ...profiles.map((p) =>
+      `| ${p.label} | ${p.cpuCores.postgres} | ${p.cpuCores.functions} | ${p.cpuCores.pgbouncer} | ${
+        p.cpuCores["load generator"]
+      } | ${pct(p.machineBusy)} | ${p.activeBackends}: ${
+        Object.entries(p.waits).slice(0, 4).map(([w, n]) => `${w} ${n}`).join(", ")
+      } | ${int(p.wal.commitsPerS)} | ${p.wal.commitsPerFlush} | ${p.wal.msPerFlush} | ${
+        int(p.wal.bytesPerCommit)
+      } |`
+    ),
+    "",
+    "Costliest statements (pg_stat_statements, nested included) during single-event ingest:",
+    "",
+    "| top level | calls | mean ms | total ms | statement |",
+    "|---|---:|---:|---:|---|",
+    ...statementRows((r2.profiles[0]?.statements ?? []).slice(0, 8)),
+    "",
+  ];
 }
 
 async function main() {
@@ -323,11 +407,25 @@ async function main() {
     const ingest = await ingestGrid(databaseCeilingResult.rowsPerS);
     const authResult = await auth();
     const poolerResult = await poolerVsDirect();
+    const ratioPlan = {
+      seconds: PLAN.ratioSeconds,
+      warmup: PLAN.ratioWarmup,
+      copyRows: PLAN.copyRows / 2,
+    };
+    const ratioRows = tally();
+    const p1Result = await p1(sql, ratioPlan, ratioRows);
+    const p2Result = await p2(sql, ratioPlan, ratioRows);
+    const p6Result = await p6(sql, ratioPlan, ratioRows);
     const [count] = await sql`
       select count(*)::bigint as stored from sealog.llm_request_logs where tenant_id = ${TENANT_ID}`;
     const stored = count!.stored;
+    // The purges at a tenth of the size, then at the full size with the other sections.
+    const smallRows = Math.round(PLAN.largeRows / 10);
+    progress(`large tables: ${smallRows.toLocaleString("en-US")} rows over 100 daily partitions`);
+    const smallSeed = await seedLargeTable(sql, smallRows);
+    const smallPurge = await purge(sql, smallSeed.rows);
     progress(
-      `large table: ${PLAN.largeRows.toLocaleString("en-US")} rows over 100 daily partitions`,
+      `large tables: ${PLAN.largeRows.toLocaleString("en-US")} rows over 100 daily partitions`,
     );
     const seed = await seedLargeTable(sql, PLAN.largeRows);
     const readsResult = await reads(sql, seed, { logRows: PLAN.largeRows * 0.3, samples: 20 });
@@ -342,18 +440,23 @@ async function main() {
       ingest,
       auth: authResult,
       poolerVsDirect: poolerResult,
+      p1: p1Result,
+      p2: p2Result,
+      p6: p6Result,
       rowCheck: {
-        acknowledged: ingest.expectedRows +
+        acknowledged: ingest.expectedRows + ratioRows.acknowledged +
           (poolerResult
             ? poolerResult.pooler.acknowledgedEvents + poolerResult.direct.acknowledgedEvents
             : 0),
         stored: Number(stored),
-        inFlightBound: ingest.inFlightBound + (poolerResult ? 4 * 2 * 16 * 100 : 0),
+        inFlightBound: ingest.inFlightBound + ratioRows.inFlightBound +
+          (poolerResult ? 4 * 2 * 16 * 100 : 0),
       },
       largeTable: { ...seed, tenantId: undefined, subjectRows: undefined },
+      smallTable: { ...smallSeed, tenantId: undefined, subjectRows: undefined },
       reads: readsResult,
       erasure: erasureResult,
-      purge: purgeResult,
+      purges: [smallPurge, purgeResult],
       durationS: Math.round((performance.now() - started) / 1000),
     };
   } finally {

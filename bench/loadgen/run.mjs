@@ -1,9 +1,11 @@
 /**
  * One bounded load run with autocannon, under Node (see docs/performance.md for why).
- * Input: one JSON argument { url, method, headers, batch, connections, seconds, warmupSeconds }.
- * SIGTERM ends the measured run early; the results cover the time it ran.
+ * Input: one JSON argument { url, method, headers, batch, keys, connections, seconds,
+ * warmupSeconds }. SIGTERM ends the measured run early; the results cover the time it ran.
  * With `batch`, every request carries a fresh batch of telemetry events with unique
  * event ids; each connection writes its own sessions, like one SDK per agent process.
+ * With `keys`, connection n sends keys[n % keys.length] as its bearer token (one tenant per
+ * connection, or a flood of unknown keys).
  * Output: one JSON line with status counts and exact p50/p95/p99 from every response.
  */
 import autocannon from "autocannon";
@@ -46,10 +48,20 @@ async function run(seconds, record) {
     requests: [{
       method: options.method ?? "GET",
       headers: options.headers ?? {},
-      ...(options.batch && {
+      ...((options.batch || options.keys) && {
         setupRequest: (request, context) => {
           context.connection ??= connectionCounter++;
-          return { ...request, body: batchBody(context.connection, options.batch) };
+          const keys = options.keys;
+          return {
+            ...request,
+            ...(keys && {
+              headers: {
+                ...request.headers,
+                Authorization: `Bearer ${keys[context.connection % keys.length]}`,
+              },
+            }),
+            ...(options.batch && { body: batchBody(context.connection, options.batch) }),
+          };
         },
       }),
     }],

@@ -33,51 +33,41 @@ create policy rate_limit_buckets_select_policy on sealog.rate_limit_buckets
 
 /** Section - Shards */
 
-create function sealog.rate_limit_shard_capacity(p_shard integer, p_burst integer, p_shards integer)
-returns integer
-language sql
-immutable
-parallel safe
-set search_path = ''
-as $$
-  -- The burst split in whole tokens, the remainder to the first shards: the shares add up to it.
-  select p_burst / p_shards + (p_shard < p_burst % p_shards)::integer
-$$;
-comment on function sealog.rate_limit_shard_capacity(integer, integer, integer) is 'Tokens a full shard holds: its whole-token share of the burst; the shares add up to the burst.';
-revoke all on function sealog.rate_limit_shard_capacity(integer, integer, integer) from public, anon, authenticated, service_role;
-
-create function sealog.rate_limit_shard_rate(p_shard integer, p_rate integer, p_burst integer, p_shards integer)
-returns double precision
-language sql
-immutable
-parallel safe
-set search_path = ''
-as $$
-  -- Each shard refills in proportion to its share, so every shard empties and fills together.
-  select p_rate * sealog.rate_limit_shard_capacity(p_shard, p_burst, p_shards)::double precision / p_burst
-$$;
-comment on function sealog.rate_limit_shard_rate(integer, integer, integer, integer) is 'Tokens per second a shard refills at: its share of the tenant''s rate.';
-revoke all on function sealog.rate_limit_shard_rate(integer, integer, integer, integer) from public, anon, authenticated, service_role;
-
-create function sealog.rate_limit_shard_tokens(
-  p_bucket sealog.rate_limit_buckets,
+create function sealog.rate_limit_shards(
+  p_tenant_id uuid,
   p_now timestamptz,
   p_rate integer,
   p_burst integer,
   p_shards integer
 )
-returns double precision
+returns table (shard smallint, capacity integer, rate double precision, tokens double precision, row_xmin xid)
 language sql
-immutable
+stable
 parallel safe
 set search_path = ''
 as $$
-  select least(sealog.rate_limit_shard_capacity(p_bucket.shard, p_burst, p_shards),
-               p_bucket.tokens + greatest(extract(epoch from p_now - p_bucket.refilled_at), 0)
-                 * sealog.rate_limit_shard_rate(p_bucket.shard, p_rate, p_burst, p_shards))
+  -- Every shard of the policy, stored or not (tokens and row_xmin null when not). A full shard
+  -- holds its whole-token share of the burst, the remainder to the first shards, so the shares
+  -- add up to it; it refills in proportion to its share, so every shard empties and fills
+  -- together; its tokens at p_now are refilled at its rate since refilled_at, up to capacity.
+  -- One call computes all of them: the request pipeline calls it twice per request, where a
+  -- helper per shard cost ~100 function calls, each switching search_path (issue 15, P2).
+  select s.shard::smallint, c.capacity, c.rate,
+         least(c.capacity, b.tokens + greatest(extract(epoch from p_now - b.refilled_at), 0) * c.rate),
+         b.xmin
+    from generate_series(0, p_shards - 1) as s(shard)
+   cross join lateral (
+     select p_burst / p_shards + (s.shard < p_burst % p_shards)::integer as capacity
+   ) as k
+   cross join lateral (
+     select k.capacity, p_rate * k.capacity::double precision / p_burst as rate
+   ) as c
+    left join sealog.rate_limit_buckets b
+      on b.tenant_id = p_tenant_id
+     and b.shard = s.shard
 $$;
-comment on function sealog.rate_limit_shard_tokens(sealog.rate_limit_buckets, timestamptz, integer, integer, integer) is 'Tokens of a shard at p_now: refilled at its rate since refilled_at, up to its capacity.';
-revoke all on function sealog.rate_limit_shard_tokens(sealog.rate_limit_buckets, timestamptz, integer, integer, integer) from public, anon, authenticated, service_role;
+comment on function sealog.rate_limit_shards(uuid, timestamptz, integer, integer, integer) is 'The shards of a tenant''s bucket at p_now: each one''s capacity (its share of the burst), refill rate (its share of the rate), tokens (null when not stored yet) and row version (xmin).';
+revoke all on function sealog.rate_limit_shards(uuid, timestamptz, integer, integer, integer) from public, anon, authenticated, service_role;
 
 /** Section - The bucket of unauthenticated requests */
 

@@ -138,6 +138,7 @@ declare
   v_shards integer;
   v_home integer;
   v_shard integer;
+  v_shard_tokens double precision;
   v_tokens double precision;
   v_wait double precision;
 begin
@@ -152,54 +153,64 @@ begin
   for v_attempt in 1..2 loop
     -- A shard with a token that no request in flight holds: taken without waiting. Its lock
     -- lasts until commit but serialises only the requests that would take this very shard.
-    select b.shard into v_shard
-      from sealog.rate_limit_buckets b
-     where b.tenant_id = p_auth.tenant_id
-       and b.shard < v_shards
-       and sealog.rate_limit_shard_tokens(b, p_now, v_rate, v_burst, v_shards) >= 1
-     order by (b.shard - v_home + v_shards) % v_shards
+    -- Its tokens are computed from this statement's view of the row; the xmin match passes
+    -- over a shard that another request changed since (the lock's recheck sees a new
+    -- version), so the tokens taken below are those of the very version locked.
+    select s.shard, s.tokens
+      into v_shard, v_shard_tokens
+      from sealog.rate_limit_shards(p_auth.tenant_id, p_now, v_rate, v_burst, v_shards) as s
+      join sealog.rate_limit_buckets b
+        on b.tenant_id = p_auth.tenant_id
+       and b.shard = s.shard
+       and b.xmin = s.row_xmin
+     where s.tokens >= 1
+     order by (s.shard - v_home + v_shards) % v_shards
      limit 1
-       for update skip locked;
+       for update of b skip locked;
     exit when v_shard is not null;
     -- Every shard with a token is held by a request in flight: wait for one, holding no
-    -- other shard (so no deadlock); the row is checked again once it is released.
-    select b.shard into v_shard
-      from sealog.rate_limit_buckets b
-     where b.tenant_id = p_auth.tenant_id
-       and b.shard < v_shards
-       and sealog.rate_limit_shard_tokens(b, p_now, v_rate, v_burst, v_shards) >= 1
-     order by (b.shard - v_home + v_shards) % v_shards
+    -- other shard (so no deadlock), then read its tokens as the request waited for left them.
+    select s.shard
+      into v_shard
+      from sealog.rate_limit_shards(p_auth.tenant_id, p_now, v_rate, v_burst, v_shards) as s
+      join sealog.rate_limit_buckets b
+        on b.tenant_id = p_auth.tenant_id
+       and b.shard = s.shard
+     where s.tokens >= 1
+     order by (s.shard - v_home + v_shards) % v_shards
      limit 1
-       for update;
-    exit when v_shard is not null;
+       for update of b;
+    if v_shard is not null then
+      select s.tokens
+        into v_shard_tokens
+        from sealog.rate_limit_shards(p_auth.tenant_id, p_now, v_rate, v_burst, v_shards) as s
+       where s.shard = v_shard;
+      exit when v_shard_tokens >= 1;
+      v_shard := null;
+    end if;
     -- A tenant's first request (or the first after a week idle): its shards start full. A
     -- concurrent first request waits here for the one that inserts them, then takes one in
-    -- the second attempt; when the shards existed and were all empty, nothing is inserted and
-    -- the second attempt finds them empty again.
+    -- the second attempt; when the shards existed and were all empty, nothing is inserted
+    -- and the second attempt finds them empty again.
     insert into sealog.rate_limit_buckets (tenant_id, shard, tokens, refilled_at, last_allowed)
-    select p_auth.tenant_id, s, sealog.rate_limit_shard_capacity(s, v_burst, v_shards), p_now, true
-      from generate_series(0, v_shards - 1) as s
+    select p_auth.tenant_id, s.shard, s.capacity, p_now, true
+      from sealog.rate_limit_shards(p_auth.tenant_id, p_now, v_rate, v_burst, v_shards) as s
+     where s.row_xmin is null
     on conflict do nothing;
   end loop;
-
   if v_shard is not null then
     update sealog.rate_limit_buckets b
-       set tokens = sealog.rate_limit_shard_tokens(b, p_now, v_rate, v_burst, v_shards) - 1,
+       set tokens = v_shard_tokens - 1,
            refilled_at = greatest(b.refilled_at, p_now),
            last_allowed = true
      where b.tenant_id = p_auth.tenant_id
        and b.shard = v_shard;
   end if;
-
   -- The tenant's tokens are the sum of its shards (as committed, plus this request's take).
-  select coalesce(sum(x.tokens), 0), min((1 - x.tokens) / x.rate)
+  select coalesce(sum(s.tokens), 0), min((1 - s.tokens) / s.rate)
     into v_tokens, v_wait
-    from (select sealog.rate_limit_shard_tokens(b, p_now, v_rate, v_burst, v_shards) as tokens,
-                 sealog.rate_limit_shard_rate(b.shard, v_rate, v_burst, v_shards) as rate
-            from sealog.rate_limit_buckets b
-           where b.tenant_id = p_auth.tenant_id
-             and b.shard < v_shards) as x;
-
+    from sealog.rate_limit_shards(p_auth.tenant_id, p_now, v_rate, v_burst, v_shards) as s
+   where s.row_xmin is not null;
   -- The policy is the bucket: `burst` requests, refilled from empty in burst / rate seconds.
   p_auth.rate_quota := v_burst;
   p_auth.rate_window := ceil(v_burst::numeric / v_rate);
