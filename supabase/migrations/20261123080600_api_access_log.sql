@@ -27,7 +27,10 @@ create table sealog.api_access_log (
   db_role text not null check (char_length(db_role) <= 63),
   primary key (log_id, received_at)
 ) partition by range (received_at);
-create index api_access_log_tenant_id_received_at_idx on sealog.api_access_log (tenant_id, received_at);
+-- No (tenant_id, received_at) index here: the tenant reads' (tenant_id, received_at desc, log_id
+-- desc) index (20261124080000) serves every tenant-led scan. A second one only added write cost,
+-- and unevenly: a refused key's row (no tenant) appended at its right edge without a descent,
+-- which made valid keys measurably slower than unknown ones (tests/soak/timing_test.ts).
 create index api_access_log_received_at_idx on sealog.api_access_log (received_at);
 create index api_access_log_user_id_idx on sealog.api_access_log (user_id) where user_id is not null;
 comment on table sealog.api_access_log is 'CONFIDENTIAL; pii=personal; retention=api_access_logs. One row per API request: metadata only, for SOC 2 CC6.1 audit logging.';
