@@ -270,8 +270,10 @@ set lock_timeout = '1s'
 as $$
   select sealog.partitioned_purge(
     'telemetry', 'sealog.llm_request_logs', 'tenant_id, occurred_at, event_id', p_now, p_batch_size, p_max_batches)
+    -- Operands run left to right: the rollups' expired buckets go after the raw rows' deletes.
+    || jsonb_build_object('usage_rollup_rows_deleted', sealog.purge_usage_rollups(p_now))
 $$;
-comment on function sealog.purge_telemetry(timestamptz, integer, integer) is 'Purges telemetry: drops whole daily partitions past 90 days, and deletes tenants'' rows past their shorter retention and stragglers in batches.';
+comment on function sealog.purge_telemetry(timestamptz, integer, integer) is 'Purges telemetry: drops whole daily partitions past 90 days, and deletes tenants'' rows past their shorter retention and stragglers in batches; then the usage rollups'' expired buckets.';
 
 create function sealog.purge_api_access_log(
   p_now timestamptz default now(),
