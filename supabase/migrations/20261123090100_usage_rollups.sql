@@ -358,69 +358,69 @@ returns table (
   cache_read_input_tokens numeric, cache_creation_input_tokens numeric, reasoning_tokens numeric,
   cost_micro_usd numeric, pii_or_secret_events bigint, latency_bins jsonb
 )
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  -- The whole buckets inside [p_from, p_to) from the rollups and the deltas not folded yet;
-  -- the ragged edges (a range not on 15-minute bounds) from the raw rows, one per event. In
-  -- one snapshot a delta is either still appended or already folded, never both. `at` is the
-  -- bucket's start, or the event's time on the edges: bucketing it by hour or day in any zone
-  -- gives the same bucket as its events would.
-  with first_bound as (
-    select least(date_bin('15 minutes', p_from + interval '15 minutes' - interval '1 microsecond',
-                          timestamptz '2000-01-01 00:00+00'), p_to) as inner_from
-  ),
-  bounds as (
-    select f.inner_from,
-           greatest(date_bin('15 minutes', p_to, timestamptz '2000-01-01 00:00+00'), f.inner_from) as inner_to
-      from first_bound as f
-  )
+declare
+  -- The whole 15-minute buckets inside [p_from, p_to): [v_inner_from, v_inner_to), maybe empty.
+  v_inner_from timestamptz := least(date_bin('15 minutes', p_from + interval '15 minutes' - interval '1 microsecond',
+                                             timestamptz '2000-01-01 00:00+00'), p_to);
+  v_inner_to timestamptz := greatest(date_bin('15 minutes', p_to, timestamptz '2000-01-01 00:00+00'), v_inner_from);
+begin
+  -- The whole buckets from the rollups and the deltas not folded yet; the ragged edges (a
+  -- range not on 15-minute bounds) from the raw rows, one per event. In one snapshot a delta
+  -- is either still appended or already folded, never both. `at` is the bucket's start, or
+  -- the event's time on the edges: bucketed by hour or day in any zone, it lands where its
+  -- events would. Simple ranges on plpgsql variables, so each branch is an index range scan
+  -- over the partitions it needs.
+  return query
   select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, null::text, r.events,
          r.errors, r.input_tokens, r.output_tokens, r.cache_read_input_tokens,
          r.cache_creation_input_tokens, r.reasoning_tokens, r.cost_micro_usd,
          r.pii_or_secret_events, r.latency_bins
-    from sealog.usage_rollups as r, bounds as w
+    from sealog.usage_rollups as r
    where not p_by_risk
      and r.tenant_id = any (p_tenant_ids)
-     and r.bucket >= w.inner_from
-     and r.bucket < w.inner_to
+     and r.bucket >= v_inner_from
+     and r.bucket < v_inner_to
   union all
   select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, nullif(r.risk_tag, ''),
          r.events, r.errors, r.input_tokens, r.output_tokens, r.cache_read_input_tokens,
          r.cache_creation_input_tokens, r.reasoning_tokens, r.cost_micro_usd,
          r.pii_or_secret_events, r.latency_bins
-    from sealog.usage_risk_rollups as r, bounds as w
+    from sealog.usage_risk_rollups as r
    where p_by_risk
      and r.tenant_id = any (p_tenant_ids)
-     and r.bucket >= w.inner_from
-     and r.bucket < w.inner_to
+     and r.bucket >= v_inner_from
+     and r.bucket < v_inner_to
   union all
   select d.tenant_id, d.bucket, d.model, d.provider, d.agent_id, d.status, nullif(d.risk_tag, ''),
          d.events, d.errors, d.input_tokens, d.output_tokens, d.cache_read_input_tokens,
          d.cache_creation_input_tokens, d.reasoning_tokens, d.cost_micro_usd,
          d.pii_or_secret_events, d.latency_bins
-    from sealog.usage_deltas as d, bounds as w
+    from sealog.usage_deltas as d
    where d.tenant_id = any (p_tenant_ids)
-     and d.bucket >= w.inner_from
-     and d.bucket < w.inner_to
+     and d.bucket >= v_inner_from
+     and d.bucket < v_inner_to
      and (d.risk_tag is not null) = p_by_risk
   union all
-  select e.tenant_id, e.occurred_at, e.model, e.provider, e.agent_id, e.status, k.risk_tag, 1,
-         (e.status = 'error')::integer, e.input_tokens, e.output_tokens,
-         coalesce(e.cache_read_input_tokens, 0), coalesce(e.cache_creation_input_tokens, 0),
-         coalesce(e.reasoning_tokens, 0), coalesce(e.cost_micro_usd, 0),
+  select e.tenant_id, e.occurred_at, e.model::text, e.provider::text, e.agent_id::text, e.status,
+         k.risk_tag, 1::bigint, (e.status = 'error')::integer::bigint, e.input_tokens::numeric,
+         e.output_tokens::numeric, coalesce(e.cache_read_input_tokens, 0)::numeric,
+         coalesce(e.cache_creation_input_tokens, 0)::numeric, coalesce(e.reasoning_tokens, 0)::numeric,
+         coalesce(e.cost_micro_usd, 0)::numeric,
          (exists (select from unnest(e.risk_tags::text[]) as t(tag)
-                   where t.tag like 'PII\_%' or t.tag like 'SECRET\_%'))::integer,
+                   where t.tag like 'PII\_%' or t.tag like 'SECRET\_%'))::integer::bigint,
          case when e.latency_ms is null then '{}'::jsonb
               else jsonb_build_object(sealog.latency_bin(e.latency_ms), 1) end
     from sealog.llm_request_logs as e
-   cross join bounds as w
    cross join lateral unnest(case when p_by_risk and cardinality(e.risk_tags) > 0 then e.risk_tags::text[]
                                   else array[null::text] end) as k(risk_tag)
    where e.tenant_id = any (p_tenant_ids)
-     and ((e.occurred_at >= p_from and e.occurred_at < w.inner_from)
-          or (e.occurred_at >= w.inner_to and e.occurred_at < p_to))
+     and ((e.occurred_at >= p_from and e.occurred_at < v_inner_from)
+          or (e.occurred_at >= v_inner_to and e.occurred_at < p_to));
+end
 $$;
 comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean) is 'The usage of some tenants over [p_from, p_to) as rows to aggregate: whole 15-minute buckets from the rollups plus unfolded deltas, the edges from raw telemetry; per risk tag when p_by_risk. Exactly the raw rows'' figures.';
 
