@@ -47,7 +47,7 @@ as $$
      cross join lateral unnest(case when not p_by_risk then array[null::text]
                                     when cardinality(e.risk_tags) > 0 then e.risk_tags::text[]
                                     else array[''] end) as k(risk_tag)
-     where e.tenant_id in (select distinct s.tenant_id from seeded as s)
+     where e.tenant_id = any (array(select distinct s.tenant_id from seeded as s))
   ),
   raw_figures as (
     select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag, null::text as bin,
@@ -91,14 +91,14 @@ as $$
            sum(r.cache_creation_input_tokens), sum(r.reasoning_tokens), sum(r.cost_micro_usd),
            sum(r.pii_or_secret_events)
       from rolled as r
-     where r.tenant_id in (select distinct s.tenant_id from seeded as s)
+     where r.tenant_id = any (array(select distinct s.tenant_id from seeded as s))
      group by 1, 2, 3, 4, 5, 6, 7
     having sum(r.events) <> 0
     union all
     select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag, b.key,
            sum(b.value::bigint), null, null, null, null, null, null, null, null
       from rolled as r, jsonb_each_text(r.latency_bins) as b
-     where r.tenant_id in (select distinct s.tenant_id from seeded as s)
+     where r.tenant_id = any (array(select distinct s.tenant_id from seeded as s))
      group by 1, 2, 3, 4, 5, 6, 7, 8
     having sum(b.value::bigint) <> 0
   )
