@@ -56,7 +56,7 @@ as $$
 $$;
 comment on function sealog.latency_bin_value(integer) is 'The latency a histogram bin stands for: its midpoint rounded into its whole milliseconds; within 2.5% (+0.5 ms) of every latency in the bin.';
 
-create function sealog.histogram_add(p_a jsonb, p_b jsonb)
+create function sealog.histogram_sum(p_histograms jsonb[])
 returns jsonb
 language sql
 immutable
@@ -66,38 +66,35 @@ as $$
   -- {"bin": count, ...} maps add bin by bin; bins that reach 0 (negative deltas) are dropped.
   select coalesce(jsonb_object_agg(h.bin, h.n), '{}')
     from (select b.key as bin, sum(b.value::bigint) as n
-            from (select * from jsonb_each_text(coalesce(p_a, '{}'))
-                  union all
-                  select * from jsonb_each_text(coalesce(p_b, '{}'))) as b
+            from unnest(p_histograms) as l(bins), jsonb_each_text(l.bins) as b
            group by b.key) as h
    where h.n <> 0
 $$;
-comment on function sealog.histogram_add(jsonb, jsonb) is 'Adds two latency histograms ({"bin": count}), dropping bins whose count becomes 0.';
+comment on function sealog.histogram_sum(jsonb[]) is 'Adds latency histograms ({"bin": count}), dropping bins whose count becomes 0.';
 
-create function sealog.latency_percentiles(p_histograms jsonb[], p_fractions double precision[])
+create function sealog.latency_percentiles(p_histogram jsonb, p_fractions double precision[])
 returns bigint[]
 language sql
 immutable
 parallel safe
 set search_path = ''
 as $$
-  -- The histograms merged once; for each fraction the nearest rank, as percentile_disc: the
-  -- first bin whose running count reaches ceil(fraction * total). Null for no latency at all.
-  with merged as (
+  -- For each fraction the nearest rank, as percentile_disc: the first bin whose running count
+  -- reaches ceil(fraction * total). Nulls for an empty histogram (no latency at all).
+  with bins as (
     select h.bin, sum(h.n) over (order by h.bin) as running, sum(h.n) over () as total
-      from (select b.key::integer as bin, sum(b.value::bigint) as n
-              from unnest(p_histograms) as l(bins), jsonb_each_text(l.bins) as b
-             group by b.key::integer) as h
+      from (select b.key::integer as bin, b.value::bigint as n
+              from jsonb_each_text(p_histogram) as b) as h
      where h.n > 0
   )
   select array_agg((select sealog.latency_bin_value(m.bin)
-                      from merged as m
+                      from bins as m
                      where m.running >= greatest(ceil(f.fraction * m.total), 1)
                      order by m.bin
                      limit 1) order by f.ord)
     from unnest(p_fractions) with ordinality as f(fraction, ord)
 $$;
-comment on function sealog.latency_percentiles(jsonb[], double precision[]) is 'Percentiles (nearest rank) of the sum of latency histograms, one per fraction; each within 2.5% (+0.5 ms) of the exact percentile_disc of the events'' latencies.';
+comment on function sealog.latency_percentiles(jsonb, double precision[]) is 'Percentiles (nearest rank) of a latency histogram, one per fraction; each within 2.5% (+0.5 ms) of the exact percentile_disc of the latencies counted in it.';
 
 /** Section - Tables */
 
@@ -286,11 +283,7 @@ as $$
            sum(f.cache_creation_input_tokens) as cache_creation_input_tokens,
            sum(f.reasoning_tokens) as reasoning_tokens, sum(f.cost_micro_usd) as cost_micro_usd,
            sum(f.pii_or_secret_events) as pii_or_secret_events,
-           (select sealog.histogram_add('{}', jsonb_object_agg(h.bin, h.n))
-              from (select b.key as bin, sum(b.value::bigint) as n
-                      from unnest(array_agg(f.latency_bins)) as l(bins),
-                           jsonb_each_text(l.bins) as b
-                     group by b.key) as h) as latency_bins
+           sealog.histogram_sum(array_agg(f.latency_bins)) as latency_bins
       from folded as f
      group by f.tenant_id, f.bucket, f.model, f.provider, f.agent_id, f.status, f.risk_tag
   ),
@@ -316,7 +309,7 @@ as $$
       reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
       cost_micro_usd = r.cost_micro_usd + excluded.cost_micro_usd,
       pii_or_secret_events = r.pii_or_secret_events + excluded.pii_or_secret_events,
-      latency_bins = sealog.histogram_add(r.latency_bins, excluded.latency_bins)
+      latency_bins = sealog.histogram_sum(array[r.latency_bins, excluded.latency_bins])
     returning 1
   ),
   by_risk as (
@@ -342,7 +335,7 @@ as $$
       reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
       cost_micro_usd = r.cost_micro_usd + excluded.cost_micro_usd,
       pii_or_secret_events = r.pii_or_secret_events + excluded.pii_or_secret_events,
-      latency_bins = sealog.histogram_add(r.latency_bins, excluded.latency_bins)
+      latency_bins = sealog.histogram_sum(array[r.latency_bins, excluded.latency_bins])
     returning 1
   )
   select count(*) from folded
@@ -431,6 +424,7 @@ returns bigint
 language plpgsql
 security definer
 set search_path = ''
+set lock_timeout = '1s'
 as $$
 declare
   v_cutoff timestamptz := sealog.retention_cutoff('telemetry', p_now);
@@ -470,9 +464,13 @@ begin
     v_rows := v_rows + v_count;
   end loop;
   return v_rows;
+exception when lock_not_available then
+  -- A fold holds the rows: nothing is deleted this time (null), all of it at the next run.
+  raise notice 'usage rollups: rows locked; purged at the next run';
+  return null;
 end
 $$;
-comment on function sealog.purge_usage_rollups(timestamptz) is 'Deletes the usage rollups and deltas of 15-minute buckets that end at or before the telemetry retention cutoff, for everyone and per tenant override; returns the rows deleted. Called by sealog.purge_telemetry.';
+comment on function sealog.purge_usage_rollups(timestamptz) is 'Deletes the usage rollups and deltas of 15-minute buckets that end at or before the telemetry retention cutoff, for everyone and per tenant override; returns the rows deleted, or null when rows were locked (retried at the next run). Called by sealog.purge_telemetry.';
 
 /** Section - RLS and grants */
 
@@ -482,14 +480,22 @@ alter table sealog.usage_rollups enable row level security;
 alter table sealog.usage_rollups force row level security;
 alter table sealog.usage_risk_rollups enable row level security;
 alter table sealog.usage_risk_rollups force row level security;
--- Only the SECURITY DEFINER functions above and the API's reads touch them: no role has a grant.
 revoke all on table sealog.usage_deltas, sealog.usage_rollups, sealog.usage_risk_rollups
   from public, anon, authenticated, service_role;
+-- service_role may read them as it reads telemetry (support, exports); only the trigger, the
+-- fold and the purge above write them.
+grant select on table sealog.usage_deltas, sealog.usage_rollups, sealog.usage_risk_rollups to service_role;
+create policy usage_deltas_select_policy on sealog.usage_deltas
+  for select to service_role using (true);
+create policy usage_rollups_select_policy on sealog.usage_rollups
+  for select to service_role using (true);
+create policy usage_risk_rollups_select_policy on sealog.usage_risk_rollups
+  for select to service_role using (true);
 
 revoke all on function sealog.latency_bin(bigint) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.latency_bin_value(integer) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.histogram_add(jsonb, jsonb) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.latency_percentiles(jsonb[], double precision[]) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.histogram_sum(jsonb[]) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.latency_percentiles(jsonb, double precision[]) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.append_usage_deltas() from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.fold_usage_deltas() from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean) from public, anon, authenticated, service_role, sealog_edge;

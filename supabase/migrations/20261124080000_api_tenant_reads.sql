@@ -47,7 +47,7 @@ begin
   v_by_risk := 'risk_tag' = any (v_groups);
 
   -- Usage comes from the rollups (sealog.usage_parts: whole 15-minute buckets, unfolded
-  -- deltas, raw edges), aggregated twice: into the totals, and into the series group(s).
+  -- deltas, raw edges), aggregated into the series groups, and the totals from those groups.
   -- Grouped by risk tag, the series reads the per-tag rollups, where an event counts once per
   -- tag (untagged events under a null tag); the totals still count it once.
   with parts as (
@@ -58,49 +58,64 @@ begin
       from sealog.usage_parts(array[v_auth.tenant_id], v_from, v_to, true) as p
      where v_by_risk
   ),
-  events as (
-    select k.is_total,
-           pa.events, pa.errors, pa.input_tokens, pa.output_tokens, pa.cache_read_input_tokens,
-           pa.cache_creation_input_tokens, pa.reasoning_tokens, pa.cost_micro_usd,
-           pa.pii_or_secret_events, pa.latency_bins,
-           case when not k.is_total and v_granularity is not null
-                then date_trunc(v_granularity, pa.at, v_zone) end as bucket,
-           case when not k.is_total and 'model' = any (v_groups) then pa.model end as g_model,
-           case when not k.is_total and 'provider' = any (v_groups) then pa.provider end as g_provider,
-           case when not k.is_total and 'agent_id' = any (v_groups) then pa.agent_id end as g_agent_id,
-           case when not k.is_total and 'status' = any (v_groups) then pa.status end as g_status,
-           case when not k.is_total then pa.risk_tag end as g_risk_tag
+  groups as (
+    select pa.per_tag,
+           case when v_granularity is not null then date_trunc(v_granularity, pa.at, v_zone) end as bucket,
+           case when 'model' = any (v_groups) then pa.model end as g_model,
+           case when 'provider' = any (v_groups) then pa.provider end as g_provider,
+           case when 'agent_id' = any (v_groups) then pa.agent_id end as g_agent_id,
+           case when 'status' = any (v_groups) then pa.status end as g_status,
+           pa.risk_tag as g_risk_tag,
+           sum(pa.events) as events, sum(pa.errors) as errors, sum(pa.input_tokens) as input_tokens,
+           sum(pa.output_tokens) as output_tokens,
+           sum(pa.cache_read_input_tokens) as cache_read_input_tokens,
+           sum(pa.cache_creation_input_tokens) as cache_creation_input_tokens,
+           sum(pa.reasoning_tokens) as reasoning_tokens, sum(pa.cost_micro_usd) as cost_micro_usd,
+           sum(pa.pii_or_secret_events) as pii_or_secret_events,
+           sealog.histogram_sum(array_agg(pa.latency_bins) filter (where pa.latency_bins <> '{}')) as latency_bins
       from parts as pa
-     cross join (values (true), (false)) as k(is_total)
-     where (k.is_total and not pa.per_tag) or (not k.is_total and pa.per_tag = v_by_risk)
-    -- The totals' group exists even for an empty range.
-    union all
-    select true, 0, 0, 0, 0, 0, 0, 0, 0, 0, '{}', null, null, null, null, null, null
+     group by 1, 2, 3, 4, 5, 6, 7
   ),
   grouped as (
-    select ev.is_total,
-           sum(ev.events) as events,
+    select false as is_total, g.bucket, g.g_model, g.g_provider, g.g_agent_id, g.g_status,
+           g.g_risk_tag, g.events, g.errors, g.input_tokens, g.output_tokens,
+           g.cache_read_input_tokens, g.cache_creation_input_tokens, g.reasoning_tokens,
+           g.cost_micro_usd, g.pii_or_secret_events, g.latency_bins
+      from groups as g
+     where g.per_tag = v_by_risk
+    union all
+    -- The totals, from the groups of every event (one row even for an empty range).
+    select true, null, null, null, null, null, null, coalesce(sum(g.events), 0),
+           coalesce(sum(g.errors), 0), coalesce(sum(g.input_tokens), 0),
+           coalesce(sum(g.output_tokens), 0), coalesce(sum(g.cache_read_input_tokens), 0),
+           coalesce(sum(g.cache_creation_input_tokens), 0), coalesce(sum(g.reasoning_tokens), 0),
+           coalesce(sum(g.cost_micro_usd), 0), coalesce(sum(g.pii_or_secret_events), 0),
+           sealog.histogram_sum(array_agg(g.latency_bins))
+      from groups as g
+     where not g.per_tag
+  ),
+  figured as (
+    select gr.is_total, gr.events, gr.bucket, gr.g_model, gr.g_provider, gr.g_agent_id, gr.g_status,
+           gr.g_risk_tag,
            jsonb_build_object(
-             'bucket', ev.bucket, 'model', ev.g_model, 'provider', ev.g_provider,
-             'agent_id', ev.g_agent_id, 'status', ev.g_status, 'risk_tag', ev.g_risk_tag,
-             'events', sum(ev.events),
-             'errors', sum(ev.errors),
-             'input_tokens', sum(ev.input_tokens),
-             'output_tokens', sum(ev.output_tokens),
-             'cache_read_input_tokens', sum(ev.cache_read_input_tokens),
-             'cache_creation_input_tokens', sum(ev.cache_creation_input_tokens),
-             'reasoning_tokens', sum(ev.reasoning_tokens),
-             'cost_micro_usd', sum(ev.cost_micro_usd),
-             'pii_or_secret_events', sum(ev.pii_or_secret_events)
-           ) || coalesce((
-             -- Nearest-rank percentiles from the merged latency histograms (within 2.5%);
-             -- absent when no event of the group carried a latency.
-             select jsonb_strip_nulls(jsonb_build_object('latency_p50_ms', pct[1], 'latency_p95_ms', pct[2]))
-               from sealog.latency_percentiles(array_agg(ev.latency_bins), array[0.5, 0.95]) as pct), '{}')
-             as figures,
-           ev.bucket, ev.g_model, ev.g_provider, ev.g_agent_id, ev.g_status, ev.g_risk_tag
-      from events as ev
-     group by ev.is_total, ev.bucket, ev.g_model, ev.g_provider, ev.g_agent_id, ev.g_status, ev.g_risk_tag
+             'bucket', gr.bucket, 'model', gr.g_model, 'provider', gr.g_provider,
+             'agent_id', gr.g_agent_id, 'status', gr.g_status, 'risk_tag', gr.g_risk_tag,
+             'events', gr.events,
+             'errors', gr.errors,
+             'input_tokens', gr.input_tokens,
+             'output_tokens', gr.output_tokens,
+             'cache_read_input_tokens', gr.cache_read_input_tokens,
+             'cache_creation_input_tokens', gr.cache_creation_input_tokens,
+             'reasoning_tokens', gr.reasoning_tokens,
+             'cost_micro_usd', gr.cost_micro_usd,
+             'pii_or_secret_events', gr.pii_or_secret_events,
+             -- Nearest-rank percentiles from the merged latency histogram (within 2.5%);
+             -- null, so absent, when no event of the group carried a latency.
+             'latency_p50_ms', pct[1],
+             'latency_p95_ms', pct[2]
+           ) as figures
+      from grouped as gr
+     cross join lateral sealog.latency_percentiles(gr.latency_bins, array[0.5, 0.95]) as pct
   )
   select jsonb_build_object(
            'from', v_from,
@@ -108,14 +123,14 @@ begin
            'granularity', v_granularity,
            'time_zone', v_zone,
            'group_by', to_jsonb(v_groups),
-           'totals', (select gr.figures - array['bucket', 'model', 'provider', 'agent_id', 'status', 'risk_tag']
-                        from grouped as gr
+           'totals', (select jsonb_strip_nulls(gr.figures)
+                        from figured as gr
                        where gr.is_total),
            'series', coalesce((
              select jsonb_agg(jsonb_strip_nulls(gr.figures)
                               order by gr.bucket, gr.g_model, gr.g_provider, gr.g_agent_id,
                                        gr.g_status, gr.g_risk_tag)
-               from grouped as gr
+               from figured as gr
               -- A group whose events were all deleted again nets to none: not listed.
               where not gr.is_total
                 and gr.events <> 0), '[]'))

@@ -28,7 +28,7 @@ histograms as (
    group by h.grp, h.part
 ),
 approximate as (
-  select h.grp, sealog.latency_percentiles(array_agg(h.bins), array[0.5, 0.95]) as pct
+  select h.grp, sealog.latency_percentiles(sealog.histogram_sum(array_agg(h.bins)), array[0.5, 0.95]) as pct
     from histograms as h
    group by h.grp
 )
