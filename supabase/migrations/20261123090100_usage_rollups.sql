@@ -405,7 +405,7 @@ begin
      and (d.risk_tag is not null) = p_by_risk
   union all
   select e.tenant_id, e.occurred_at, e.model::text, e.provider::text, e.agent_id::text, e.status,
-         k.risk_tag, 1::bigint, (e.status = 'error')::integer::bigint, e.input_tokens::numeric,
+         k.risk_tag, 1::bigint, (e.status is not distinct from 'error')::integer::bigint, e.input_tokens::numeric,
          e.output_tokens::numeric, coalesce(e.cache_read_input_tokens, 0)::numeric,
          coalesce(e.cache_creation_input_tokens, 0)::numeric, coalesce(e.reasoning_tokens, 0)::numeric,
          coalesce(e.cost_micro_usd, 0)::numeric,

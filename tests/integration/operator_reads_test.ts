@@ -116,7 +116,10 @@ test("the operator reads every tenant's usage over the range, equal to the raw r
   const byTenant = new Map(
     usage.body.tenants.map((t: { tenant_id: string }) => [t.tenant_id, t]),
   );
-  // Every tenant, each with exactly its own raw rows of the range.
+  // Every tenant is listed; the test's two, each with exactly its own raw rows of the range.
+  const [all] = await sql`
+    select count(*)::int as n from sealog.tenants where created_at <= now()`;
+  assert.ok(usage.body.tenants.length >= all!.n, "every tenant");
   const raw = await sql`
     select t.tenant_id, count(e.event_id)::int as events,
            count(e.event_id) filter (where e.status = 'error')::int as errors,
@@ -126,6 +129,7 @@ test("the operator reads every tenant's usage over the range, equal to the raw r
       from sealog.tenants as t
       left join sealog.llm_request_logs as e
         on e.tenant_id = t.tenant_id and e.occurred_at >= ${from} and e.occurred_at < ${to}
+     where t.tenant_id in (${busy.tenantId}, ${quiet.tenantId})
      group by t.tenant_id`;
   for (const row of raw) {
     const listed = byTenant.get(row.tenant_id) as Record<string, unknown> | undefined;

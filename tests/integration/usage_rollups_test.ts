@@ -23,7 +23,7 @@ function events(count: number): Record<string, unknown>[] {
       occurred_at: new Date(now - ((i * 7919) % (4 * 24 * 60)) * MINUTE - (i % 60) * 1000)
         .toISOString(),
       model: `model-${i % 3}`,
-      status: i % 5 === 0 ? "error" : "ok",
+      status: i % 5 === 0 ? "error" : i % 7 === 3 ? undefined : "ok",
       input_tokens: (i * 37) % 1000,
       output_tokens: (i * 11) % 300,
       cost_micro_usd: i % 4 === 0 ? undefined : (i * 13) % 5000,

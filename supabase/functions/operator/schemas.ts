@@ -108,9 +108,10 @@ export const OperatorUsage = z.object({
     name: z.string(),
     events: z.int().min(0),
     errors: z.int().min(0),
-    input_tokens: z.int().min(0),
-    output_tokens: z.int().min(0),
-    cost_micro_usd: z.int().min(0),
+    // Sums of counters (each at most 2^53 - 1) may pass 2^53 across a tenant's events.
+    input_tokens: z.number().min(0),
+    output_tokens: z.number().min(0),
+    cost_micro_usd: z.number().min(0),
     last_event_at: timestamp.optional().meta({
       description: "Absent without events in the range.",
     }),
