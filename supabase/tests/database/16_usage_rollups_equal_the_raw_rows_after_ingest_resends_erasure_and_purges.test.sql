@@ -139,7 +139,7 @@ select is((select r.status
                                          'end-user-erased', '{}', interval '0') as r),
   'completed', 'an end user of tenant a is erased');
 select is_empty($$select * from pg_temp.differences(false) union all select * from pg_temp.differences(true)$$,
-  'after the erasure (rows anonymised, figures kept), the rollups equal the raw rows');
+  'after the erasure (the end user''s rows deleted), the rollups equal the raw rows');
 
 /** Section - Purges */
 
