@@ -317,12 +317,13 @@ as $$
 declare
   v_run jsonb := sealog.partitioned_purge('telemetry', 'sealog.llm_request_logs', p_now);
 begin
-  -- Stores derived from telemetry and purged with the same cutoff are called here. The
-  -- drops above hold the parent's lock until commit, so such calls must stay short.
-  return v_run;
+  -- Stores derived from telemetry and purged with the same cutoff are called here, after the
+  -- raw deletes, so that their negative deltas go with their buckets. The drops above hold the
+  -- parent's lock until commit, so such calls must stay short.
+  return v_run || jsonb_build_object('usage_rollup_rows_deleted', sealog.purge_usage_rollups(p_now));
 end
 $$;
-comment on function sealog.purge_telemetry(timestamptz) is 'Purges telemetry, hourly: drops whole daily partitions past 90 days and deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers.';
+comment on function sealog.purge_telemetry(timestamptz) is 'Purges telemetry, hourly: drops whole daily partitions past 90 days and deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers; then the usage rollups'' expired buckets.';
 
 create function sealog.purge_api_access_log(p_now timestamptz default now())
 returns jsonb

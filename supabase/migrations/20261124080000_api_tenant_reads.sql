@@ -46,60 +46,76 @@ begin
   end if;
   v_by_risk := 'risk_tag' = any (v_groups);
 
-  -- Each event is read once and aggregated twice: once into the totals, once into its series
-  -- group(s). Grouped by risk tag, an event counts once per tag in the series (untagged events
-  -- under a null tag) but still once in the totals.
-  with events as (
-    select k.is_total,
-           e.event_id,
-           e.status,
-           e.input_tokens, e.output_tokens, e.cache_read_input_tokens,
-           e.cache_creation_input_tokens, e.reasoning_tokens, e.cost_micro_usd, e.latency_ms,
-           e.risk_tags,
-           case when not k.is_total and v_granularity is not null
-                then date_trunc(v_granularity, e.occurred_at, v_zone) end as bucket,
-           case when not k.is_total and 'model' = any (v_groups) then e.model::text end as g_model,
-           case when not k.is_total and 'provider' = any (v_groups) then e.provider::text end as g_provider,
-           case when not k.is_total and 'agent_id' = any (v_groups) then e.agent_id::text end as g_agent_id,
-           case when not k.is_total and 'status' = any (v_groups) then e.status end as g_status,
-           tag.risk_tag as g_risk_tag
-      from sealog.llm_request_logs as e
-     cross join (values (true), (false)) as k(is_total)
-     cross join lateral unnest(
-             case when not k.is_total and v_by_risk and cardinality(e.risk_tags) > 0
-                  then e.risk_tags::text[] else array[null::text] end) as tag(risk_tag)
-     where e.tenant_id = v_auth.tenant_id
-       and e.occurred_at >= v_from
-       and e.occurred_at < v_to
-    -- The totals' group exists even for an empty range (count(event_id) skips this row).
+  -- Usage comes from the rollups (sealog.usage_parts: whole 15-minute buckets, unfolded
+  -- deltas, raw edges), aggregated into the series groups, and the totals from those groups.
+  -- Grouped by risk tag, the series reads the per-tag rollups, where an event counts once per
+  -- tag (untagged events under a null tag); the totals still count it once.
+  with parts as (
+    select false as per_tag, p.*
+      from sealog.usage_parts(array[v_auth.tenant_id], v_from, v_to, false) as p
     union all
-    select true, null, null, null, null, null, null, null, null, null, null, null, null, null,
-           null, null, null
+    select true, p.*
+      from sealog.usage_parts(array[v_auth.tenant_id], v_from, v_to, true) as p
+     where v_by_risk
+  ),
+  groups as (
+    select pa.per_tag,
+           case when v_granularity is not null then date_trunc(v_granularity, pa.at, v_zone) end as bucket,
+           case when 'model' = any (v_groups) then pa.model end as g_model,
+           case when 'provider' = any (v_groups) then pa.provider end as g_provider,
+           case when 'agent_id' = any (v_groups) then pa.agent_id end as g_agent_id,
+           case when 'status' = any (v_groups) then pa.status end as g_status,
+           pa.risk_tag as g_risk_tag,
+           sum(pa.events) as events, sum(pa.errors) as errors, sum(pa.input_tokens) as input_tokens,
+           sum(pa.output_tokens) as output_tokens,
+           sum(pa.cache_read_input_tokens) as cache_read_input_tokens,
+           sum(pa.cache_creation_input_tokens) as cache_creation_input_tokens,
+           sum(pa.reasoning_tokens) as reasoning_tokens, sum(pa.cost_micro_usd) as cost_micro_usd,
+           sum(pa.pii_or_secret_events) as pii_or_secret_events,
+           sealog.histogram_sum(array_agg(pa.latency_bins) filter (where pa.latency_bins <> '{}')) as latency_bins
+      from parts as pa
+     group by 1, 2, 3, 4, 5, 6, 7
   ),
   grouped as (
-    select ev.is_total,
+    select false as is_total, g.bucket, g.g_model, g.g_provider, g.g_agent_id, g.g_status,
+           g.g_risk_tag, g.events, g.errors, g.input_tokens, g.output_tokens,
+           g.cache_read_input_tokens, g.cache_creation_input_tokens, g.reasoning_tokens,
+           g.cost_micro_usd, g.pii_or_secret_events, g.latency_bins
+      from groups as g
+     where g.per_tag = v_by_risk
+    union all
+    -- The totals, from the groups of every event (one row even for an empty range).
+    select true, null, null, null, null, null, null, coalesce(sum(g.events), 0),
+           coalesce(sum(g.errors), 0), coalesce(sum(g.input_tokens), 0),
+           coalesce(sum(g.output_tokens), 0), coalesce(sum(g.cache_read_input_tokens), 0),
+           coalesce(sum(g.cache_creation_input_tokens), 0), coalesce(sum(g.reasoning_tokens), 0),
+           coalesce(sum(g.cost_micro_usd), 0), coalesce(sum(g.pii_or_secret_events), 0),
+           sealog.histogram_sum(array_agg(g.latency_bins))
+      from groups as g
+     where not g.per_tag
+  ),
+  figured as (
+    select gr.is_total, gr.events, gr.bucket, gr.g_model, gr.g_provider, gr.g_agent_id, gr.g_status,
+           gr.g_risk_tag,
            jsonb_build_object(
-             'bucket', ev.bucket, 'model', ev.g_model, 'provider', ev.g_provider,
-             'agent_id', ev.g_agent_id, 'status', ev.g_status, 'risk_tag', ev.g_risk_tag,
-             'events', count(ev.event_id),
-             'errors', count(ev.event_id) filter (where ev.status = 'error'),
-             'input_tokens', coalesce(sum(ev.input_tokens), 0),
-             'output_tokens', coalesce(sum(ev.output_tokens), 0),
-             'cache_read_input_tokens', coalesce(sum(ev.cache_read_input_tokens), 0),
-             'cache_creation_input_tokens', coalesce(sum(ev.cache_creation_input_tokens), 0),
-             'reasoning_tokens', coalesce(sum(ev.reasoning_tokens), 0),
-             'cost_micro_usd', coalesce(sum(ev.cost_micro_usd), 0),
-             'pii_or_secret_events', count(ev.event_id) filter (
-               where exists (select from unnest(ev.risk_tags::text[]) as t(tag)
-                              where t.tag like 'PII\_%' or t.tag like 'SECRET\_%')),
-             -- Exact: percentile_cont over the rows (interpolated), rounded to a millisecond;
-             -- null when no event of the group carried a latency.
-             'latency_p50_ms', round(percentile_cont(0.5) within group (order by ev.latency_ms))::bigint,
-             'latency_p95_ms', round(percentile_cont(0.95) within group (order by ev.latency_ms))::bigint
-           ) as figures,
-           ev.bucket, ev.g_model, ev.g_provider, ev.g_agent_id, ev.g_status, ev.g_risk_tag
-      from events as ev
-     group by ev.is_total, ev.bucket, ev.g_model, ev.g_provider, ev.g_agent_id, ev.g_status, ev.g_risk_tag
+             'bucket', gr.bucket, 'model', gr.g_model, 'provider', gr.g_provider,
+             'agent_id', gr.g_agent_id, 'status', gr.g_status, 'risk_tag', gr.g_risk_tag,
+             'events', gr.events,
+             'errors', gr.errors,
+             'input_tokens', gr.input_tokens,
+             'output_tokens', gr.output_tokens,
+             'cache_read_input_tokens', gr.cache_read_input_tokens,
+             'cache_creation_input_tokens', gr.cache_creation_input_tokens,
+             'reasoning_tokens', gr.reasoning_tokens,
+             'cost_micro_usd', gr.cost_micro_usd,
+             'pii_or_secret_events', gr.pii_or_secret_events,
+             -- Nearest-rank percentiles from the merged latency histogram (within 2.5%);
+             -- null, so absent, when no event of the group carried a latency.
+             'latency_p50_ms', pct[1],
+             'latency_p95_ms', pct[2]
+           ) as figures
+      from grouped as gr
+     cross join lateral sealog.latency_percentiles(gr.latency_bins, array[0.5, 0.95]) as pct
   )
   select jsonb_build_object(
            'from', v_from,
@@ -107,20 +123,22 @@ begin
            'granularity', v_granularity,
            'time_zone', v_zone,
            'group_by', to_jsonb(v_groups),
-           'totals', (select gr.figures - array['bucket', 'model', 'provider', 'agent_id', 'status', 'risk_tag']
-                        from grouped as gr
+           'totals', (select jsonb_strip_nulls(gr.figures)
+                        from figured as gr
                        where gr.is_total),
            'series', coalesce((
              select jsonb_agg(jsonb_strip_nulls(gr.figures)
                               order by gr.bucket, gr.g_model, gr.g_provider, gr.g_agent_id,
                                        gr.g_status, gr.g_risk_tag)
-               from grouped as gr
-              where not gr.is_total), '[]'))
+               from figured as gr
+              -- A group whose events were all deleted again nets to none: not listed.
+              where not gr.is_total
+                and gr.events <> 0), '[]'))
     into v_body;
   return sealog.finish_request(p_ctx, v_auth, 200, null, v_body);
 end
 $$;
-comment on function sealog_api.get_usage(jsonb, jsonb) is 'GET /tenant/usage (scope read): the key''s tenant''s event counts, tokens, cost, errors and exact p50/p95 latency over [from, to), as totals and as a series by hour or day in a time zone, grouped by any of model, provider, agent_id, status and risk_tag.';
+comment on function sealog_api.get_usage(jsonb, jsonb) is 'GET /tenant/usage (scope read): the key''s tenant''s event counts, tokens, cost, errors and p50/p95 latency (within 2.5%) over [from, to), as totals and as a series by hour or day in a time zone, grouped by any of model, provider, agent_id, status and risk_tag; read from the usage rollups.';
 
 /** Section - GET /tenant/sessions */
 

@@ -1,7 +1,8 @@
 /**
  * The operators' cross-tenant usage summary (deno task usage): one row per tenant over a time
- * range, counts and sums only. In sealog_admin, executable by the migration owner (postgres)
- * alone, like every operator function; no tenant key can reach it.
+ * range, counts and sums only, read from the usage rollups. In sealog_admin, executable by the
+ * migration owner (postgres) alone, like every operator function; no tenant key can reach it
+ * (GET /operator/usage serves it to the operator).
  */
 
 create function sealog_admin.usage_summary(p_from timestamptz, p_to timestamptz)
@@ -20,20 +21,29 @@ stable
 security definer
 set search_path = ''
 as $$
+  -- Counts and sums from the usage rollups (sealog.usage_parts); the last event's time from
+  -- the raw rows, one index probe per tenant.
+  with usage as (
+    select p.tenant_id, sum(p.events) as events, sum(p.errors) as errors,
+           sum(p.input_tokens) as input_tokens, sum(p.output_tokens) as output_tokens,
+           sum(p.cost_micro_usd) as cost_micro_usd
+      from sealog.usage_parts(array(select t.tenant_id from sealog.tenants as t), p_from, p_to, false) as p
+     group by p.tenant_id
+  )
   select t.tenant_id, t.name::text,
-         count(e.event_id),
-         count(e.event_id) filter (where e.status = 'error'),
-         coalesce(sum(e.input_tokens), 0),
-         coalesce(sum(e.output_tokens), 0),
-         coalesce(sum(e.cost_micro_usd), 0),
-         max(e.occurred_at)
+         coalesce(u.events, 0)::bigint,
+         coalesce(u.errors, 0)::bigint,
+         coalesce(u.input_tokens, 0),
+         coalesce(u.output_tokens, 0),
+         coalesce(u.cost_micro_usd, 0),
+         (select max(e.occurred_at)
+            from sealog.llm_request_logs as e
+           where e.tenant_id = t.tenant_id
+             and e.occurred_at >= p_from
+             and e.occurred_at < p_to)
     from sealog.tenants as t
-    left join sealog.llm_request_logs as e
-      on e.tenant_id = t.tenant_id
-     and e.occurred_at >= p_from
-     and e.occurred_at < p_to
-   group by t.tenant_id, t.name
-   order by count(e.event_id) desc, t.tenant_id
+    left join usage as u on u.tenant_id = t.tenant_id
+   order by coalesce(u.events, 0) desc, t.tenant_id
 $$;
 comment on function sealog_admin.usage_summary(timestamptz, timestamptz) is 'Every tenant''s events, errors, tokens, cost and last event time over [p_from, p_to), busiest first: the operators'' cross-tenant usage summary (deno task usage).';
 revoke all on function sealog_admin.usage_summary(timestamptz, timestamptz) from public, anon, authenticated, service_role;

@@ -1,6 +1,6 @@
 /**
  * Operator reads of the Edge Functions' API (function operator): the SOC 2 CC6.1 report, the
- * data inventory, retention status per category and the list of tenants. Only the operator
+ * data inventory, retention status per category, the list of tenants and their usage. Only the operator
  * reaches them: the Edge Function compared the bearer token with the project's secret keys in
  * constant time and set ctx.caller = 'operator', as for deletion requests. Any other caller
  * is refused (401 without a valid key, 403 with a tenant's). Each is one round trip that
@@ -182,6 +182,35 @@ end
 $$;
 comment on function sealog_api.list_tenants(jsonb) is 'GET /operator/tenants (operator): every tenant with its rate limit, state and number of live keys.';
 
+/** Section - GET /operator/usage */
+
+create function sealog_api.get_operator_usage(p_ctx jsonb, p_query jsonb)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_auth sealog.request_auth := sealog.authenticate_operator(p_ctx);
+  v_from timestamptz := (p_query ->> 'from')::timestamptz;
+  v_to timestamptz := (p_query ->> 'to')::timestamptz;
+  v_body jsonb;
+begin
+  if v_auth.status <> 200 then
+    return sealog.finish_request(p_ctx, v_auth, v_auth.status, v_auth.error_code);
+  end if;
+  -- The CLI's summary (deno task usage), one entry per tenant: counts and sums, no end user.
+  select jsonb_build_object(
+           'from', v_from,
+           'to', v_to,
+           'tenants', coalesce(jsonb_agg(jsonb_strip_nulls(to_jsonb(u)) order by u.events desc, u.tenant_id), '[]'))
+    into v_body
+    from sealog_admin.usage_summary(v_from, v_to) as u;
+  return sealog.finish_request(p_ctx, v_auth, 200, null, v_body);
+end
+$$;
+comment on function sealog_api.get_operator_usage(jsonb, jsonb) is 'GET /operator/usage (operator): every tenant''s events, errors, tokens, cost and last event time over [from, to), busiest first (sealog_admin.usage_summary).';
+
 /** Section - Grants */
 
 revoke all on function sealog.authenticate_operator(jsonb, timestamptz) from public, anon, authenticated, service_role;
@@ -190,7 +219,9 @@ revoke all on function sealog_api.get_soc2_report(jsonb, jsonb) from public, ano
 revoke all on function sealog_api.get_data_inventory(jsonb) from public, anon, authenticated, service_role;
 revoke all on function sealog_api.get_retention_status(jsonb) from public, anon, authenticated, service_role;
 revoke all on function sealog_api.list_tenants(jsonb) from public, anon, authenticated, service_role;
+revoke all on function sealog_api.get_operator_usage(jsonb, jsonb) from public, anon, authenticated, service_role;
 grant execute on function sealog_api.get_soc2_report(jsonb, jsonb) to sealog_edge;
 grant execute on function sealog_api.get_data_inventory(jsonb) to sealog_edge;
 grant execute on function sealog_api.get_retention_status(jsonb) to sealog_edge;
 grant execute on function sealog_api.list_tenants(jsonb) to sealog_edge;
+grant execute on function sealog_api.get_operator_usage(jsonb, jsonb) to sealog_edge;

@@ -296,6 +296,7 @@ test("every sealog_api reply parses with the route's declared response schema", 
       "/operator/data-inventory",
       "/operator/retention",
       "/operator/tenants",
+      "/operator/usage",
     ]
   ) {
     const reply = await call(path, { apiKey: operatorKey() });

@@ -1,7 +1,7 @@
 /**
  * Operator reads over real HTTP: the project's secret key reads the SOC 2 report (stored or
- * fresh, JSON or Markdown), the data inventory, retention status and the tenants, each
- * answer equal to what the database holds and each request access-logged as the operator's.
+ * fresh, JSON or Markdown), the data inventory, retention status, the tenants and their usage,
+ * each answer equal to what the database holds and each request access-logged as the operator's.
  * Tenant keys of every scope, unknown keys and no key are refused; a bad query names its
  * parameter.
  */
@@ -9,15 +9,17 @@ import assert from "node:assert/strict";
 import { renderReport } from "../../cli/lib/report_markdown.ts";
 import {
   DataInventory,
+  OperatorUsage,
   RetentionStatus,
   Soc2Report,
   TenantList,
 } from "../../supabase/functions/operator/schemas.ts";
 import { SCOPES } from "../../supabase/functions/_shared/scopes.ts";
+import { telemetryEvent } from "../_support/events.ts";
 import { accessLogRows, call, createTenant, sql, test } from "../_support/stack.ts";
 import { operatorKey } from "../_support/users.ts";
 
-const ROUTES = ["/soc2-report", "/data-inventory", "/retention", "/tenants"];
+const ROUTES = ["/soc2-report", "/data-inventory", "/retention", "/tenants", "/usage"];
 
 test("the operator reads the latest SOC 2 report, a fresh one, and the same as Markdown", async () => {
   const fresh = await call("/operator/soc2-report?fresh=true", { apiKey: operatorKey() });
@@ -89,6 +91,77 @@ test("the operator reads the data inventory, retention status and tenants as the
   assert.ok(existing.every((t) => ids.has(t.tenant_id)), "every tenant, as of the request");
 });
 
+test("the operator reads every tenant's usage over the range, equal to the raw rows", async () => {
+  const busy = await createTenant();
+  const quiet = await createTenant();
+  const now = Date.now();
+  const old = new Date(now - 3 * 86_400_000).toISOString();
+  const ingest = await call("/ingest", {
+    method: "POST",
+    apiKey: busy.apiKey,
+    json: {
+      events: [
+        telemetryEvent({ input_tokens: 10, output_tokens: 2, cost_micro_usd: 7 }),
+        telemetryEvent({ input_tokens: 5, status: "error" }),
+        telemetryEvent({ occurred_at: old, input_tokens: 1000 }),
+      ],
+    },
+  });
+  assert.equal(ingest.status, 200, ingest.text);
+  const from = new Date(now - 86_400_000).toISOString();
+  const to = new Date(now + 60_000).toISOString();
+  const [asOf] = await sql`select now() as at`;
+  const usage = await call(`/operator/usage?from=${from}&to=${to}`, { apiKey: operatorKey() });
+  assert.equal(usage.status, 200, usage.text);
+  OperatorUsage.parse(usage.body);
+  const byTenant = new Map(
+    usage.body.tenants.map((t: { tenant_id: string }) => [t.tenant_id, t]),
+  );
+  // Every tenant that existed before the request is listed (other tests add tenants meanwhile);
+  // the test's two, each with exactly its own raw rows of the range.
+  const existing = await sql`select tenant_id from sealog.tenants where created_at <= ${asOf!.at}`;
+  assert.ok(existing.every((t) => byTenant.has(t.tenant_id)), "every tenant");
+  const raw = await sql`
+    select t.tenant_id, count(e.event_id)::int as events,
+           count(e.event_id) filter (where e.status = 'error')::int as errors,
+           coalesce(sum(e.input_tokens), 0)::int as input_tokens,
+           coalesce(sum(e.output_tokens), 0)::int as output_tokens,
+           coalesce(sum(e.cost_micro_usd), 0)::int as cost_micro_usd
+      from sealog.tenants as t
+      left join sealog.llm_request_logs as e
+        on e.tenant_id = t.tenant_id and e.occurred_at >= ${from} and e.occurred_at < ${to}
+     where t.tenant_id in (${busy.tenantId}, ${quiet.tenantId})
+     group by t.tenant_id`;
+  for (const row of raw) {
+    const listed = byTenant.get(row.tenant_id) as Record<string, unknown> | undefined;
+    assert.ok(listed, `tenant ${row.tenant_id} listed`);
+    assert.deepEqual(
+      {
+        events: listed.events,
+        errors: listed.errors,
+        input_tokens: listed.input_tokens,
+        output_tokens: listed.output_tokens,
+        cost_micro_usd: listed.cost_micro_usd,
+      },
+      {
+        events: row.events,
+        errors: row.errors,
+        input_tokens: row.input_tokens,
+        output_tokens: row.output_tokens,
+        cost_micro_usd: row.cost_micro_usd,
+      },
+    );
+  }
+  const mine = byTenant.get(busy.tenantId) as Record<string, unknown>;
+  assert.equal(mine.events, 2, "the 3-day-old event is outside the range");
+  assert.equal(mine.input_tokens, 15);
+  assert.ok(typeof mine.last_event_at === "string");
+  assert.equal((byTenant.get(quiet.tenantId) as Record<string, unknown>).events, 0);
+  assert.equal((byTenant.get(quiet.tenantId) as Record<string, unknown>).last_event_at, undefined);
+  const counts = usage.body.tenants.map((t: { events: number }) => t.events);
+  assert.deepEqual(counts, [...counts].sort((a: number, b: number) => b - a), "busiest first");
+});
+
 test("every operator read is access-logged as the operator's, without the query string", async () => {
   for (const route of ROUTES) {
     const query = route === "/soc2-report" ? "?fresh=false" : "";
@@ -150,4 +223,20 @@ test("a bad query is a 400 naming the parameter, and stores no report", async ()
   }
   const [after] = await sql`select count(*)::int as n from sealog.compliance_reports`;
   assert.equal(after!.n, before!.n);
+  const day = 86_400_000;
+  const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
+  for (
+    const [query, parameter] of [
+      [`from=${iso(-day)}&to=${iso(-2 * day)}`, "from"],
+      [`from=${iso(-91 * day)}`, "from"],
+      [`from=${iso(-89 * day)}&to=${iso(20 * day)}`, "to"],
+      ["from=yesterday", "from"],
+      ["tenant=x", "tenant"],
+    ] as const
+  ) {
+    const response = await call(`/operator/usage?${query}`, { apiKey: operatorKey() });
+    assert.equal(response.status, 400, query);
+    assert.equal(response.body.code, "invalid_query");
+    assert.equal(response.body.errors[0].path, parameter, query);
+  }
 });

@@ -122,9 +122,9 @@ export type UsageReport = {
     cost_micro_usd: number;
     /** Events carrying any PII_ or SECRET_ risk tag. */
     pii_or_secret_events: number;
-    /** Exact median latency (interpolated, rounded); absent when no event sent one. */
+    /** Median latency (nearest rank) from a histogram of log bins, within 2.5% (+0.5 ms) of the exact value; absent when no event sent one. */
     latency_p50_ms?: number;
-    /** Exact 95th percentile latency. */
+    /** 95th percentile latency (nearest rank), within 2.5% (+0.5 ms). */
     latency_p95_ms?: number;
   }>;
 };
@@ -186,9 +186,9 @@ export type UsageFigures = {
   cost_micro_usd: number;
   /** Events carrying any PII_ or SECRET_ risk tag. */
   pii_or_secret_events: number;
-  /** Exact median latency (interpolated, rounded); absent when no event sent one. */
+  /** Median latency (nearest rank) from a histogram of log bins, within 2.5% (+0.5 ms) of the exact value; absent when no event sent one. */
   latency_p50_ms?: number;
-  /** Exact 95th percentile latency. */
+  /** 95th percentile latency (nearest rank), within 2.5% (+0.5 ms). */
   latency_p95_ms?: number;
 };
 

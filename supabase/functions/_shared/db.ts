@@ -38,6 +38,7 @@ export type ApiFunctions = {
   get_data_inventory: [];
   get_retention_status: [];
   list_tenants: [];
+  get_operator_usage: [query: Record<string, unknown>];
 };
 
 /**

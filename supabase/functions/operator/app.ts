@@ -16,6 +16,8 @@ import { mount } from "../_shared/routes.ts";
 import { renderReport, type Soc2Report as Report } from "../../../cli/lib/report_markdown.ts";
 import {
   DataInventory,
+  OperatorUsage,
+  OperatorUsageQuery,
   RetentionStatus,
   Soc2Report,
   Soc2ReportQuery,
@@ -74,6 +76,24 @@ mount(app, {
   operation: "list_tenants",
   responses: { 200: { description: "The tenants.", schema: TenantList } },
 }, async (c) => respond(c, await callApi(c, "list_tenants", operatorContext(c))));
+
+mount(
+  app,
+  {
+    method: "get",
+    path: "/usage",
+    summary: "Every tenant's usage over [from, to), busiest first",
+    description:
+      "Events, errors, input and output tokens, cost and the last event's time per tenant (as `deno task usage` prints them), read from the usage rollups. " +
+      "Default the last 7 days; at most 92 days, within the 90-day retention.",
+    auth: ["operatorKey"],
+    operation: "get_operator_usage",
+    query: OperatorUsageQuery,
+    responses: { 200: { description: "The summary.", schema: OperatorUsage } },
+  },
+  async (c, { query }) =>
+    respond(c, await callApi(c, "get_operator_usage", operatorContext(c), query ?? {})),
+);
 
 /** The operator's context, or (any other bearer token) the credential for the database to refuse. */
 function operatorContext(c: Context<SealogEnv>): Record<string, unknown> {

@@ -4,6 +4,7 @@
  * none of it is personal data.
  */
 import { z } from "zod";
+import { timeRange } from "../tenant/schemas.ts";
 
 const timestamp = z.string();
 
@@ -90,4 +91,29 @@ export const TenantList = z.object({
     disabled_at: timestamp.optional(),
     live_keys: z.int(),
   })),
+});
+
+/** [from, to): default the last 7 days, within retention, at most 92 days. */
+const usageRange = timeRange(() => 92);
+export const OperatorUsageQuery = z.strictObject({
+  from: usageRange.from,
+  to: usageRange.to,
+}).transform((query, ctx) => usageRange.check(query, ctx));
+
+export const OperatorUsage = z.object({
+  from: timestamp,
+  to: timestamp,
+  tenants: z.array(z.strictObject({
+    tenant_id: z.uuid(),
+    name: z.string(),
+    events: z.int().min(0),
+    errors: z.int().min(0),
+    // Sums of counters (each at most 2^53 - 1) may pass 2^53 across a tenant's events.
+    input_tokens: z.number().min(0),
+    output_tokens: z.number().min(0),
+    cost_micro_usd: z.number().min(0),
+    last_event_at: timestamp.optional().meta({
+      description: "Absent without events in the range.",
+    }),
+  })).meta({ description: "Every tenant, busiest first." }),
 });

@@ -28,8 +28,9 @@ mount(app, {
   path: "/usage",
   summary: "Usage totals and time series of the key's tenant",
   description:
-    "Events, tokens, cost, errors, PII/secret share and exact p50/p95 latency over [from, to), by hour or day in a time zone, grouped by any of model, provider, agent_id, status and risk_tag. " +
-    "At most 92 days by day, 31 by hour, within the 90-day retention.",
+    "Events, tokens, cost, errors, PII/secret share and p50/p95 latency (within 2.5%) over [from, to), by hour or day in a time zone, grouped by any of model, provider, agent_id, status and risk_tag. " +
+    "At most 92 days by day, 31 by hour, within the 90-day retention. " +
+    "Read from rollups that the database keeps in 15-minute buckets: exact at once after ingest, in any time zone (docs/tenant-reads.md).",
   auth: ["apiKey"],
   scope: "read",
   operation: "get_usage",

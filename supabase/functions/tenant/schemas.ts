@@ -40,7 +40,7 @@ const GroupBy = z.string().max(128).transform((list, ctx) => {
 }).meta({ description: `Comma-separated, any of ${USAGE_GROUPS.join(", ")}.` });
 
 /** [from, to): defaults to the last 7 days; checked against retention and the longest range. */
-function timeRange(maxDays: (query: Record<string, unknown>) => number) {
+export function timeRange(maxDays: (query: Record<string, unknown>) => number) {
   return {
     from: instant.optional().meta({ description: "Start (inclusive); default `to` − 7 days." }),
     to: instant.optional().meta({ description: "End (exclusive); default now." }),
@@ -187,9 +187,12 @@ const Figures = {
     description: "Events carrying any PII_ or SECRET_ risk tag.",
   }),
   latency_p50_ms: count.optional().meta({
-    description: "Exact median latency (interpolated, rounded); absent when no event sent one.",
+    description:
+      "Median latency (nearest rank) from a histogram of log bins, within 2.5% (+0.5 ms) of the exact value; absent when no event sent one.",
   }),
-  latency_p95_ms: count.optional().meta({ description: "Exact 95th percentile latency." }),
+  latency_p95_ms: count.optional().meta({
+    description: "95th percentile latency (nearest rank), within 2.5% (+0.5 ms).",
+  }),
 };
 
 export const UsageReport = z.object({

@@ -2,7 +2,7 @@
 -- alone, answer only a request the Edge Function established as the operator's (403 for a
 -- tenant key of any scope, 401 for anything else) and write the read's own access-log row.
 begin;
-select plan(14);
+select plan(16);
 
 select sealog_admin.issue_key(sealog_admin.create_tenant('operator reads'), sha256('op-all'::bytea), 'slg_live_opr1',
   array['ingest', 'auth-events', 'privacy', 'read', 'audit']);
@@ -29,6 +29,13 @@ insert into replies select 'report by tenant key', r,
 insert into replies select 'inventory by unknown key', r,
   sealog_api.get_data_inventory(pg_temp.ctx(jsonb_build_object('key_digest', encode(sha256('nobody'::bytea), 'hex')), r))
   from gen_random_uuid() r;
+insert into replies select 'usage', r,
+  sealog_api.get_operator_usage(pg_temp.ctx('{"caller": "operator"}', r), jsonb_build_object('from', now() - interval '1 day', 'to', now()))
+  from gen_random_uuid() r;
+insert into replies select 'usage by tenant key', r,
+  sealog_api.get_operator_usage(pg_temp.ctx(jsonb_build_object('key_digest', encode(sha256('op-all'::bytea), 'hex')), r),
+                                jsonb_build_object('from', now() - interval '1 day', 'to', now()))
+  from gen_random_uuid() r;
 insert into replies select 'retention without caller', r, sealog_api.get_retention_status(pg_temp.ctx('{}', r)) from gen_random_uuid() r;
 reset role;
 
@@ -48,6 +55,10 @@ select is((select reply ->> 'code' || ' ' || jsonb_typeof(reply -> 'body') from 
   'insufficient_scope null', 'nor read a report');
 select is((select count(*)::int from sealog.compliance_reports where report_id > (select (reply -> 'body' ->> 'report_id')::bigint from replies where kind = 'report')),
   0, 'and generates none');
+select is((select jsonb_array_length(reply -> 'body' -> 'tenants') from replies where kind = 'usage'),
+  (select count(*)::int from sealog.tenants), 'the operator reads every tenant''s usage');
+select is((select reply ->> 'code' || ' ' || jsonb_typeof(reply -> 'body') from replies where kind = 'usage by tenant key'),
+  'insufficient_scope null', 'a tenant key with every scope reads no one''s usage');
 select is((select reply ->> 'code' from replies where kind = 'inventory by unknown key'), 'unauthorized',
   'an unknown key reads nothing');
 select is((select reply ->> 'code' from replies where kind = 'retention without caller'), 'unauthorized',

@@ -1,0 +1,512 @@
+/**
+ * Usage rollups: telemetry pre-aggregated into 15-minute buckets, so that usage over 90 days
+ * reads a few thousand rows instead of millions, exactly (docs/tenant-reads.md, "Rollups").
+ *
+ * Three tables:
+ * - usage_deltas: appended by a statement trigger on llm_request_logs, a few rows per
+ *   statement, counting exactly the rows the statement inserted (+) or deleted (-). Ingest's
+ *   `on conflict do nothing` hands the trigger only the fresh rows, so a resend counts once.
+ *   An insert, never an upsert: concurrent ingests of one tenant share no row and no lock.
+ * - usage_rollups: every event, by (tenant, bucket, model, provider, agent_id, status).
+ * - usage_risk_rollups: the same per risk tag (an event once under each of its tags, an
+ *   untagged one under ''), for usage grouped by risk_tag.
+ * pg_cron folds the deltas into the rollups every minute; a read adds the deltas not folded yet
+ * (sealog.usage_parts), so usage is exact at once and the rollup tables lag at most a minute.
+ *
+ * 15 minutes, because every time zone's offset today is a multiple of 15 minutes (Asia/Kolkata
+ * +05:30, Asia/Kathmandu +05:45): a bucket never straddles a local hour or day, so hours and
+ * days are exact in any zone. Latency is kept as a histogram of log bins (ratio 1.05) that
+ * merges by addition: percentiles from it are within 2.5% (sealog.latency_bin_value).
+ *
+ * Nothing here identifies a person: no end-user id, no session id. Raw rows that erasure
+ * anonymises keep their figures, so the rollups need no change then; deleted raw rows
+ * (tenants' shorter retention) write negative deltas; buckets past retention go with
+ * sealog.purge_usage_rollups, called by the telemetry purge.
+ */
+
+/** Section - Latency histogram */
+
+create function sealog.latency_bin(p_latency_ms bigint)
+returns integer
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  -- Bin 0 holds 0 ms; bin k >= 1 holds [1.05^(k-1), 1.05^k) ms.
+  select case when p_latency_ms is null then null
+              when p_latency_ms <= 0 then 0
+              else 1 + floor(ln(p_latency_ms::double precision) / ln(1.05))::integer end
+$$;
+comment on function sealog.latency_bin(bigint) is 'The latency histogram bin of a latency in ms: 0 for 0 ms, k >= 1 for [1.05^(k-1), 1.05^k) ms.';
+
+create function sealog.latency_bin_value(p_bin integer)
+returns bigint
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  -- The bin's midpoint, within (1.05 - 1) / 2 = 2.5% of any value in the bin, moved to the
+  -- nearest whole millisecond that the bin can hold (so one-integer bins are exact).
+  select case when p_bin <= 0 then 0
+              else least(greatest(round((power(1.05, p_bin - 1) + power(1.05, p_bin)) / 2),
+                                  ceil(power(1.05, p_bin - 1))),
+                         greatest(ceil(power(1.05, p_bin)) - 1, ceil(power(1.05, p_bin - 1))))::bigint end
+$$;
+comment on function sealog.latency_bin_value(integer) is 'The latency a histogram bin stands for: its midpoint rounded into its whole milliseconds; within 2.5% (+0.5 ms) of every latency in the bin.';
+
+create function sealog.histogram_sum(p_histograms jsonb[])
+returns jsonb
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  -- {"bin": count, ...} maps add bin by bin; bins that reach 0 (negative deltas) are dropped.
+  select coalesce(jsonb_object_agg(h.bin, h.n), '{}')
+    from (select b.key as bin, sum(b.value::bigint) as n
+            from unnest(p_histograms) as l(bins), jsonb_each_text(l.bins) as b
+           group by b.key) as h
+   where h.n <> 0
+$$;
+comment on function sealog.histogram_sum(jsonb[]) is 'Adds latency histograms ({"bin": count}), dropping bins whose count becomes 0.';
+
+create function sealog.latency_percentiles(p_histogram jsonb, p_fractions double precision[])
+returns bigint[]
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  -- For each fraction the nearest rank, as percentile_disc: the first bin whose running count
+  -- reaches ceil(fraction * total). Nulls for an empty histogram (no latency at all).
+  with bins as (
+    select h.bin, sum(h.n) over (order by h.bin) as running, sum(h.n) over () as total
+      from (select b.key::integer as bin, b.value::bigint as n
+              from jsonb_each_text(p_histogram) as b) as h
+     where h.n > 0
+  )
+  select array_agg((select sealog.latency_bin_value(m.bin)
+                      from bins as m
+                     where m.running >= greatest(ceil(f.fraction * m.total), 1)
+                     order by m.bin
+                     limit 1) order by f.ord)
+    from unnest(p_fractions) with ordinality as f(fraction, ord)
+$$;
+comment on function sealog.latency_percentiles(jsonb, double precision[]) is 'Percentiles (nearest rank) of a latency histogram, one per fraction; each within 2.5% (+0.5 ms) of the exact percentile_disc of the latencies counted in it.';
+
+/** Section - Tables */
+
+create table sealog.usage_deltas (
+  delta_id bigint generated always as identity primary key,
+  tenant_id uuid not null,
+  bucket timestamptz not null,
+  model text not null,
+  provider text,
+  agent_id text,
+  status text,
+  risk_tag text,
+  events bigint not null,
+  errors bigint not null,
+  input_tokens numeric not null,
+  output_tokens numeric not null,
+  cache_read_input_tokens numeric not null,
+  cache_creation_input_tokens numeric not null,
+  reasoning_tokens numeric not null,
+  cost_micro_usd numeric not null,
+  pii_or_secret_events bigint not null,
+  latency_bins jsonb not null
+);
+-- Reads add the unfolded deltas of one tenant's range.
+create index usage_deltas_tenant_id_bucket_idx on sealog.usage_deltas (tenant_id, bucket);
+comment on index sealog.usage_deltas_tenant_id_bucket_idx is 'Serves reads that add one tenant''s unfolded deltas over a range.';
+
+create table sealog.usage_rollups (
+  tenant_id uuid not null,
+  bucket timestamptz not null check (bucket = date_bin('15 minutes', bucket, timestamptz '2000-01-01 00:00+00')),
+  model text not null,
+  provider text,
+  agent_id text,
+  status text,
+  events bigint not null,
+  errors bigint not null,
+  input_tokens numeric not null,
+  output_tokens numeric not null,
+  cache_read_input_tokens numeric not null,
+  cache_creation_input_tokens numeric not null,
+  reasoning_tokens numeric not null,
+  cost_micro_usd numeric not null,
+  pii_or_secret_events bigint not null,
+  latency_bins jsonb not null,
+  constraint usage_rollups_key unique nulls not distinct (tenant_id, bucket, model, provider, agent_id, status)
+);
+
+create table sealog.usage_risk_rollups (
+  tenant_id uuid not null,
+  bucket timestamptz not null check (bucket = date_bin('15 minutes', bucket, timestamptz '2000-01-01 00:00+00')),
+  model text not null,
+  provider text,
+  agent_id text,
+  status text,
+  risk_tag text not null check (risk_tag = '' or risk_tag ~ '^[A-Z][A-Z0-9_]{1,63}$'),
+  events bigint not null,
+  errors bigint not null,
+  input_tokens numeric not null,
+  output_tokens numeric not null,
+  cache_read_input_tokens numeric not null,
+  cache_creation_input_tokens numeric not null,
+  reasoning_tokens numeric not null,
+  cost_micro_usd numeric not null,
+  pii_or_secret_events bigint not null,
+  latency_bins jsonb not null,
+  constraint usage_risk_rollups_key unique nulls not distinct (tenant_id, bucket, risk_tag, model, provider, agent_id, status)
+);
+
+comment on table sealog.usage_deltas is 'INTERNAL; pii=none; retention=telemetry. Changes to the usage rollups not folded yet: appended per telemetry insert (+) or delete (-), folded every minute.';
+comment on table sealog.usage_rollups is 'INTERNAL; pii=none; retention=telemetry. Usage per tenant, 15-minute bucket, model, provider, agent and status: counts, sums and a latency histogram; no end-user or session id.';
+comment on table sealog.usage_risk_rollups is 'INTERNAL; pii=none; retention=telemetry. usage_rollups per risk tag as well (an event under each of its tags, untagged ones under ''''), for usage grouped by risk tag.';
+
+do $$
+declare
+  v_table text;
+begin
+  -- The three tables share their figures; each column is described once here.
+  foreach v_table in array array['usage_deltas', 'usage_rollups', 'usage_risk_rollups'] loop
+    execute format($c$
+      comment on column sealog.%1$I.tenant_id is 'INTERNAL; pii=none; retention=telemetry. Tenant of the events.';
+      comment on column sealog.%1$I.bucket is 'INTERNAL; pii=none; retention=telemetry. Start of the events'' 15-minute bucket (UTC-aligned).';
+      comment on column sealog.%1$I.model is 'INTERNAL; pii=none; retention=telemetry. gen_ai.request.model of the events.';
+      comment on column sealog.%1$I.provider is 'INTERNAL; pii=none; retention=telemetry. gen_ai.provider.name of the events.';
+      comment on column sealog.%1$I.agent_id is 'INTERNAL; pii=none; retention=telemetry. gen_ai.agent.id of the events.';
+      comment on column sealog.%1$I.status is 'INTERNAL; pii=none; retention=telemetry. ok or error.';
+      comment on column sealog.%1$I.events is 'INTERNAL; pii=none; retention=telemetry. Number of events.';
+      comment on column sealog.%1$I.errors is 'INTERNAL; pii=none; retention=telemetry. Events with status error.';
+      comment on column sealog.%1$I.input_tokens is 'INTERNAL; pii=none; retention=telemetry. Sum of input tokens.';
+      comment on column sealog.%1$I.output_tokens is 'INTERNAL; pii=none; retention=telemetry. Sum of output tokens.';
+      comment on column sealog.%1$I.cache_read_input_tokens is 'INTERNAL; pii=none; retention=telemetry. Sum of cache-read input tokens.';
+      comment on column sealog.%1$I.cache_creation_input_tokens is 'INTERNAL; pii=none; retention=telemetry. Sum of cache-creation input tokens.';
+      comment on column sealog.%1$I.reasoning_tokens is 'INTERNAL; pii=none; retention=telemetry. Sum of reasoning tokens.';
+      comment on column sealog.%1$I.cost_micro_usd is 'INTERNAL; pii=none; retention=telemetry. Sum of cost in millionths of a US dollar.';
+      comment on column sealog.%1$I.pii_or_secret_events is 'INTERNAL; pii=none; retention=telemetry. Events carrying any PII_ or SECRET_ risk tag.';
+      comment on column sealog.%1$I.latency_bins is 'INTERNAL; pii=none; retention=telemetry. Latency histogram, {"bin": count} (sealog.latency_bin).';
+    $c$, v_table);
+  end loop;
+end
+$$;
+comment on column sealog.usage_deltas.delta_id is 'INTERNAL; pii=none; retention=telemetry. Row id of the delta.';
+comment on column sealog.usage_deltas.risk_tag is 'CONFIDENTIAL; pii=none; retention=telemetry. Null: a delta of usage_rollups; otherwise of usage_risk_rollups for this tag ('''' for untagged events).';
+comment on column sealog.usage_risk_rollups.risk_tag is 'CONFIDENTIAL; pii=none; retention=telemetry. Risk tag of the events, '''' for events without one.';
+
+/** Section - Deltas from every write to the telemetry table */
+
+create function sealog.append_usage_deltas()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_sign integer := case tg_op when 'INSERT' then 1 else -1 end;
+begin
+  -- One insert per statement: the changed rows grouped by rollup key and latency bin, then by
+  -- key. Each event counts once in its usage_rollups delta (risk_tag null) and once under each
+  -- of its tags ('' without one) in its usage_risk_rollups delta.
+  insert into sealog.usage_deltas (
+    tenant_id, bucket, model, provider, agent_id, status, risk_tag, events, errors, input_tokens,
+    output_tokens, cache_read_input_tokens, cache_creation_input_tokens, reasoning_tokens,
+    cost_micro_usd, pii_or_secret_events, latency_bins
+  )
+  select b.tenant_id, b.bucket, b.model, b.provider, b.agent_id, b.status, b.risk_tag,
+         v_sign * sum(b.events), v_sign * sum(b.errors), v_sign * sum(b.input_tokens),
+         v_sign * sum(b.output_tokens), v_sign * sum(b.cache_read_input_tokens),
+         v_sign * sum(b.cache_creation_input_tokens), v_sign * sum(b.reasoning_tokens),
+         v_sign * sum(b.cost_micro_usd), v_sign * sum(b.pii_or_secret_events),
+         coalesce(jsonb_object_agg(b.bin, v_sign * b.events) filter (where b.bin is not null), '{}')
+    from (select c.tenant_id,
+                 date_bin('15 minutes', c.occurred_at, timestamptz '2000-01-01 00:00+00') as bucket,
+                 c.model::text as model, c.provider::text as provider, c.agent_id::text as agent_id,
+                 c.status, k.risk_tag,
+                 -- sealog.latency_bin, inlined: a call of a function with its own search_path
+                 -- costs more than the whole insert on the ingest path. pgTAP 16 proves the two
+                 -- equal (raw bins by the function, rollup bins from here).
+                 case when c.latency_ms is null then null
+                      when c.latency_ms <= 0 then 0
+                      else 1 + floor(ln(c.latency_ms::double precision) / ln(1.05))::integer end as bin,
+                 count(*) as events,
+                 count(*) filter (where c.status = 'error') as errors,
+                 sum(c.input_tokens) as input_tokens,
+                 sum(c.output_tokens) as output_tokens,
+                 coalesce(sum(c.cache_read_input_tokens), 0) as cache_read_input_tokens,
+                 coalesce(sum(c.cache_creation_input_tokens), 0) as cache_creation_input_tokens,
+                 coalesce(sum(c.reasoning_tokens), 0) as reasoning_tokens,
+                 coalesce(sum(c.cost_micro_usd), 0) as cost_micro_usd,
+                 count(*) filter (where exists (select from unnest(c.risk_tags::text[]) as t(tag)
+                                                 where t.tag like 'PII\_%' or t.tag like 'SECRET\_%')) as pii_or_secret_events
+            from changed as c
+           cross join lateral (
+             select null::text as risk_tag
+             union all
+             select tag from unnest(case when cardinality(c.risk_tags) > 0 then c.risk_tags::text[]
+                                         else array[''] end) as tag) as k
+           group by 1, 2, 3, 4, 5, 6, 7, 8) as b
+   group by b.tenant_id, b.bucket, b.model, b.provider, b.agent_id, b.status, b.risk_tag;
+  return null;
+end
+$$;
+comment on function sealog.append_usage_deltas() is 'Statement trigger on llm_request_logs: appends the usage deltas of the rows a statement inserted or deleted, one insert per statement.';
+
+-- Statement triggers on the parent see every row routed to a partition; writes that go to a
+-- partition directly (partition maintenance moving rows out of the default) change no usage.
+create trigger llm_request_logs_usage_after_insert
+  after insert on sealog.llm_request_logs
+  referencing new table as changed
+  for each statement execute function sealog.append_usage_deltas();
+create trigger llm_request_logs_usage_after_delete
+  after delete on sealog.llm_request_logs
+  referencing old table as changed
+  for each statement execute function sealog.append_usage_deltas();
+
+/** Section - Folding the deltas into the rollups */
+
+create function sealog.fold_usage_deltas()
+returns bigint
+language sql
+security definer
+set search_path = ''
+as $$
+  -- Takes every committed delta (a concurrent fold skips the rows this one deleted), merges
+  -- them per key and adds them to the rollups in key order, so two folds never deadlock.
+  with folded as (
+    delete from sealog.usage_deltas
+    returning *
+  ),
+  merged as (
+    select f.tenant_id, f.bucket, f.model, f.provider, f.agent_id, f.status, f.risk_tag,
+           sum(f.events) as events, sum(f.errors) as errors, sum(f.input_tokens) as input_tokens,
+           sum(f.output_tokens) as output_tokens,
+           sum(f.cache_read_input_tokens) as cache_read_input_tokens,
+           sum(f.cache_creation_input_tokens) as cache_creation_input_tokens,
+           sum(f.reasoning_tokens) as reasoning_tokens, sum(f.cost_micro_usd) as cost_micro_usd,
+           sum(f.pii_or_secret_events) as pii_or_secret_events,
+           sealog.histogram_sum(array_agg(f.latency_bins)) as latency_bins
+      from folded as f
+     group by f.tenant_id, f.bucket, f.model, f.provider, f.agent_id, f.status, f.risk_tag
+  ),
+  all_events as (
+    insert into sealog.usage_rollups as r (
+      tenant_id, bucket, model, provider, agent_id, status, events, errors, input_tokens,
+      output_tokens, cache_read_input_tokens, cache_creation_input_tokens, reasoning_tokens,
+      cost_micro_usd, pii_or_secret_events, latency_bins
+    )
+    select m.tenant_id, m.bucket, m.model, m.provider, m.agent_id, m.status, m.events, m.errors,
+           m.input_tokens, m.output_tokens, m.cache_read_input_tokens, m.cache_creation_input_tokens,
+           m.reasoning_tokens, m.cost_micro_usd, m.pii_or_secret_events, m.latency_bins
+      from merged as m
+     where m.risk_tag is null
+     order by m.tenant_id, m.bucket, m.model, m.provider, m.agent_id, m.status
+    on conflict on constraint usage_rollups_key do update set
+      events = r.events + excluded.events,
+      errors = r.errors + excluded.errors,
+      input_tokens = r.input_tokens + excluded.input_tokens,
+      output_tokens = r.output_tokens + excluded.output_tokens,
+      cache_read_input_tokens = r.cache_read_input_tokens + excluded.cache_read_input_tokens,
+      cache_creation_input_tokens = r.cache_creation_input_tokens + excluded.cache_creation_input_tokens,
+      reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
+      cost_micro_usd = r.cost_micro_usd + excluded.cost_micro_usd,
+      pii_or_secret_events = r.pii_or_secret_events + excluded.pii_or_secret_events,
+      latency_bins = sealog.histogram_sum(array[r.latency_bins, excluded.latency_bins])
+    returning 1
+  ),
+  by_risk as (
+    insert into sealog.usage_risk_rollups as r (
+      tenant_id, bucket, model, provider, agent_id, status, risk_tag, events, errors, input_tokens,
+      output_tokens, cache_read_input_tokens, cache_creation_input_tokens, reasoning_tokens,
+      cost_micro_usd, pii_or_secret_events, latency_bins
+    )
+    select m.tenant_id, m.bucket, m.model, m.provider, m.agent_id, m.status, m.risk_tag, m.events,
+           m.errors, m.input_tokens, m.output_tokens, m.cache_read_input_tokens,
+           m.cache_creation_input_tokens, m.reasoning_tokens, m.cost_micro_usd,
+           m.pii_or_secret_events, m.latency_bins
+      from merged as m
+     where m.risk_tag is not null
+     order by m.tenant_id, m.bucket, m.risk_tag, m.model, m.provider, m.agent_id, m.status
+    on conflict on constraint usage_risk_rollups_key do update set
+      events = r.events + excluded.events,
+      errors = r.errors + excluded.errors,
+      input_tokens = r.input_tokens + excluded.input_tokens,
+      output_tokens = r.output_tokens + excluded.output_tokens,
+      cache_read_input_tokens = r.cache_read_input_tokens + excluded.cache_read_input_tokens,
+      cache_creation_input_tokens = r.cache_creation_input_tokens + excluded.cache_creation_input_tokens,
+      reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
+      cost_micro_usd = r.cost_micro_usd + excluded.cost_micro_usd,
+      pii_or_secret_events = r.pii_or_secret_events + excluded.pii_or_secret_events,
+      latency_bins = sealog.histogram_sum(array[r.latency_bins, excluded.latency_bins])
+    returning 1
+  )
+  select count(*) from folded
+$$;
+comment on function sealog.fold_usage_deltas() is 'Folds every committed usage delta into usage_rollups and usage_risk_rollups (pg_cron, every minute); returns how many deltas it folded.';
+
+/** Section - Reading: rollups plus unfolded deltas plus raw edges */
+
+create function sealog.usage_parts(p_tenant_ids uuid[], p_from timestamptz, p_to timestamptz, p_by_risk boolean)
+returns table (
+  tenant_id uuid, at timestamptz, model text, provider text, agent_id text, status text,
+  risk_tag text, events bigint, errors bigint, input_tokens numeric, output_tokens numeric,
+  cache_read_input_tokens numeric, cache_creation_input_tokens numeric, reasoning_tokens numeric,
+  cost_micro_usd numeric, pii_or_secret_events bigint, latency_bins jsonb
+)
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  -- The whole 15-minute buckets inside [p_from, p_to): [v_inner_from, v_inner_to), maybe empty.
+  v_inner_from timestamptz := least(date_bin('15 minutes', p_from + interval '15 minutes' - interval '1 microsecond',
+                                             timestamptz '2000-01-01 00:00+00'), p_to);
+  v_inner_to timestamptz := greatest(date_bin('15 minutes', p_to, timestamptz '2000-01-01 00:00+00'), v_inner_from);
+begin
+  -- The whole buckets from the rollups and the deltas not folded yet; the ragged edges (a
+  -- range not on 15-minute bounds) from the raw rows, one per event. In one snapshot a delta
+  -- is either still appended or already folded, never both. `at` is the bucket's start, or
+  -- the event's time on the edges: bucketed by hour or day in any zone, it lands where its
+  -- events would. Simple ranges on plpgsql variables, so each branch is an index range scan
+  -- over the partitions it needs.
+  return query
+  select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, null::text, r.events,
+         r.errors, r.input_tokens, r.output_tokens, r.cache_read_input_tokens,
+         r.cache_creation_input_tokens, r.reasoning_tokens, r.cost_micro_usd,
+         r.pii_or_secret_events, r.latency_bins
+    from sealog.usage_rollups as r
+   where not p_by_risk
+     and r.tenant_id = any (p_tenant_ids)
+     and r.bucket >= v_inner_from
+     and r.bucket < v_inner_to
+  union all
+  select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, nullif(r.risk_tag, ''),
+         r.events, r.errors, r.input_tokens, r.output_tokens, r.cache_read_input_tokens,
+         r.cache_creation_input_tokens, r.reasoning_tokens, r.cost_micro_usd,
+         r.pii_or_secret_events, r.latency_bins
+    from sealog.usage_risk_rollups as r
+   where p_by_risk
+     and r.tenant_id = any (p_tenant_ids)
+     and r.bucket >= v_inner_from
+     and r.bucket < v_inner_to
+  union all
+  select d.tenant_id, d.bucket, d.model, d.provider, d.agent_id, d.status, nullif(d.risk_tag, ''),
+         d.events, d.errors, d.input_tokens, d.output_tokens, d.cache_read_input_tokens,
+         d.cache_creation_input_tokens, d.reasoning_tokens, d.cost_micro_usd,
+         d.pii_or_secret_events, d.latency_bins
+    from sealog.usage_deltas as d
+   where d.tenant_id = any (p_tenant_ids)
+     and d.bucket >= v_inner_from
+     and d.bucket < v_inner_to
+     and (d.risk_tag is not null) = p_by_risk
+  union all
+  select e.tenant_id, e.occurred_at, e.model::text, e.provider::text, e.agent_id::text, e.status,
+         k.risk_tag, 1::bigint, (e.status is not distinct from 'error')::integer::bigint, e.input_tokens::numeric,
+         e.output_tokens::numeric, coalesce(e.cache_read_input_tokens, 0)::numeric,
+         coalesce(e.cache_creation_input_tokens, 0)::numeric, coalesce(e.reasoning_tokens, 0)::numeric,
+         coalesce(e.cost_micro_usd, 0)::numeric,
+         (exists (select from unnest(e.risk_tags::text[]) as t(tag)
+                   where t.tag like 'PII\_%' or t.tag like 'SECRET\_%'))::integer::bigint,
+         case when e.latency_ms is null then '{}'::jsonb
+              else jsonb_build_object(sealog.latency_bin(e.latency_ms), 1) end
+    from sealog.llm_request_logs as e
+   cross join lateral unnest(case when p_by_risk and cardinality(e.risk_tags) > 0 then e.risk_tags::text[]
+                                  else array[null::text] end) as k(risk_tag)
+   where e.tenant_id = any (p_tenant_ids)
+     and ((e.occurred_at >= p_from and e.occurred_at < v_inner_from)
+          or (e.occurred_at >= v_inner_to and e.occurred_at < p_to));
+end
+$$;
+comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean) is 'The usage of some tenants over [p_from, p_to) as rows to aggregate: whole 15-minute buckets from the rollups plus unfolded deltas, the edges from raw telemetry; per risk tag when p_by_risk. Exactly the raw rows'' figures.';
+
+/** Section - Retention */
+
+create function sealog.purge_usage_rollups(p_now timestamptz default now())
+returns bigint
+language plpgsql
+security definer
+set search_path = ''
+set lock_timeout = '1s'
+as $$
+declare
+  v_cutoff timestamptz := sealog.retention_cutoff('telemetry', p_now);
+  v_override record;
+  v_rows bigint := 0;
+  v_count bigint;
+begin
+  -- Buckets that end at or before the cutoff hold only rows past retention. Called by the
+  -- telemetry purge after its own deletes, so their negative deltas go with their buckets.
+  delete from sealog.usage_rollups where bucket + interval '15 minutes' <= v_cutoff;
+  get diagnostics v_count = row_count;
+  v_rows := v_rows + v_count;
+  delete from sealog.usage_risk_rollups where bucket + interval '15 minutes' <= v_cutoff;
+  get diagnostics v_count = row_count;
+  v_rows := v_rows + v_count;
+  delete from sealog.usage_deltas where bucket + interval '15 minutes' <= v_cutoff;
+  get diagnostics v_count = row_count;
+  v_rows := v_rows + v_count;
+  -- Then each tenant with a shorter retention.
+  for v_override in
+    select o.tenant_id, sealog.retention_cutoff('telemetry', p_now, o.tenant_id) as cutoff
+      from sealog.retention_overrides as o
+     where o.category = 'telemetry'
+     order by o.tenant_id
+  loop
+    delete from sealog.usage_rollups
+     where tenant_id = v_override.tenant_id and bucket + interval '15 minutes' <= v_override.cutoff;
+    get diagnostics v_count = row_count;
+    v_rows := v_rows + v_count;
+    delete from sealog.usage_risk_rollups
+     where tenant_id = v_override.tenant_id and bucket + interval '15 minutes' <= v_override.cutoff;
+    get diagnostics v_count = row_count;
+    v_rows := v_rows + v_count;
+    delete from sealog.usage_deltas
+     where tenant_id = v_override.tenant_id and bucket + interval '15 minutes' <= v_override.cutoff;
+    get diagnostics v_count = row_count;
+    v_rows := v_rows + v_count;
+  end loop;
+  return v_rows;
+exception when lock_not_available then
+  -- A fold holds the rows: nothing is deleted this time (null), all of it at the next run.
+  raise notice 'usage rollups: rows locked; purged at the next run';
+  return null;
+end
+$$;
+comment on function sealog.purge_usage_rollups(timestamptz) is 'Deletes the usage rollups and deltas of 15-minute buckets that end at or before the telemetry retention cutoff, for everyone and per tenant override; returns the rows deleted, or null when rows were locked (retried at the next run). Called by sealog.purge_telemetry.';
+
+/** Section - RLS and grants */
+
+alter table sealog.usage_deltas enable row level security;
+alter table sealog.usage_deltas force row level security;
+alter table sealog.usage_rollups enable row level security;
+alter table sealog.usage_rollups force row level security;
+alter table sealog.usage_risk_rollups enable row level security;
+alter table sealog.usage_risk_rollups force row level security;
+revoke all on table sealog.usage_deltas, sealog.usage_rollups, sealog.usage_risk_rollups
+  from public, anon, authenticated, service_role;
+-- service_role may read them as it reads telemetry (support, exports); only the trigger, the
+-- fold and the purge above write them.
+grant select on table sealog.usage_deltas, sealog.usage_rollups, sealog.usage_risk_rollups to service_role;
+create policy usage_deltas_select_policy on sealog.usage_deltas
+  for select to service_role using (true);
+create policy usage_rollups_select_policy on sealog.usage_rollups
+  for select to service_role using (true);
+create policy usage_risk_rollups_select_policy on sealog.usage_risk_rollups
+  for select to service_role using (true);
+
+revoke all on function sealog.latency_bin(bigint) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.latency_bin_value(integer) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.histogram_sum(jsonb[]) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.latency_percentiles(jsonb, double precision[]) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.append_usage_deltas() from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.fold_usage_deltas() from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_usage_rollups(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
+
+-- Every minute, UTC: the rollup tables lag at most a minute (plus the fold). cron.schedule
+-- upserts by name, so re-running this is harmless.
+select cron.schedule('sealog-fold-usage', '* * * * *', 'select sealog.fold_usage_deltas()');

@@ -1,0 +1,163 @@
+-- The usage rollups, with the deltas not folded yet, always equal the raw telemetry rows: per
+-- tenant, 15-minute bucket, model, provider, agent and status (and per risk tag), every figure
+-- and every latency-histogram bin. Checked after inserts, a fold, a resend of the same events,
+-- an end user's erasure, and the telemetry purge with a tenant's shorter retention, frozen at a
+-- p_now whose 90-day cutoff is a UTC midnight (whole-day drops and bucket deletes agree there).
+begin;
+select plan(10);
+
+select sealog_admin.create_tenant('rollups a') as a \gset
+select sealog_admin.create_tenant('rollups b') as b \gset
+select (date_trunc('day', now() at time zone 'utc') at time zone 'utc') + interval '2 days' as purge_now \gset
+
+-- 3000 events per tenant over the last 91 days, in every combination of the rollup keys.
+create temporary table seeded on commit drop as
+select t.tenant_id,
+       now() - random() * interval '91 days' as occurred_at,
+       gen_random_uuid() as event_id,
+       'model-' || (g % 3) as model,
+       case when g % 4 = 0 then null else 'provider-' || (g % 2) end as provider,
+       case when g % 5 = 0 then null else 'agent-' || (g % 2) end as agent_id,
+       case when g % 7 = 0 then null when g % 3 = 0 then 'error' else 'ok' end as status,
+       (random() * 5000)::bigint as input_tokens,
+       (random() * 900)::bigint as output_tokens,
+       case when g % 2 = 0 then (random() * 100)::bigint end as cache_read_input_tokens,
+       case when g % 3 = 0 then (random() * 100)::bigint end as cache_creation_input_tokens,
+       case when g % 4 = 0 then (random() * 100)::bigint end as reasoning_tokens,
+       case when g % 6 <> 0 then (random() * 20000)::bigint end as cost_micro_usd,
+       case when g % 9 <> 0 then (random() ^ 3 * 60000)::bigint end as latency_ms,
+       case g % 4 when 0 then array['PII_EMAIL', 'SECRET_JWT'] when 1 then array['ACME_X'] when 2 then array['PII_PHONE'] end::sealog.risk_tag[] as risk_tags,
+       case when g % 10 = 0 then 'end-user-erased' else 'end-user-' || (g % 50) end as end_user_id
+  from generate_series(1, 3000) as g
+ cross join (values (:'a'::uuid), (:'b'::uuid)) as t(tenant_id);
+
+-- Differences between the raw rows and the rollups plus unfolded deltas, as rows; none when equal.
+create function pg_temp.differences(p_by_risk boolean)
+returns table (side text, tenant_id uuid, bucket timestamptz, model text, provider text, agent_id text, status text,
+               risk_tag text, bin text, events numeric, errors numeric, input_tokens numeric, output_tokens numeric,
+               cache_read numeric, cache_creation numeric, reasoning numeric, cost numeric, pii numeric)
+language sql
+as $$
+  with raw as (
+    select e.tenant_id, date_bin('15 minutes', e.occurred_at, timestamptz '2000-01-01 00:00+00') as bucket,
+           e.model::text, e.provider::text, e.agent_id::text, e.status, k.risk_tag, e.latency_ms, e.input_tokens,
+           e.output_tokens, e.cache_read_input_tokens, e.cache_creation_input_tokens, e.reasoning_tokens,
+           e.cost_micro_usd, e.risk_tags
+      from sealog.llm_request_logs as e
+     cross join lateral unnest(case when not p_by_risk then array[null::text]
+                                    when cardinality(e.risk_tags) > 0 then e.risk_tags::text[]
+                                    else array[''] end) as k(risk_tag)
+     where e.tenant_id = any (array(select distinct s.tenant_id from seeded as s))
+  ),
+  raw_figures as (
+    select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag, null::text as bin,
+           count(*)::numeric, (count(*) filter (where r.status = 'error'))::numeric, sum(r.input_tokens)::numeric,
+           sum(r.output_tokens)::numeric, coalesce(sum(r.cache_read_input_tokens), 0)::numeric,
+           coalesce(sum(r.cache_creation_input_tokens), 0)::numeric, coalesce(sum(r.reasoning_tokens), 0)::numeric,
+           coalesce(sum(r.cost_micro_usd), 0)::numeric,
+           (count(*) filter (where exists (select from unnest(r.risk_tags::text[]) as t(tag)
+                                            where t.tag like 'PII\_%' or t.tag like 'SECRET\_%')))::numeric
+      from raw as r
+     group by 1, 2, 3, 4, 5, 6, 7
+    union all
+    select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag,
+           sealog.latency_bin(r.latency_ms)::text, count(*), null, null, null, null, null, null, null, null
+      from raw as r
+     where r.latency_ms is not null
+     group by 1, 2, 3, 4, 5, 6, 7, 8
+  ),
+  rolled as (
+    select u.tenant_id, u.bucket, u.model, u.provider, u.agent_id, u.status, null::text as risk_tag, u.events, u.errors,
+           u.input_tokens, u.output_tokens, u.cache_read_input_tokens, u.cache_creation_input_tokens,
+           u.reasoning_tokens, u.cost_micro_usd, u.pii_or_secret_events, u.latency_bins
+      from sealog.usage_rollups as u
+     where not p_by_risk
+    union all
+    select u.tenant_id, u.bucket, u.model, u.provider, u.agent_id, u.status, u.risk_tag, u.events, u.errors,
+           u.input_tokens, u.output_tokens, u.cache_read_input_tokens, u.cache_creation_input_tokens,
+           u.reasoning_tokens, u.cost_micro_usd, u.pii_or_secret_events, u.latency_bins
+      from sealog.usage_risk_rollups as u
+     where p_by_risk
+    union all
+    select d.tenant_id, d.bucket, d.model, d.provider, d.agent_id, d.status, d.risk_tag, d.events, d.errors,
+           d.input_tokens, d.output_tokens, d.cache_read_input_tokens, d.cache_creation_input_tokens,
+           d.reasoning_tokens, d.cost_micro_usd, d.pii_or_secret_events, d.latency_bins
+      from sealog.usage_deltas as d
+     where (d.risk_tag is not null) = p_by_risk
+  ),
+  rolled_figures as (
+    select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag, null::text as bin,
+           sum(r.events), sum(r.errors), sum(r.input_tokens), sum(r.output_tokens), sum(r.cache_read_input_tokens),
+           sum(r.cache_creation_input_tokens), sum(r.reasoning_tokens), sum(r.cost_micro_usd),
+           sum(r.pii_or_secret_events)
+      from rolled as r
+     where r.tenant_id = any (array(select distinct s.tenant_id from seeded as s))
+     group by 1, 2, 3, 4, 5, 6, 7
+    having sum(r.events) <> 0
+    union all
+    select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag, b.key,
+           sum(b.value::bigint), null, null, null, null, null, null, null, null
+      from rolled as r, jsonb_each_text(r.latency_bins) as b
+     where r.tenant_id = any (array(select distinct s.tenant_id from seeded as s))
+     group by 1, 2, 3, 4, 5, 6, 7, 8
+    having sum(b.value::bigint) <> 0
+  )
+  (select 'raw only', * from raw_figures except select 'raw only', * from rolled_figures)
+  union all
+  (select 'rollups only', * from rolled_figures except select 'rollups only', * from raw_figures)
+$$;
+
+/** Section - Ingest, fold, resend */
+
+insert into sealog.llm_request_logs (
+  tenant_id, occurred_at, event_id, session_id, model, provider, input_tokens, output_tokens,
+  cache_read_input_tokens, cache_creation_input_tokens, reasoning_tokens, latency_ms, cost_micro_usd,
+  status, risk_tags, end_user_id, agent_id)
+select tenant_id, occurred_at, event_id, 'rollups', model, provider, input_tokens, output_tokens,
+       cache_read_input_tokens, cache_creation_input_tokens, reasoning_tokens, latency_ms, cost_micro_usd,
+       status, risk_tags, end_user_id, agent_id
+  from seeded;
+
+select is_empty($$select * from pg_temp.differences(false)$$, 'after an insert, the deltas equal the raw rows');
+select is_empty($$select * from pg_temp.differences(true)$$, 'and so do the per-tag deltas');
+
+select ok(sealog.fold_usage_deltas() > 0, 'the fold takes the deltas');
+select is_empty($$select * from pg_temp.differences(false) union all select * from pg_temp.differences(true)$$,
+  'after the fold, the rollups equal the raw rows');
+
+-- A resend, as ingest stores it: the primary key drops every row, and no delta is appended.
+insert into sealog.llm_request_logs (tenant_id, occurred_at, event_id, session_id, model, input_tokens, output_tokens)
+select tenant_id, occurred_at, event_id, 'rollups', model, 999999, 999999 from seeded
+on conflict do nothing;
+select is((select count(*)::int from sealog.usage_deltas where tenant_id in (:'a', :'b')), 0,
+  'a resend of stored events appends no delta');
+
+/** Section - Erasure */
+
+select is((select r.status
+             from sealog.request_erasure('tenant', :'a', 'end_user', sha256(convert_to('end-user-erased', 'utf8')), null, null,
+                                         'end-user-erased', '{}', interval '0') as r),
+  'completed', 'an end user of tenant a is erased');
+select is_empty($$select * from pg_temp.differences(false) union all select * from pg_temp.differences(true)$$,
+  'after the erasure (the end user''s rows deleted), the rollups equal the raw rows');
+
+/** Section - Purges */
+
+select sealog_admin.set_retention_override(:'b', 'telemetry', interval '30 days');
+select sealog.purge_telemetry(:'purge_now');
+select is_empty($$select * from pg_temp.differences(false) union all select * from pg_temp.differences(true)$$,
+  'after the purge (whole days for everyone, row deletes for the shorter retention), the rollups equal the raw rows');
+select is((select count(*)::int
+             from (select bucket, tenant_id from sealog.usage_rollups
+                   union all select bucket, tenant_id from sealog.usage_risk_rollups
+                   union all select bucket, tenant_id from sealog.usage_deltas) as u
+            where u.tenant_id in (:'a', :'b')
+              and u.bucket < sealog.retention_cutoff('telemetry', :'purge_now', u.tenant_id)),
+  0, 'no rollup or delta is left before either tenant''s cutoff');
+
+select sealog.fold_usage_deltas();
+select is_empty($$select * from pg_temp.differences(false) union all select * from pg_temp.differences(true)$$,
+  'and the purge''s negative deltas fold into the rollups exactly');
+
+select * from finish();
+rollback;

@@ -1,0 +1,172 @@
+/**
+ * GET /tenant/usage reads the usage rollups (docs/tenant-reads.md, "Rollups"), over real HTTP:
+ * right after ingest and a resend, every figure equals the raw rows' aggregate, by day and by
+ * hour, in UTC and in Asia/Kolkata (+05:30), grouped by model, status and risk tag, over a range
+ * that starts and ends off the 15-minute buckets; p50/p95 are within the histogram's bound of
+ * the exact nearest-rank values. pg_cron folds the deltas into the rollup tables within a
+ * minute, after which the rollup tables alone equal the raw rows.
+ */
+import assert from "node:assert/strict";
+import { UsageReport } from "../../supabase/functions/tenant/schemas.ts";
+import { telemetryEvent } from "../_support/events.ts";
+import { call, createTenant, sql, test, type TestTenant } from "../_support/stack.ts";
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** Events spread over the last 4 days at odd minutes, in every combination the test groups by. */
+function events(count: number): Record<string, unknown>[] {
+  const now = Date.now();
+  const tags = [[], ["PII_EMAIL"], ["PII_EMAIL", "SECRET_JWT"], ["ACME_X"]];
+  return Array.from({ length: count }, (_, i) =>
+    telemetryEvent({
+      occurred_at: new Date(now - ((i * 7919) % (4 * 24 * 60)) * MINUTE - (i % 60) * 1000)
+        .toISOString(),
+      model: `model-${i % 3}`,
+      status: i % 5 === 0 ? "error" : i % 7 === 3 ? undefined : "ok",
+      input_tokens: (i * 37) % 1000,
+      output_tokens: (i * 11) % 300,
+      cost_micro_usd: i % 4 === 0 ? undefined : (i * 13) % 5000,
+      reasoning_tokens: i % 3 === 0 ? (i * 5) % 200 : undefined,
+      latency_ms: i % 6 === 0 ? undefined : Math.round(50 + ((i * 7727) % 10_000) ** 1.2),
+      risk_tags: tags[i % tags.length],
+    }));
+}
+
+async function ingest(tenant: TestTenant, batch: Record<string, unknown>[]) {
+  const response = await call("/ingest", {
+    method: "POST",
+    apiKey: tenant.apiKey,
+    json: { events: batch },
+  });
+  assert.equal(response.status, 200, response.text);
+  return response.body;
+}
+
+type Figures = Record<string, number | string | undefined>;
+
+/** The raw rows' figures by the same grouping, computed by PostgreSQL from llm_request_logs. */
+async function rawUsage(
+  tenantId: string,
+  query: { from: string; to: string; granularity: "hour" | "day"; zone: string; group: string },
+) {
+  const rows = await sql`
+    select date_trunc(${query.granularity}, e.occurred_at, ${query.zone}) as bucket,
+           case ${query.group} when 'model' then e.model::text when 'status' then e.status
+                               when 'risk_tag' then k.tag end as grp,
+           count(*)::int as events,
+           (count(*) filter (where e.status = 'error'))::int as errors,
+           sum(e.input_tokens)::int as input_tokens,
+           sum(e.output_tokens)::int as output_tokens,
+           coalesce(sum(e.reasoning_tokens), 0)::int as reasoning_tokens,
+           coalesce(sum(e.cost_micro_usd), 0)::int as cost_micro_usd,
+           (count(*) filter (where exists (select from unnest(e.risk_tags::text[]) as t(tag)
+                                            where t.tag like 'PII\\_%' or t.tag like 'SECRET\\_%')))::int
+             as pii_or_secret_events,
+           percentile_disc(0.5) within group (order by e.latency_ms)::int as p50,
+           percentile_disc(0.95) within group (order by e.latency_ms)::int as p95
+      from sealog.llm_request_logs as e
+     cross join lateral unnest(case when ${query.group} = 'risk_tag' and cardinality(e.risk_tags) > 0
+                                    then e.risk_tags::text[] else array[null::text] end) as k(tag)
+     where e.tenant_id = ${tenantId}
+       and e.occurred_at >= ${query.from}
+       and e.occurred_at < ${query.to}
+     group by 1, 2`;
+  return new Map(rows.map((row) => [`${(row.bucket as Date).getTime()}|${row.grp ?? "-"}`, row]));
+}
+
+function assertWithinBound(approx: number | undefined, exact: number | null, label: string) {
+  if (exact === null) return assert.equal(approx, undefined, label);
+  assert.ok(approx !== undefined, label);
+  assert.ok(Math.abs(approx - exact) <= 0.025 * exact + 0.5, `${label}: ${approx} vs ${exact}`);
+}
+
+test("usage is exact at once after ingest and a resend: by day and hour, UTC and Kolkata, by model, status and risk tag", async () => {
+  const tenant = await createTenant();
+  const other = await createTenant();
+  const batch = events(600);
+  for (let i = 0; i < batch.length; i += 200) await ingest(tenant, batch.slice(i, i + 200));
+  const resent = await ingest(tenant, batch.slice(0, 200));
+  assert.equal(resent.accepted, 0, "the resend is stored once");
+  await ingest(other, events(50));
+
+  // Off the 15-minute buckets at both ends: the edges come from the raw rows.
+  const from = new Date(Date.now() - 3 * DAY - 7 * MINUTE - 13_000).toISOString();
+  const to = new Date(Date.now() - 2 * 60 * MINUTE - 41_000).toISOString();
+  for (const granularity of ["day", "hour"] as const) {
+    for (const zone of ["UTC", "Asia/Kolkata"]) {
+      for (const group of ["model", "status", "risk_tag"]) {
+        const label = `${granularity} ${zone} ${group}`;
+        const response = await call(
+          `/tenant/usage?from=${from}&to=${to}&granularity=${granularity}&time_zone=${zone}&group_by=${group}`,
+          { apiKey: tenant.apiKey },
+        );
+        assert.equal(response.status, 200, response.text);
+        UsageReport.parse(response.body);
+        const raw = await rawUsage(tenant.tenantId, { from, to, granularity, zone, group });
+        assert.equal(response.body.series.length, raw.size, label);
+        for (const entry of response.body.series as Figures[]) {
+          const key = `${Date.parse(entry.bucket as string)}|${entry[group] ?? "-"}`;
+          const expected = raw.get(key);
+          assert.ok(expected, `${label}: ${key} is in the raw rows`);
+          for (
+            const figure of [
+              "events",
+              "errors",
+              "input_tokens",
+              "output_tokens",
+              "reasoning_tokens",
+              "cost_micro_usd",
+              "pii_or_secret_events",
+            ]
+          ) {
+            assert.equal(entry[figure], expected[figure], `${label} ${key} ${figure}`);
+          }
+          assertWithinBound(entry.latency_p50_ms as number, expected.p50, `${label} ${key} p50`);
+          assertWithinBound(entry.latency_p95_ms as number, expected.p95, `${label} ${key} p95`);
+        }
+      }
+    }
+  }
+  const [totals] = await sql`
+    select count(*)::int as events, sum(input_tokens)::int as input_tokens
+      from sealog.llm_request_logs
+     where tenant_id = ${tenant.tenantId} and occurred_at >= ${from} and occurred_at < ${to}`;
+  const response = await call(`/tenant/usage?from=${from}&to=${to}&granularity=none`, {
+    apiKey: tenant.apiKey,
+  });
+  assert.equal(response.body.totals.events, totals!.events);
+  assert.equal(response.body.totals.input_tokens, totals!.input_tokens);
+});
+
+test("pg_cron folds the deltas into the rollup tables within a minute; then they alone equal the raw rows", async () => {
+  const [job] =
+    await sql`select schedule, command from cron.job where jobname = 'sealog-fold-usage'`;
+  assert.deepEqual({ ...job }, {
+    schedule: "* * * * *",
+    command: "select sealog.fold_usage_deltas()",
+  });
+  const tenant = await createTenant();
+  await ingest(tenant, events(120));
+  const ingestedAt = Date.now();
+  // The next run starts within a minute; allow for the run itself on a loaded machine.
+  let pending = -1;
+  while (Date.now() - ingestedAt < 90_000) {
+    const [row] = await sql`
+      select count(*)::int as n from sealog.usage_deltas where tenant_id = ${tenant.tenantId}`;
+    pending = row!.n;
+    if (pending === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  assert.equal(pending, 0, "every delta was folded by pg_cron");
+  const [rolled] = await sql`
+    select sum(events)::int as events, sum(input_tokens)::int as input_tokens,
+           sum(cost_micro_usd)::int as cost_micro_usd
+      from sealog.usage_rollups where tenant_id = ${tenant.tenantId}`;
+  const [raw] = await sql`
+    select count(*)::int as events, sum(input_tokens)::int as input_tokens,
+           coalesce(sum(cost_micro_usd), 0)::int as cost_micro_usd
+      from sealog.llm_request_logs where tenant_id = ${tenant.tenantId}`;
+  assert.deepEqual({ ...rolled }, { ...raw });
+  assert.equal(raw!.events, 120);
+});
