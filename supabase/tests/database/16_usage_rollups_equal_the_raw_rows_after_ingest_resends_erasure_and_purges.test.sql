@@ -4,7 +4,7 @@
 -- an end user's erasure, and the telemetry purge with a tenant's shorter retention, frozen at a
 -- p_now whose 90-day cutoff is a UTC midnight (whole-day drops and bucket deletes agree there).
 begin;
-select plan(11);
+select plan(12);
 
 select sealog_admin.create_tenant('rollups a') as a \gset
 select sealog_admin.create_tenant('rollups b') as b \gset
@@ -113,6 +113,49 @@ as $$
   (select 'rollups only', * from rolled_figures except select 'rollups only', * from raw_figures)
 $$;
 
+-- Differences between a read's series (sealog.usage_parts, by granularity in a zone, over a
+-- range off the 15-minute bounds) and the raw rows grouped the same way: events, cost and
+-- latency bins per series bucket; none when the read's blocks each fall in one bucket.
+create function pg_temp.read_differences(p_granularity text, p_zone text)
+returns table (side text, bucket timestamptz, bin text, n numeric)
+language sql
+as $$
+  with range as (
+    select now() - interval '88 days' - interval '7 minutes' as from_at, now() - interval '3 minutes' as to_at
+  ),
+  parts as (
+    select date_trunc(p_granularity, p.at, p_zone) as bucket, p.events, p.cost_micro_usd, p.latency_bins
+      from range, sealog.usage_parts(array(select distinct s.tenant_id from seeded as s), range.from_at, range.to_at,
+                                     false, p_granularity, p_zone) as p
+  ),
+  read_figures as (
+    select p.bucket, 'events' as bin, sum(p.events) as n from parts as p group by 1
+    having sum(p.events) <> 0
+    union all
+    select p.bucket, 'cost', sum(p.cost_micro_usd) from parts as p group by 1 having sum(p.events) <> 0
+    union all
+    select p.bucket, b.key, sum(b.value::bigint) from parts as p, jsonb_each_text(p.latency_bins) as b
+     group by 1, 2 having sum(b.value::bigint) <> 0
+  ),
+  raw as (
+    select date_trunc(p_granularity, e.occurred_at, p_zone) as bucket, e.cost_micro_usd, e.latency_ms
+      from range, sealog.llm_request_logs as e
+     where e.tenant_id = any (array(select distinct s.tenant_id from seeded as s))
+       and e.occurred_at >= range.from_at and e.occurred_at < range.to_at
+  ),
+  raw_figures as (
+    select r.bucket, 'events' as bin, count(*)::numeric as n from raw as r group by 1
+    union all
+    select r.bucket, 'cost', coalesce(sum(r.cost_micro_usd), 0)::numeric from raw as r group by 1
+    union all
+    select r.bucket, sealog.latency_bin(r.latency_ms)::text, count(*)::numeric from raw as r
+     where r.latency_ms is not null group by 1, 2
+  )
+  (select 'raw only', * from raw_figures except select 'raw only', * from read_figures)
+  union all
+  (select 'read only', * from read_figures except select 'read only', * from raw_figures)
+$$;
+
 /** Section - Ingest, fold, resend */
 
 insert into sealog.llm_request_logs (
@@ -133,6 +176,13 @@ select is_empty($$select * from pg_temp.differences(false) union all select * fr
 select is((select array_agg(distinct span_minutes order by span_minutes)
              from sealog.usage_rollups where tenant_id in (:'a', :'b')),
   array[15, 60, 360, 1440], 'the fold writes every level');
+select is_empty($$select * from pg_temp.read_differences('day', 'UTC')
+                  union all select * from pg_temp.read_differences('day', 'America/New_York')
+                  union all select * from pg_temp.read_differences('day', 'Asia/Kolkata')
+                  union all select * from pg_temp.read_differences('day', 'Asia/Kathmandu')
+                  union all select * from pg_temp.read_differences('hour', 'Asia/Kolkata')
+                  union all select * from pg_temp.read_differences('hour', 'Asia/Kathmandu')$$,
+  'a read''s day and hour series, in UTC and in zones offset by 30 and 45 minutes, equal the raw rows');
 
 -- A resend, as ingest stores it: the primary key drops every row, and no delta is appended.
 insert into sealog.llm_request_logs (tenant_id, occurred_at, event_id, session_id, model, input_tokens, output_tokens)
