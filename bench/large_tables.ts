@@ -2,7 +2,9 @@
  * Sections of deno task bench on large tables: `rows` telemetry rows and as many API
  * access-log rows (1 million, then 10 million in a full run) over 100 daily partitions, the
  * last 10 of them past the 90-day retention, written server-side in key order, each table for
- * a tenant of its own, the two tables at once over two connections.
+ * a tenant of its own, the two tables at once over two connections. Telemetry rows look like
+ * real traffic: each carries a latency (log-normal, 200 ms to 30 s), tokens and a cost, over
+ * five models and seven agents, with 2% errors and some risk tags (the usage reads' real work).
  *   erasure  one end user erased (sealog.request_erasure, no grace period) with 10k rows,
  *            then one with 100k rows, among them
  *   purge    sealog.purge_telemetry() then sealog.purge_api_access_log() on the expired days
@@ -50,7 +52,8 @@ export async function seedLargeTable(sql: postgres.Sql, rows: number) {
       await tx`
           insert into sealog.llm_request_logs (
             tenant_id, occurred_at, event_id, session_id, model, provider, input_tokens,
-            output_tokens, cost_micro_usd, status, end_user_id
+            output_tokens, cache_read_input_tokens, reasoning_tokens, latency_ms, cost_micro_usd,
+            status, error_type, risk_tags, agent_id, end_user_id
           )
           select ${tenantId}::uuid,
                  date_trunc('day', now() at time zone 'utc') at time zone 'utc'
@@ -58,11 +61,35 @@ export async function seedLargeTable(sql: postgres.Sql, rows: number) {
         perDay + 1
       }::int),
                  ('b' || lpad(to_hex(${day}::int), 7, '0') || '-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid,
-                 'large-' || (g % 1000), 'gpt-4o-mini', 'openai', 1200, 350, 4210, 'ok',
+                 'large-' || (g % 1000), m.model, m.provider, v.input_tokens, v.output_tokens,
+                 v.input_tokens / 4, v.output_tokens / 5, v.latency_ms,
+                 (v.input_tokens * m.input_micro_usd + v.output_tokens * m.output_micro_usd)::bigint,
+                 case when v.error then 'error' else 'ok' end,
+                 case when v.error then 'rate_limit' end,
+                 case when g % 20 = 0 then array['PII_EMAIL']
+                      when g % 97 = 0 then array['SECRET_API_KEY', 'PII_PHONE'] end::sealog.risk_tag[],
+                 'agent-' || (g % 7),
                  case when g <= ${subject10k}::int then 'subject-10k'
                       when g <= ${subject10k + subject100k}::int then 'subject-100k'
                       else 'user-' || (g % 100000) end
-            from generate_series(1, ${perDay}::int) as g`;
+            from generate_series(1, ${perDay}::int) as g
+           -- Five models, an event's by its number; per-token prices in millionths of a dollar.
+           cross join lateral (
+             select * from (values (0, 'gpt-4o-mini', 'openai', 0.15, 0.6),
+                                   (1, 'gpt-4o', 'openai', 2.5, 10.0),
+                                   (2, 'claude-sonnet-4', 'anthropic', 3.0, 15.0),
+                                   (3, 'claude-haiku-4', 'anthropic', 0.8, 4.0),
+                                   (4, 'gemini-2.5-flash', 'gcp.gemini', 0.3, 2.5))
+                      as m(n, model, provider, input_micro_usd, output_micro_usd)
+              where m.n = g % 5) as m
+           -- Latency log-normal (median 1.5 s, Box-Muller), kept within 200 ms to 30 s; tokens
+           -- spread from 100 to 8,100 in and 20 to 2,020 out; 2% errors.
+           cross join lateral (
+             select least(greatest(exp(ln(1500) + 0.9 * sqrt(-2 * ln(1 - random()))
+                                                    * cos(2 * pi() * random())), 200), 30000)::bigint as latency_ms,
+                    100 + (g::bigint * 7919) % 8000 as input_tokens,
+                    20 + (g::bigint * 104729) % 2000 as output_tokens,
+                    random() < 0.02 as error) as v`;
     });
   }
   await accessLog;

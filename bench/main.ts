@@ -14,6 +14,8 @@
  *                     (default 10 million) over 100 daily partitions: bench/large_tables.ts
  *
  * Writes bench/results/bench.json, bench.md and ingest-latency.svg (bench-quick.* with --quick).
+ * --only reads seeds the large table at --large-rows and runs the reads section alone
+ * (bench/results/reads-only.json).
  */
 import { Buffer } from "node:buffer";
 import { parseArgs } from "node:util";
@@ -31,6 +33,8 @@ const { values: flags } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     "large-rows": { type: "string" },
+    // --only reads: the large table's seed at --large-rows and the reads section, nothing else.
+    only: { type: "string" },
   },
 });
 
@@ -462,6 +466,25 @@ async function main() {
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+if (flags.only !== undefined) {
+  if (flags.only !== "reads") throw new Error(`--only: unknown section ${flags.only}`);
+  const sql = postgres(operatorDatabaseUrl(), { max: 1, onnotice: () => {} });
+  try {
+    progress(`large table: ${PLAN.largeRows.toLocaleString("en-US")} rows, then the reads`);
+    const seed = await seedLargeTable(sql, PLAN.largeRows);
+    const result = await reads(sql, seed, { logRows: PLAN.largeRows * 0.3, samples: 20 });
+    await Deno.mkdir(RESULTS_DIR, { recursive: true });
+    await Deno.writeTextFile(
+      new URL("reads-only.json", RESULTS_DIR),
+      JSON.stringify({ seed: { ...seed, tenantId: undefined }, reads: result }, null, 2) + "\n",
+    );
+    console.log(readsMarkdown(result).join("\n"));
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+  Deno.exit(0);
 }
 
 const report = await main();

@@ -13,6 +13,11 @@
  * pg_cron folds the deltas into the rollups every minute; a read adds the deltas not folded yet
  * (sealog.usage_parts), so usage is exact at once and the rollup tables lag at most a minute.
  *
+ * The fold keeps each rollup at four levels, UTC-aligned blocks of 15 minutes, 1 hour, 6 hours
+ * and 1 day (span_minutes, sealog.usage_levels), so that a read covers each hour or day of its
+ * series by the fewest whole blocks: a UTC day is one row per key, a New York day about 9, a
+ * Kolkata day about 12, where the 15-minute level alone needs 96.
+ *
  * 15 minutes, because every time zone's offset today is a multiple of 15 minutes (Asia/Kolkata
  * +05:30, Asia/Kathmandu +05:45): a bucket never straddles a local hour or day, so hours and
  * days are exact in any zone. Latency is kept as a histogram of log bins (ratio 1.05) that
@@ -96,6 +101,20 @@ as $$
 $$;
 comment on function sealog.latency_percentiles(jsonb, double precision[]) is 'Percentiles (nearest rank) of a latency histogram, one per fraction; each within 2.5% (+0.5 ms) of the exact percentile_disc of the latencies counted in it.';
 
+/** Section - Levels */
+
+create function sealog.usage_levels()
+returns integer[]
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  -- Largest first, each a multiple of the next, all dividing a UTC day.
+  select array[1440, 360, 60, 15]
+$$;
+comment on function sealog.usage_levels() is 'The rollup levels, in minutes, largest first: UTC-aligned blocks of 1 day, 6 hours, 1 hour and 15 minutes.';
+
 /** Section - Tables */
 
 create table sealog.usage_deltas (
@@ -124,7 +143,8 @@ comment on index sealog.usage_deltas_tenant_id_bucket_idx is 'Serves reads that 
 
 create table sealog.usage_rollups (
   tenant_id uuid not null,
-  bucket timestamptz not null check (bucket = date_bin('15 minutes', bucket, timestamptz '2000-01-01 00:00+00')),
+  span_minutes integer not null check (span_minutes = any (sealog.usage_levels())),
+  bucket timestamptz not null,
   model text not null,
   provider text,
   agent_id text,
@@ -139,12 +159,14 @@ create table sealog.usage_rollups (
   cost_micro_usd numeric not null,
   pii_or_secret_events bigint not null,
   latency_bins jsonb not null,
-  constraint usage_rollups_key unique nulls not distinct (tenant_id, bucket, model, provider, agent_id, status)
+  constraint usage_rollups_key unique nulls not distinct (tenant_id, span_minutes, bucket, model, provider, agent_id, status),
+  constraint usage_rollups_bucket_aligned check (bucket = date_bin(make_interval(mins => span_minutes), bucket, timestamptz '2000-01-01 00:00+00'))
 );
 
 create table sealog.usage_risk_rollups (
   tenant_id uuid not null,
-  bucket timestamptz not null check (bucket = date_bin('15 minutes', bucket, timestamptz '2000-01-01 00:00+00')),
+  span_minutes integer not null check (span_minutes = any (sealog.usage_levels())),
+  bucket timestamptz not null,
   model text not null,
   provider text,
   agent_id text,
@@ -160,11 +182,12 @@ create table sealog.usage_risk_rollups (
   cost_micro_usd numeric not null,
   pii_or_secret_events bigint not null,
   latency_bins jsonb not null,
-  constraint usage_risk_rollups_key unique nulls not distinct (tenant_id, bucket, risk_tag, model, provider, agent_id, status)
+  constraint usage_risk_rollups_key unique nulls not distinct (tenant_id, span_minutes, bucket, risk_tag, model, provider, agent_id, status),
+  constraint usage_risk_rollups_bucket_aligned check (bucket = date_bin(make_interval(mins => span_minutes), bucket, timestamptz '2000-01-01 00:00+00'))
 );
 
 comment on table sealog.usage_deltas is 'INTERNAL; pii=none; retention=telemetry. Changes to the usage rollups not folded yet: appended per telemetry insert (+) or delete (-), folded every minute.';
-comment on table sealog.usage_rollups is 'INTERNAL; pii=none; retention=telemetry. Usage per tenant, 15-minute bucket, model, provider, agent and status: counts, sums and a latency histogram; no end-user or session id.';
+comment on table sealog.usage_rollups is 'INTERNAL; pii=none; retention=telemetry. Usage per tenant, level (15 minutes to 1 day), bucket, model, provider, agent and status: counts, sums and a latency histogram; no end-user or session id.';
 comment on table sealog.usage_risk_rollups is 'INTERNAL; pii=none; retention=telemetry. usage_rollups per risk tag as well (an event under each of its tags, untagged ones under ''''), for usage grouped by risk tag.';
 
 do $$
@@ -175,7 +198,7 @@ begin
   foreach v_table in array array['usage_deltas', 'usage_rollups', 'usage_risk_rollups'] loop
     execute format($c$
       comment on column sealog.%1$I.tenant_id is 'INTERNAL; pii=none; retention=telemetry. Tenant of the events.';
-      comment on column sealog.%1$I.bucket is 'INTERNAL; pii=none; retention=telemetry. Start of the events'' 15-minute bucket (UTC-aligned).';
+      comment on column sealog.%1$I.bucket is 'INTERNAL; pii=none; retention=telemetry. Start of the events'' bucket, UTC-aligned: 15 minutes long in the deltas, span_minutes in the rollups.';
       comment on column sealog.%1$I.model is 'INTERNAL; pii=none; retention=telemetry. gen_ai.request.model of the events.';
       comment on column sealog.%1$I.provider is 'INTERNAL; pii=none; retention=telemetry. gen_ai.provider.name of the events.';
       comment on column sealog.%1$I.agent_id is 'INTERNAL; pii=none; retention=telemetry. gen_ai.agent.id of the events.';
@@ -194,6 +217,8 @@ begin
   end loop;
 end
 $$;
+comment on column sealog.usage_rollups.span_minutes is 'INTERNAL; pii=none; retention=telemetry. The level: the bucket''s length in minutes (sealog.usage_levels).';
+comment on column sealog.usage_risk_rollups.span_minutes is 'INTERNAL; pii=none; retention=telemetry. The level: the bucket''s length in minutes (sealog.usage_levels).';
 comment on column sealog.usage_deltas.delta_id is 'INTERNAL; pii=none; retention=telemetry. Row id of the delta.';
 comment on column sealog.usage_deltas.risk_tag is 'CONFIDENTIAL; pii=none; retention=telemetry. Null: a delta of usage_rollups; otherwise of usage_risk_rollups for this tag ('''' for untagged events).';
 comment on column sealog.usage_risk_rollups.risk_tag is 'CONFIDENTIAL; pii=none; retention=telemetry. Risk tag of the events, '''' for events without one.';
@@ -276,7 +301,8 @@ security definer
 set search_path = ''
 as $$
   -- Takes every committed delta (a concurrent fold skips the rows this one deleted), merges
-  -- them per key and adds them to the rollups in key order, so two folds never deadlock.
+  -- them per key and level and adds them to the rollups in key order, so two folds never
+  -- deadlock. Every level gets every delta in the same statement: the levels always agree.
   with folded as (
     delete from sealog.usage_deltas
     returning *
@@ -293,18 +319,35 @@ as $$
       from folded as f
      group by f.tenant_id, f.bucket, f.model, f.provider, f.agent_id, f.status, f.risk_tag
   ),
+  leveled as (
+    select m.tenant_id, l.span_minutes,
+           date_bin(make_interval(mins => l.span_minutes), m.bucket, timestamptz '2000-01-01 00:00+00') as bucket,
+           m.model, m.provider, m.agent_id, m.status, m.risk_tag,
+           sum(m.events) as events, sum(m.errors) as errors, sum(m.input_tokens) as input_tokens,
+           sum(m.output_tokens) as output_tokens,
+           sum(m.cache_read_input_tokens) as cache_read_input_tokens,
+           sum(m.cache_creation_input_tokens) as cache_creation_input_tokens,
+           sum(m.reasoning_tokens) as reasoning_tokens, sum(m.cost_micro_usd) as cost_micro_usd,
+           sum(m.pii_or_secret_events) as pii_or_secret_events,
+           case when l.span_minutes = 15 then (array_agg(m.latency_bins))[1]
+                else sealog.histogram_sum(array_agg(m.latency_bins)) end as latency_bins
+      from merged as m
+     cross join unnest(sealog.usage_levels()) as l(span_minutes)
+     group by 1, 2, 3, 4, 5, 6, 7, 8
+  ),
   all_events as (
     insert into sealog.usage_rollups as r (
-      tenant_id, bucket, model, provider, agent_id, status, events, errors, input_tokens,
+      tenant_id, span_minutes, bucket, model, provider, agent_id, status, events, errors, input_tokens,
       output_tokens, cache_read_input_tokens, cache_creation_input_tokens, reasoning_tokens,
       cost_micro_usd, pii_or_secret_events, latency_bins
     )
-    select m.tenant_id, m.bucket, m.model, m.provider, m.agent_id, m.status, m.events, m.errors,
-           m.input_tokens, m.output_tokens, m.cache_read_input_tokens, m.cache_creation_input_tokens,
-           m.reasoning_tokens, m.cost_micro_usd, m.pii_or_secret_events, m.latency_bins
-      from merged as m
+    select m.tenant_id, m.span_minutes, m.bucket, m.model, m.provider, m.agent_id, m.status, m.events,
+           m.errors, m.input_tokens, m.output_tokens, m.cache_read_input_tokens,
+           m.cache_creation_input_tokens, m.reasoning_tokens, m.cost_micro_usd,
+           m.pii_or_secret_events, m.latency_bins
+      from leveled as m
      where m.risk_tag is null
-     order by m.tenant_id, m.bucket, m.model, m.provider, m.agent_id, m.status
+     order by m.tenant_id, m.span_minutes, m.bucket, m.model, m.provider, m.agent_id, m.status
     on conflict on constraint usage_rollups_key do update set
       events = r.events + excluded.events,
       errors = r.errors + excluded.errors,
@@ -320,17 +363,17 @@ as $$
   ),
   by_risk as (
     insert into sealog.usage_risk_rollups as r (
-      tenant_id, bucket, model, provider, agent_id, status, risk_tag, events, errors, input_tokens,
+      tenant_id, span_minutes, bucket, model, provider, agent_id, status, risk_tag, events, errors, input_tokens,
       output_tokens, cache_read_input_tokens, cache_creation_input_tokens, reasoning_tokens,
       cost_micro_usd, pii_or_secret_events, latency_bins
     )
-    select m.tenant_id, m.bucket, m.model, m.provider, m.agent_id, m.status, m.risk_tag, m.events,
-           m.errors, m.input_tokens, m.output_tokens, m.cache_read_input_tokens,
-           m.cache_creation_input_tokens, m.reasoning_tokens, m.cost_micro_usd,
-           m.pii_or_secret_events, m.latency_bins
-      from merged as m
+    select m.tenant_id, m.span_minutes, m.bucket, m.model, m.provider, m.agent_id, m.status,
+           m.risk_tag, m.events, m.errors, m.input_tokens, m.output_tokens,
+           m.cache_read_input_tokens, m.cache_creation_input_tokens, m.reasoning_tokens,
+           m.cost_micro_usd, m.pii_or_secret_events, m.latency_bins
+      from leveled as m
      where m.risk_tag is not null
-     order by m.tenant_id, m.bucket, m.risk_tag, m.model, m.provider, m.agent_id, m.status
+     order by m.tenant_id, m.span_minutes, m.bucket, m.risk_tag, m.model, m.provider, m.agent_id, m.status
     on conflict on constraint usage_risk_rollups_key do update set
       events = r.events + excluded.events,
       errors = r.errors + excluded.errors,
@@ -346,11 +389,14 @@ as $$
   )
   select count(*) from folded
 $$;
-comment on function sealog.fold_usage_deltas() is 'Folds every committed usage delta into usage_rollups and usage_risk_rollups (pg_cron, every minute); returns how many deltas it folded.';
+comment on function sealog.fold_usage_deltas() is 'Folds every committed usage delta into every level of usage_rollups and usage_risk_rollups (pg_cron, every minute); returns how many deltas it folded.';
 
 /** Section - Reading: rollups plus unfolded deltas plus raw edges */
 
-create function sealog.usage_parts(p_tenant_ids uuid[], p_from timestamptz, p_to timestamptz, p_by_risk boolean)
+create function sealog.usage_parts(
+  p_tenant_ids uuid[], p_from timestamptz, p_to timestamptz, p_by_risk boolean,
+  p_granularity text default null, p_zone text default 'UTC'
+)
 returns table (
   tenant_id uuid, at timestamptz, model text, provider text, agent_id text, status text,
   risk_tag text, events bigint, errors bigint, input_tokens numeric, output_tokens numeric,
@@ -366,33 +412,57 @@ declare
   v_inner_from timestamptz := least(date_bin('15 minutes', p_from + interval '15 minutes' - interval '1 microsecond',
                                              timestamptz '2000-01-01 00:00+00'), p_to);
   v_inner_to timestamptz := greatest(date_bin('15 minutes', p_to, timestamptz '2000-01-01 00:00+00'), v_inner_from);
+  v_at timestamptz := v_inner_from;
+  v_span integer;
+  v_spans integer[] := '{}';
+  v_starts timestamptz[] := '{}';
 begin
-  -- The whole buckets from the rollups and the deltas not folded yet; the ragged edges (a
-  -- range not on 15-minute bounds) from the raw rows, one per event. In one snapshot a delta
-  -- is either still appended or already folded, never both. `at` is the bucket's start, or
-  -- the event's time on the edges: bucketed by hour or day in any zone, it lands where its
-  -- events would. Simple ranges on plpgsql variables, so each branch is an index range scan
-  -- over the partitions it needs.
+  -- [v_inner_from, v_inner_to) as the fewest rollup blocks, greedily, largest level first: a
+  -- block is taken when it is aligned, inside the range, and its first and last 15 minutes
+  -- fall in the same series bucket (date_trunc(p_granularity) in p_zone; any block without a
+  -- granularity). Every zone's offset is a multiple of 15 minutes, so a 15-minute block always
+  -- fits and each block lands in exactly one series bucket.
+  while v_at < v_inner_to loop
+    foreach v_span in array sealog.usage_levels() loop
+      exit when v_span = 15
+             or (v_at = date_bin(make_interval(mins => v_span), v_at, timestamptz '2000-01-01 00:00+00')
+                 and v_at + make_interval(mins => v_span) <= v_inner_to
+                 and (p_granularity is null
+                      or date_trunc(p_granularity, v_at, p_zone)
+                         = date_trunc(p_granularity, v_at + make_interval(mins => v_span - 15), p_zone)));
+    end loop;
+    v_spans := v_spans || v_span;
+    v_starts := v_starts || v_at;
+    v_at := v_at + make_interval(mins => v_span);
+  end loop;
+
+  -- Those blocks from the rollups, the deltas not folded yet (15 minutes each), and the ragged
+  -- edges (a range not on 15-minute bounds) from the raw rows, one per event. In one snapshot
+  -- a delta is either still appended or already folded into every level, never both. `at` is
+  -- the block's start, or the event's time on the edges: bucketed by p_granularity in p_zone,
+  -- it lands where its events would. Each branch is an index scan on bound values.
   return query
   select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, null::text, r.events,
          r.errors, r.input_tokens, r.output_tokens, r.cache_read_input_tokens,
          r.cache_creation_input_tokens, r.reasoning_tokens, r.cost_micro_usd,
          r.pii_or_secret_events, r.latency_bins
-    from sealog.usage_rollups as r
+    from unnest(v_spans, v_starts) as k(span_minutes, bucket)
+    join sealog.usage_rollups as r
+      on r.tenant_id = any (p_tenant_ids)
+     and r.span_minutes = k.span_minutes
+     and r.bucket = k.bucket
    where not p_by_risk
-     and r.tenant_id = any (p_tenant_ids)
-     and r.bucket >= v_inner_from
-     and r.bucket < v_inner_to
   union all
   select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, nullif(r.risk_tag, ''),
          r.events, r.errors, r.input_tokens, r.output_tokens, r.cache_read_input_tokens,
          r.cache_creation_input_tokens, r.reasoning_tokens, r.cost_micro_usd,
          r.pii_or_secret_events, r.latency_bins
-    from sealog.usage_risk_rollups as r
+    from unnest(v_spans, v_starts) as k(span_minutes, bucket)
+    join sealog.usage_risk_rollups as r
+      on r.tenant_id = any (p_tenant_ids)
+     and r.span_minutes = k.span_minutes
+     and r.bucket = k.bucket
    where p_by_risk
-     and r.tenant_id = any (p_tenant_ids)
-     and r.bucket >= v_inner_from
-     and r.bucket < v_inner_to
   union all
   select d.tenant_id, d.bucket, d.model, d.provider, d.agent_id, d.status, nullif(d.risk_tag, ''),
          d.events, d.errors, d.input_tokens, d.output_tokens, d.cache_read_input_tokens,
@@ -421,7 +491,7 @@ begin
           or (e.occurred_at >= v_inner_to and e.occurred_at < p_to));
 end
 $$;
-comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean) is 'The usage of some tenants over [p_from, p_to) as rows to aggregate: whole 15-minute buckets from the rollups plus unfolded deltas, the edges from raw telemetry; per risk tag when p_by_risk. Exactly the raw rows'' figures.';
+comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text) is 'The usage of some tenants over [p_from, p_to) as rows to aggregate by date_trunc(p_granularity, at, p_zone): the fewest whole rollup blocks that each fall in one series bucket plus unfolded deltas, the edges from raw telemetry; per risk tag when p_by_risk. Exactly the raw rows'' figures.';
 
 /** Section - Retention */
 
@@ -438,12 +508,12 @@ declare
   v_rows bigint := 0;
   v_count bigint;
 begin
-  -- Buckets that end at or before the cutoff hold only rows past retention. Called by the
+  -- Buckets (of every level) that end at or before the cutoff hold only rows past retention. Called by the
   -- telemetry purge after its own deletes, so their negative deltas go with their buckets.
-  delete from sealog.usage_rollups where bucket + interval '15 minutes' <= v_cutoff;
+  delete from sealog.usage_rollups where bucket + make_interval(mins => span_minutes) <= v_cutoff;
   get diagnostics v_count = row_count;
   v_rows := v_rows + v_count;
-  delete from sealog.usage_risk_rollups where bucket + interval '15 minutes' <= v_cutoff;
+  delete from sealog.usage_risk_rollups where bucket + make_interval(mins => span_minutes) <= v_cutoff;
   get diagnostics v_count = row_count;
   v_rows := v_rows + v_count;
   delete from sealog.usage_deltas where bucket + interval '15 minutes' <= v_cutoff;
@@ -457,11 +527,11 @@ begin
      order by o.tenant_id
   loop
     delete from sealog.usage_rollups
-     where tenant_id = v_override.tenant_id and bucket + interval '15 minutes' <= v_override.cutoff;
+     where tenant_id = v_override.tenant_id and bucket + make_interval(mins => span_minutes) <= v_override.cutoff;
     get diagnostics v_count = row_count;
     v_rows := v_rows + v_count;
     delete from sealog.usage_risk_rollups
-     where tenant_id = v_override.tenant_id and bucket + interval '15 minutes' <= v_override.cutoff;
+     where tenant_id = v_override.tenant_id and bucket + make_interval(mins => span_minutes) <= v_override.cutoff;
     get diagnostics v_count = row_count;
     v_rows := v_rows + v_count;
     delete from sealog.usage_deltas
@@ -476,7 +546,7 @@ exception when lock_not_available then
   return null;
 end
 $$;
-comment on function sealog.purge_usage_rollups(timestamptz) is 'Deletes the usage rollups and deltas of 15-minute buckets that end at or before the telemetry retention cutoff, for everyone and per tenant override; returns the rows deleted, or null when rows were locked (retried at the next run). Called by sealog.purge_telemetry.';
+comment on function sealog.purge_usage_rollups(timestamptz) is 'Deletes the usage rollups (every level) and deltas of buckets that end at or before the telemetry retention cutoff, for everyone and per tenant override; returns the rows deleted, or null when rows were locked (retried at the next run). Called by sealog.purge_telemetry.';
 
 /** Section - RLS and grants */
 
@@ -498,13 +568,14 @@ create policy usage_rollups_select_policy on sealog.usage_rollups
 create policy usage_risk_rollups_select_policy on sealog.usage_risk_rollups
   for select to service_role using (true);
 
+revoke all on function sealog.usage_levels() from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.latency_bin(bigint) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.latency_bin_value(integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.histogram_sum(jsonb[]) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.latency_percentiles(jsonb, double precision[]) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.append_usage_deltas() from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.fold_usage_deltas() from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_usage_rollups(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
 
 -- Every minute, UTC: the rollup tables lag at most a minute (plus the fold). cron.schedule

@@ -46,16 +46,16 @@ begin
   end if;
   v_by_risk := 'risk_tag' = any (v_groups);
 
-  -- Usage comes from the rollups (sealog.usage_parts: whole 15-minute buckets, unfolded
+  -- Usage comes from the rollups (sealog.usage_parts: the fewest whole blocks of its levels, unfolded
   -- deltas, raw edges), aggregated into the series groups, and the totals from those groups.
   -- Grouped by risk tag, the series reads the per-tag rollups, where an event counts once per
   -- tag (untagged events under a null tag); the totals still count it once.
   with parts as (
     select false as per_tag, p.*
-      from sealog.usage_parts(array[v_auth.tenant_id], v_from, v_to, false) as p
+      from sealog.usage_parts(array[v_auth.tenant_id], v_from, v_to, false, v_granularity, v_zone) as p
     union all
     select true, p.*
-      from sealog.usage_parts(array[v_auth.tenant_id], v_from, v_to, true) as p
+      from sealog.usage_parts(array[v_auth.tenant_id], v_from, v_to, true, v_granularity, v_zone) as p
      where v_by_risk
   ),
   groups as (

@@ -162,7 +162,7 @@ test("pg_cron folds the deltas into the rollup tables within a minute; then they
   const [rolled] = await sql`
     select sum(events)::int as events, sum(input_tokens)::int as input_tokens,
            sum(cost_micro_usd)::int as cost_micro_usd
-      from sealog.usage_rollups where tenant_id = ${tenant.tenantId}`;
+      from sealog.usage_rollups where tenant_id = ${tenant.tenantId} and span_minutes = 15`;
   const [raw] = await sql`
     select count(*)::int as events, sum(input_tokens)::int as input_tokens,
            coalesce(sum(cost_micro_usd), 0)::int as cost_micro_usd

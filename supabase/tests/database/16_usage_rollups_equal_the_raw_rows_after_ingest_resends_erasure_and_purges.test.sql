@@ -1,10 +1,10 @@
 -- The usage rollups, with the deltas not folded yet, always equal the raw telemetry rows: per
--- tenant, 15-minute bucket, model, provider, agent and status (and per risk tag), every figure
--- and every latency-histogram bin. Checked after inserts, a fold, a resend of the same events,
+-- tenant, level (15 minutes, 1 hour, 6 hours, 1 day), bucket, model, provider, agent and status
+-- (and per risk tag), every figure and every latency-histogram bin. Checked after inserts, a fold, a resend of the same events,
 -- an end user's erasure, and the telemetry purge with a tenant's shorter retention, frozen at a
 -- p_now whose 90-day cutoff is a UTC midnight (whole-day drops and bucket deletes agree there).
 begin;
-select plan(10);
+select plan(12);
 
 select sealog_admin.create_tenant('rollups a') as a \gset
 select sealog_admin.create_tenant('rollups b') as b \gset
@@ -31,15 +31,17 @@ select t.tenant_id,
   from generate_series(1, 3000) as g
  cross join (values (:'a'::uuid), (:'b'::uuid)) as t(tenant_id);
 
--- Differences between the raw rows and the rollups plus unfolded deltas, as rows; none when equal.
+-- Differences between the raw rows and the rollups plus unfolded deltas at every level, as rows;
+-- none when equal.
 create function pg_temp.differences(p_by_risk boolean)
-returns table (side text, tenant_id uuid, bucket timestamptz, model text, provider text, agent_id text, status text,
+returns table (side text, span_minutes integer, tenant_id uuid, bucket timestamptz, model text, provider text, agent_id text, status text,
                risk_tag text, bin text, events numeric, errors numeric, input_tokens numeric, output_tokens numeric,
                cache_read numeric, cache_creation numeric, reasoning numeric, cost numeric, pii numeric)
 language sql
 as $$
   with raw as (
-    select e.tenant_id, date_bin('15 minutes', e.occurred_at, timestamptz '2000-01-01 00:00+00') as bucket,
+    select l.span_minutes, e.tenant_id,
+           date_bin(make_interval(mins => l.span_minutes), e.occurred_at, timestamptz '2000-01-01 00:00+00') as bucket,
            e.model::text, e.provider::text, e.agent_id::text, e.status, k.risk_tag, e.latency_ms, e.input_tokens,
            e.output_tokens, e.cache_read_input_tokens, e.cache_creation_input_tokens, e.reasoning_tokens,
            e.cost_micro_usd, e.risk_tags
@@ -47,10 +49,11 @@ as $$
      cross join lateral unnest(case when not p_by_risk then array[null::text]
                                     when cardinality(e.risk_tags) > 0 then e.risk_tags::text[]
                                     else array[''] end) as k(risk_tag)
+     cross join unnest(sealog.usage_levels()) as l(span_minutes)
      where e.tenant_id = any (array(select distinct s.tenant_id from seeded as s))
   ),
   raw_figures as (
-    select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag, null::text as bin,
+    select r.span_minutes, r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag, null::text as bin,
            count(*)::numeric, (count(*) filter (where r.status = 'error'))::numeric, sum(r.input_tokens)::numeric,
            sum(r.output_tokens)::numeric, coalesce(sum(r.cache_read_input_tokens), 0)::numeric,
            coalesce(sum(r.cache_creation_input_tokens), 0)::numeric, coalesce(sum(r.reasoning_tokens), 0)::numeric,
@@ -58,53 +61,99 @@ as $$
            (count(*) filter (where exists (select from unnest(r.risk_tags::text[]) as t(tag)
                                             where t.tag like 'PII\_%' or t.tag like 'SECRET\_%')))::numeric
       from raw as r
-     group by 1, 2, 3, 4, 5, 6, 7
+     group by 1, 2, 3, 4, 5, 6, 7, 8
     union all
-    select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag,
+    select r.span_minutes, r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag,
            sealog.latency_bin(r.latency_ms)::text, count(*), null, null, null, null, null, null, null, null
       from raw as r
      where r.latency_ms is not null
-     group by 1, 2, 3, 4, 5, 6, 7, 8
+     group by 1, 2, 3, 4, 5, 6, 7, 8, 9
   ),
   rolled as (
-    select u.tenant_id, u.bucket, u.model, u.provider, u.agent_id, u.status, null::text as risk_tag, u.events, u.errors,
+    select u.span_minutes, u.tenant_id, u.bucket, u.model, u.provider, u.agent_id, u.status, null::text as risk_tag, u.events, u.errors,
            u.input_tokens, u.output_tokens, u.cache_read_input_tokens, u.cache_creation_input_tokens,
            u.reasoning_tokens, u.cost_micro_usd, u.pii_or_secret_events, u.latency_bins
       from sealog.usage_rollups as u
      where not p_by_risk
     union all
-    select u.tenant_id, u.bucket, u.model, u.provider, u.agent_id, u.status, u.risk_tag, u.events, u.errors,
+    select u.span_minutes, u.tenant_id, u.bucket, u.model, u.provider, u.agent_id, u.status, u.risk_tag, u.events, u.errors,
            u.input_tokens, u.output_tokens, u.cache_read_input_tokens, u.cache_creation_input_tokens,
            u.reasoning_tokens, u.cost_micro_usd, u.pii_or_secret_events, u.latency_bins
       from sealog.usage_risk_rollups as u
      where p_by_risk
     union all
-    select d.tenant_id, d.bucket, d.model, d.provider, d.agent_id, d.status, d.risk_tag, d.events, d.errors,
+    select l.span_minutes, d.tenant_id,
+           date_bin(make_interval(mins => l.span_minutes), d.bucket, timestamptz '2000-01-01 00:00+00'),
+           d.model, d.provider, d.agent_id, d.status, d.risk_tag, d.events, d.errors,
            d.input_tokens, d.output_tokens, d.cache_read_input_tokens, d.cache_creation_input_tokens,
            d.reasoning_tokens, d.cost_micro_usd, d.pii_or_secret_events, d.latency_bins
       from sealog.usage_deltas as d
+     cross join unnest(sealog.usage_levels()) as l(span_minutes)
      where (d.risk_tag is not null) = p_by_risk
   ),
   rolled_figures as (
-    select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag, null::text as bin,
+    select r.span_minutes, r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag, null::text as bin,
            sum(r.events), sum(r.errors), sum(r.input_tokens), sum(r.output_tokens), sum(r.cache_read_input_tokens),
            sum(r.cache_creation_input_tokens), sum(r.reasoning_tokens), sum(r.cost_micro_usd),
            sum(r.pii_or_secret_events)
       from rolled as r
      where r.tenant_id = any (array(select distinct s.tenant_id from seeded as s))
-     group by 1, 2, 3, 4, 5, 6, 7
+     group by 1, 2, 3, 4, 5, 6, 7, 8
     having sum(r.events) <> 0
     union all
-    select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag, b.key,
+    select r.span_minutes, r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag, b.key,
            sum(b.value::bigint), null, null, null, null, null, null, null, null
       from rolled as r, jsonb_each_text(r.latency_bins) as b
      where r.tenant_id = any (array(select distinct s.tenant_id from seeded as s))
-     group by 1, 2, 3, 4, 5, 6, 7, 8
+     group by 1, 2, 3, 4, 5, 6, 7, 8, 9
     having sum(b.value::bigint) <> 0
   )
   (select 'raw only', * from raw_figures except select 'raw only', * from rolled_figures)
   union all
   (select 'rollups only', * from rolled_figures except select 'rollups only', * from raw_figures)
+$$;
+
+-- Differences between a read's series (sealog.usage_parts, by granularity in a zone, over a
+-- range off the 15-minute bounds) and the raw rows grouped the same way: events, cost and
+-- latency bins per series bucket; none when the read's blocks each fall in one bucket.
+create function pg_temp.read_differences(p_granularity text, p_zone text)
+returns table (side text, bucket timestamptz, bin text, n numeric)
+language sql
+as $$
+  with range as (
+    select now() - interval '88 days' - interval '7 minutes' as from_at, now() - interval '3 minutes' as to_at
+  ),
+  parts as (
+    select date_trunc(p_granularity, p.at, p_zone) as bucket, p.events, p.cost_micro_usd, p.latency_bins
+      from range, sealog.usage_parts(array(select distinct s.tenant_id from seeded as s), range.from_at, range.to_at,
+                                     false, p_granularity, p_zone) as p
+  ),
+  read_figures as (
+    select p.bucket, 'events' as bin, sum(p.events) as n from parts as p group by 1
+    having sum(p.events) <> 0
+    union all
+    select p.bucket, 'cost', sum(p.cost_micro_usd) from parts as p group by 1 having sum(p.events) <> 0
+    union all
+    select p.bucket, b.key, sum(b.value::bigint) from parts as p, jsonb_each_text(p.latency_bins) as b
+     group by 1, 2 having sum(b.value::bigint) <> 0
+  ),
+  raw as (
+    select date_trunc(p_granularity, e.occurred_at, p_zone) as bucket, e.cost_micro_usd, e.latency_ms
+      from range, sealog.llm_request_logs as e
+     where e.tenant_id = any (array(select distinct s.tenant_id from seeded as s))
+       and e.occurred_at >= range.from_at and e.occurred_at < range.to_at
+  ),
+  raw_figures as (
+    select r.bucket, 'events' as bin, count(*)::numeric as n from raw as r group by 1
+    union all
+    select r.bucket, 'cost', coalesce(sum(r.cost_micro_usd), 0)::numeric from raw as r group by 1
+    union all
+    select r.bucket, sealog.latency_bin(r.latency_ms)::text, count(*)::numeric from raw as r
+     where r.latency_ms is not null group by 1, 2
+  )
+  (select 'raw only', * from raw_figures except select 'raw only', * from read_figures)
+  union all
+  (select 'read only', * from read_figures except select 'read only', * from raw_figures)
 $$;
 
 /** Section - Ingest, fold, resend */
@@ -123,7 +172,17 @@ select is_empty($$select * from pg_temp.differences(true)$$, 'and so do the per-
 
 select ok(sealog.fold_usage_deltas() > 0, 'the fold takes the deltas');
 select is_empty($$select * from pg_temp.differences(false) union all select * from pg_temp.differences(true)$$,
-  'after the fold, the rollups equal the raw rows');
+  'after the fold, the rollups equal the raw rows at every level');
+select is((select array_agg(distinct span_minutes order by span_minutes)
+             from sealog.usage_rollups where tenant_id in (:'a', :'b')),
+  array[15, 60, 360, 1440], 'the fold writes every level');
+select is_empty($$select * from pg_temp.read_differences('day', 'UTC')
+                  union all select * from pg_temp.read_differences('day', 'America/New_York')
+                  union all select * from pg_temp.read_differences('day', 'Asia/Kolkata')
+                  union all select * from pg_temp.read_differences('day', 'Asia/Kathmandu')
+                  union all select * from pg_temp.read_differences('hour', 'Asia/Kolkata')
+                  union all select * from pg_temp.read_differences('hour', 'Asia/Kathmandu')$$,
+  'a read''s day and hour series, in UTC and in zones offset by 30 and 45 minutes, equal the raw rows');
 
 -- A resend, as ingest stores it: the primary key drops every row, and no delta is appended.
 insert into sealog.llm_request_logs (tenant_id, occurred_at, event_id, session_id, model, input_tokens, output_tokens)
