@@ -170,12 +170,13 @@ export async function erasure(
           null, null, ${subject}, null, interval '0') as r) as erased`;
     const seconds = (performance.now() - started) / 1000;
     const evidence = profile ? await profile.stop() : null;
-    const anonymised = Number(request!.receipt?.anonymised?.["sealog.llm_request_logs"] ?? -1);
+    // The subject's telemetry rows are deleted (docs/erasure.md); -1 when the receipt lacks them.
+    const deleted = Number(request!.receipt?.deleted?.["sealog.llm_request_logs"] ?? -1);
     results.push({
       subjectRows: expected,
       totalRows,
       status: request!.status as string,
-      rowsAnonymised: anonymised,
+      rowsDeleted: deleted,
       seconds: round(seconds),
       profile: evidence,
     });

@@ -276,10 +276,10 @@ function markdown(report: Awaited<ReturnType<typeof main>>): string {
     `seeded server-side at ${int(report.largeTable.rowsPerS)} rows/s (both tables at once).`,
     "",
     ...readsMarkdown(report.reads),
-    "| erasure of one end user | rows anonymised | seconds | status |",
+    "| erasure of one end user | rows deleted | seconds | status |",
     "|---|---:|---:|---|",
     ...report.erasure.map((e) =>
-      `| ${int(e.subjectRows)} rows among ${int(e.totalRows)} | ${int(e.rowsAnonymised)} | ` +
+      `| ${int(e.subjectRows)} rows among ${int(e.totalRows)} | ${int(e.rowsDeleted)} | ` +
       `${e.seconds} | ${e.status} |`
     ),
     "",
