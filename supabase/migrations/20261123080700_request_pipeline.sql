@@ -29,9 +29,10 @@ create type sealog.request_auth as (
   rate_window integer,
   rate_remaining integer,
   rate_reset integer,
-  retry_after integer
+  retry_after integer,
+  key_last_used_at timestamptz
 );
-comment on type sealog.request_auth is 'Outcome of authenticating a request: status 200 when admitted, else 401, 403, 429 or the request''s validation failure with a stable error code, plus rate-limit figures for the response headers (quota and window of the policy, remaining and reset).';
+comment on type sealog.request_auth is 'Outcome of authenticating a request: status 200 when admitted, else 401, 403, 429 or the request''s validation failure with a stable error code, plus rate-limit figures for the response headers (quota and window of the policy, remaining and reset) and the key''s last use as the lookup read it.';
 
 /** Section - Callers */
 
@@ -96,9 +97,9 @@ begin
   -- take the same path and the same single query, which reads a tenant row either way (an
   -- unknown key's is the reserved, disabled one); usability is decided after it.
   if v_static_tenant is null then
-    select k.tenant_id, k.key_id, k.display_prefix, k.scopes::text[],
+    select k.tenant_id, k.key_id, k.display_prefix, k.scopes::text[], k.last_used_at,
            k.revoked_at is null and (k.expires_at is null or k.expires_at > p_now) and t.disabled_at is null
-      into v_auth.tenant_id, v_auth.key_id, v_auth.display_prefix, v_auth.scopes, v_usable
+      into v_auth.tenant_id, v_auth.key_id, v_auth.display_prefix, v_auth.scopes, v_auth.key_last_used_at, v_usable
       from (select v_digest as key_digest) as presented
       left join sealog.api_keys k on k.key_digest = presented.key_digest
       join sealog.tenants t on t.tenant_id = coalesce(k.tenant_id, sealog.unauthenticated_tenant_id());
@@ -118,6 +119,7 @@ begin
     v_auth.key_id := null;
     v_auth.display_prefix := null;
     v_auth.scopes := null;
+    v_auth.key_last_used_at := null;
   end if;
   return v_auth;
 end
@@ -286,7 +288,7 @@ begin
   end if;
   -- Every request runs the same statements whatever its key, so that valid and invalid keys
   -- cost the same (timing-safe): a key without a usable tenant takes its token from the
-  -- reserved bucket of unauthenticated requests, and the last-use update runs for all.
+  -- reserved bucket of unauthenticated requests.
   v_bucket.tenant_id := coalesce(v_auth.tenant_id, sealog.unauthenticated_tenant_id());
   v_bucket := sealog.take_rate_limit_token(v_bucket, p_now);
   -- The figures travel in every reply, so its shape does not depend on the key either; the
@@ -306,17 +308,21 @@ begin
     v_auth.retry_after := v_bucket.retry_after;
   end if;
   v_auth := sealog.apply_validation_failure(p_ctx, v_auth);
-  -- Throttled, so a busy key does not rewrite its row on every request. Without a key, the
-  -- nil uuid (never a key id) makes the same index probe.
-  update sealog.api_keys
-     set last_used_at = p_now
-   where key_id = coalesce(v_auth.key_id, '00000000-0000-0000-0000-000000000000'::uuid)
-     and v_auth.status = 200
-     and (last_used_at is null or last_used_at < p_now - interval '1 minute');
+  -- The last use, written at most once a minute per key so that a busy key does not rewrite
+  -- its row on every request, and decided from the row the lookup already read: no statement
+  -- runs for a refused key nor for a key used within the minute, so neither costs more than
+  -- the other (a probe that found the key's row cost a valid key about 6 µs more).
+  if v_auth.status = 200 and v_auth.key_id is not null
+     and (v_auth.key_last_used_at is null or v_auth.key_last_used_at < p_now - interval '1 minute') then
+    update sealog.api_keys
+       set last_used_at = p_now
+     where key_id = v_auth.key_id
+       and (last_used_at is null or last_used_at < p_now - interval '1 minute');
+  end if;
   return v_auth;
 end
 $$;
-comment on function sealog.authenticate(jsonb, text, timestamptz) is 'Resolves the credential, checks the route''s scope (403), takes a rate-limit token (429) and only then answers the request''s validation failure (sealog.apply_validation_failure); status 200 when the request may proceed. Unknown keys take a token from the reserved bucket of unauthenticated requests, so that every key runs the same statements.';
+comment on function sealog.authenticate(jsonb, text, timestamptz) is 'Resolves the credential, checks the route''s scope (403), takes a rate-limit token (429) and only then answers the request''s validation failure (sealog.apply_validation_failure); status 200 when the request may proceed. Unknown keys take a token from the reserved bucket of unauthenticated requests, so that every key runs the same statements; the last use is written at most once a minute per key.';
 
 /** Section - The single exit: access log and reply */
 

@@ -64,8 +64,11 @@ const requestContext = createMiddleware<SealogEnv>(async (c, next) => {
   c.set("startedAt", performance.now());
   c.set("accessLogged", false);
   c.set("databaseDown", false);
-  await next();
+  // Set before the handler, so every response built on the context carries it: set on a
+  // finished response, it makes hono copy that response.
   c.header("X-Request-Id", requestId);
+  await next();
+  if (!c.res.headers.has("X-Request-Id")) c.header("X-Request-Id", requestId);
   if (c.get("accessLogged") || c.get("databaseDown")) return;
   try {
     await callApiFunction("log_request", {

@@ -1,9 +1,9 @@
 -- Timing-safe authentication in the database: an unknown key runs the same statements as a
--- valid one (a tenant row read, a token taken, the last-use update), drawing from the bucket
+-- valid one (a tenant row read, a token taken, one access-log row), drawing from the bucket
 -- of a reserved tenant that can never be enabled, and is answered 401 with a reply of the
 -- same shape.
 begin;
-select plan(10);
+select plan(14);
 
 select is(
   (select disabled_at is not null from sealog.tenants where tenant_id = sealog.unauthenticated_tenant_id()),
@@ -68,6 +68,32 @@ select is(
   row(null::uuid, null::uuid, 401)::text,
   'the unknown key''s access-log row is attributed to no tenant'
 );
+
+-- The last use: written once a minute at most, decided from the row the lookup read.
+create function pg_temp.whoami(p_key text) returns int language sql as $$
+  select (sealog_api.whoami(jsonb_build_object('request_id', gen_random_uuid(),
+            'key_digest', encode(sha256(p_key::bytea), 'hex'), 'method', 'GET', 'path', '/ingest/whoami')) ->> 'status')::int
+$$;
+create function pg_temp.last_used(p_key text) returns timestamptz language sql as $$
+  select last_used_at from sealog.api_keys where key_digest = sha256(p_key::bytea)
+$$;
+select is(pg_temp.last_used('valid-key'), now(), 'a valid key''s request records its last use');
+update sealog.api_keys set last_used_at = now() - interval '30 seconds' where key_digest = sha256('valid-key'::bytea);
+set local role sealog_edge;
+select pg_temp.whoami('valid-key') as status \gset
+reset role;
+select is(pg_temp.last_used('valid-key'), now() - interval '30 seconds', 'within a minute of the last, it is not rewritten');
+update sealog.api_keys set last_used_at = now() - interval '61 seconds' where key_digest = sha256('valid-key'::bytea);
+set local role sealog_edge;
+select pg_temp.whoami('valid-key') as status \gset
+reset role;
+select is(pg_temp.last_used('valid-key'), now(), 'after a minute, it is');
+select sealog_admin.issue_key(sealog_admin.create_tenant('timing revoked'), sha256('revoked-key'::bytea), 'slg_live_abce') as revoked_key \gset
+select sealog_admin.revoke_key(:'revoked_key');
+set local role sealog_edge;
+select pg_temp.whoami('revoked-key') as status \gset
+reset role;
+select is(pg_temp.last_used('revoked-key'), null, 'a refused key''s use is not recorded');
 
 select * from finish();
 rollback;

@@ -46,12 +46,12 @@ select is((select reply ->> 'code' from replies where kind = 'empty_bucket'), 'r
   'an empty bucket gets 429, not the validation failure');
 
 select is(
-  (sealog.apply_validation_failure('{"validation_failure": {"status": 200, "code": "not_found"}}', row(200, null, null, null, null, null, null, null, null, null, null, null)::sealog.request_auth)).status::int,
+  (sealog.apply_validation_failure('{"validation_failure": {"status": 200, "code": "not_found"}}', row(200, null, null, null, null, null, null, null, null, null, null, null, null)::sealog.request_auth)).status::int,
   200,
   'a validation failure that is not a 4xx is ignored'
 );
 select is(
-  (sealog.apply_validation_failure('{}', row(200, null, null, null, null, null, null, null, null, null, null, null)::sealog.request_auth)).status::int,
+  (sealog.apply_validation_failure('{}', row(200, null, null, null, null, null, null, null, null, null, null, null, null)::sealog.request_auth)).status::int,
   200,
   'a request without a validation failure proceeds'
 );
