@@ -191,6 +191,10 @@ describe("console", { concurrency: false }, () => {
     assert.equal(await text("#total-cost"), `$${(seed.totals.cost_micro_usd / 1e6).toFixed(6)}`);
     assert.equal(await text("#total-errors"), String(seed.totals.errors));
     assert.match(await page.locator("#identity").textContent(), new RegExp(seed.tenantId));
+    assert.match(
+      await page.locator("#identity").textContent(),
+      / · expires (never|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)$/,
+    );
     assert.equal(await page.locator("#scope-warning").isVisible(), false);
     const body = await page.locator("body").textContent();
     assert.ok(!body.includes("other-tenant-model") && !body.includes(seed.otherTenantId));
@@ -463,12 +467,25 @@ describe("console", { concurrency: false }, () => {
     const page = await open(t);
     await signIn(page, seed.readerKey);
     await page.locator("#total-events").waitFor();
+    await page.getByLabel("Time zone").selectOption("Asia/Tokyo");
     await page.getByRole("button", { name: "Privacy" }).click();
     const row = page.locator("#deletion-requests tbody tr", { hasText: seed.deletionRequest.id });
     await row.waitFor();
     assert.match(await row.textContent(), new RegExp(seed.deletionRequest.status));
     await row.getByRole("button").click();
     await page.locator("#deletion-status table", { hasText: seed.deletionRequest.id }).waitFor();
+    // Its times in the chosen zone, named: the same instant as the list shows.
+    const requested = await page.locator("#deletion-status tr", {
+      hasText: "requested_at (Asia/Tokyo)",
+    }).locator("td").last().textContent();
+    assert.equal(requested, await row.locator("td").nth(2).textContent());
+    const [apiRequested] = await page.evaluate(async ([api, key, id]) => {
+      const response = await fetch(`${api}/deletion-requests/${id}`, {
+        headers: { Authorization: `Bearer ${key}` },
+      });
+      return [(await response.json()).requested_at];
+    }, [API, seed.readerKey, seed.deletionRequest.id]);
+    assert.equal(requested, inTokyo(apiRequested));
     const other = await page.locator("#deletion-requests").textContent();
     assert.ok(!other.includes("seeded-end-user"), "never the subject, only the request");
   });

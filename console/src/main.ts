@@ -7,6 +7,7 @@ import { ApiProblem, getJson, loadConfig } from "./api.ts";
 import { renderAudit } from "./audit.ts";
 import { attempt, byId, clearError, showError } from "./dom.ts";
 import { forgetKey, keepKey, rememberedKey } from "./key_store.ts";
+import { localTime } from "./time.ts";
 import { loadOperator, looksLikeProjectKey } from "./operator.ts";
 import { loadOverview, renderOverviewForm } from "./overview.ts";
 import { renderPrivacy } from "./privacy.ts";
@@ -46,7 +47,8 @@ async function signIn(key: string): Promise<void> {
     const { keys } = await getJson("/tenant/keys", key);
     // deno-lint-ignore no-explicit-any
     const mine = keys.find((k: any) => k.prefix === who.key_prefix);
-    expiry = mine?.expires_at ?? "never";
+    // Before the Overview's zone picker exists: UTC, named.
+    expiry = mine?.expires_at ? `${localTime(mine.expires_at, "UTC")} UTC` : "never";
   }
   byId("identity").textContent = `Tenant ${who.tenant_id} · key ${who.key_prefix} · scopes ${
     who.scopes.join(", ")

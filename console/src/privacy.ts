@@ -6,15 +6,18 @@ import { getJson, request } from "./api.ts";
 import { attempt, byId, el, table } from "./dom.ts";
 import { chosenTimeZone, localTime, zoned } from "./time.ts";
 
+/** One request's fields, its times in the chosen zone (named), and its receipt as issued. */
 async function lookUp(id: string): Promise<void> {
   const status = await getJson(`/deletion-requests/${encodeURIComponent(id)}`);
+  const timeZone = chosenTimeZone();
   byId("deletion-status").replaceChildren(
     table(`Deletion request ${id}`, ["Field", "Value"], [
       ["Status", status.status],
-      ...Object.entries(status).filter(([k]) => k !== "status" && k !== "receipt").map(([k, v]) => [
-        k,
-        typeof v === "string" ? v : JSON.stringify(v),
-      ]),
+      ...Object.entries(status).filter(([k]) => k !== "status" && k !== "receipt").map(([k, v]) =>
+        k.endsWith("_at") && typeof v === "string"
+          ? [zoned(k, timeZone), localTime(v, timeZone)]
+          : [k, typeof v === "string" ? v : JSON.stringify(v)]
+      ),
       [
         "Receipt",
         status.receipt ? JSON.stringify(status.receipt, null, 1) : "not yet: issued once completed",
