@@ -182,7 +182,8 @@ begin
     -- primary-key probe from that first one on, in the common case one probe only. The lock
     -- lasts until commit but serialises only the requests that would take this very shard.
     -- Only when every shard with a token is held (the pass after the last) does it wait, for
-    -- the first, holding no shard it took (so no deadlock), then probe it as left.
+    -- the first, holding none it could take (a probe whose recheck failed keeps, as any
+    -- `for update` does, the lock of the shard just emptied), then probe it as left.
     -- The tokens taken are those of the locked version: the probe computes them from the
     -- locked row itself, and under READ COMMITTED a row changed since the probe's snapshot
     -- is locked in its newest version and the probe re-evaluated on it (EvalPlanQual), so a
@@ -233,10 +234,11 @@ begin
            last_allowed = true
      where b.tenant_id = p_auth.tenant_id
        and b.shard = v_shard;
-    -- The tenant's tokens without a second pass: the scan's sum, less the token taken. It
-    -- is the tokens as committed when the scan began, microseconds before the take, the
-    -- same view a second pass would have had of every request still in flight; it decides
-    -- nothing (admission is the lock above) and other requests change it the moment it is sent.
+    -- The tenant's tokens without a second pass: the scan's sum, less the token taken, so
+    -- the tokens as committed when the scan began, microseconds before the take. Requests
+    -- that commit in between are not subtracted, as those still in flight are not by any
+    -- read; the figure decides nothing (admission is the lock above), and other requests
+    -- change it the moment it is sent.
     v_tokens := v_sum - 1;
   end if;
   -- The policy is the bucket: `burst` requests, refilled from empty in burst / rate seconds.
