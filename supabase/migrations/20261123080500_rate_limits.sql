@@ -18,7 +18,7 @@ create table sealog.rate_limit_buckets (
 );
 comment on table sealog.rate_limit_buckets is 'INTERNAL; pii=none; retention=ephemeral. Token bucket state per tenant, in shards whose tokens add up to the tenant''s.';
 comment on column sealog.rate_limit_buckets.tenant_id is 'INTERNAL; pii=none; retention=ephemeral. Tenant the bucket limits.';
-comment on column sealog.rate_limit_buckets.shard is 'INTERNAL; pii=none; retention=ephemeral. Shard of the tenant''s bucket, 0 to least(16, burst) - 1; its share is sealog.rate_limit_shard_capacity.';
+comment on column sealog.rate_limit_buckets.shard is 'INTERNAL; pii=none; retention=ephemeral. Shard of the tenant''s bucket, 0 to least(16, burst) - 1; it holds its whole-token share of the burst, the remainder to the first shards (sealog.take_rate_limit_token).';
 comment on column sealog.rate_limit_buckets.tokens is 'INTERNAL; pii=none; retention=ephemeral. Tokens left after the last request.';
 comment on column sealog.rate_limit_buckets.refilled_at is 'INTERNAL; pii=none; retention=ephemeral. When tokens were last refilled.';
 comment on column sealog.rate_limit_buckets.last_allowed is 'INTERNAL; pii=none; retention=ephemeral. Whether the last request was admitted.';
@@ -30,44 +30,6 @@ grant select on table sealog.rate_limit_buckets to service_role;
 -- service_role may read bucket state to diagnose 429s.
 create policy rate_limit_buckets_select_policy on sealog.rate_limit_buckets
   for select to service_role using (true);
-
-/** Section - Shards */
-
-create function sealog.rate_limit_shards(
-  p_tenant_id uuid,
-  p_now timestamptz,
-  p_rate integer,
-  p_burst integer,
-  p_shards integer
-)
-returns table (shard smallint, capacity integer, rate double precision, tokens double precision, row_xmin xid)
-language sql
-stable
-parallel safe
-set search_path = ''
-as $$
-  -- Every shard of the policy, stored or not (tokens and row_xmin null when not). A full shard
-  -- holds its whole-token share of the burst, the remainder to the first shards, so the shares
-  -- add up to it; it refills in proportion to its share, so every shard empties and fills
-  -- together; its tokens at p_now are refilled at its rate since refilled_at, up to capacity.
-  -- One call computes all of them: the request pipeline calls it twice per request, where a
-  -- helper per shard cost ~100 function calls, each switching search_path (issue 15, P2).
-  select s.shard::smallint, c.capacity, c.rate,
-         least(c.capacity, b.tokens + greatest(extract(epoch from p_now - b.refilled_at), 0) * c.rate),
-         b.xmin
-    from generate_series(0, p_shards - 1) as s(shard)
-   cross join lateral (
-     select p_burst / p_shards + (s.shard < p_burst % p_shards)::integer as capacity
-   ) as k
-   cross join lateral (
-     select k.capacity, p_rate * k.capacity::double precision / p_burst as rate
-   ) as c
-    left join sealog.rate_limit_buckets b
-      on b.tenant_id = p_tenant_id
-     and b.shard = s.shard
-$$;
-comment on function sealog.rate_limit_shards(uuid, timestamptz, integer, integer, integer) is 'The shards of a tenant''s bucket at p_now: each one''s capacity (its share of the burst), refill rate (its share of the rate), tokens (null when not stored yet) and row version (xmin).';
-revoke all on function sealog.rate_limit_shards(uuid, timestamptz, integer, integer, integer) from public, anon, authenticated, service_role;
 
 /** Section - The bucket of unauthenticated requests */
 

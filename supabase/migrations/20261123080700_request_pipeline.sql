@@ -139,86 +139,116 @@ declare
   v_burst integer;
   v_shards integer;
   v_home integer;
+  -- A shard holds its whole-token share of the burst, the remainder going to the first
+  -- shards so that the shares add up to it: v_base, plus one below shard v_extra.
+  v_base integer;
+  v_extra integer;
+  v_capacity integer;
+  v_stored bigint;
+  v_sum double precision;
+  v_wait double precision;
+  v_first integer;
   v_shard integer;
   v_shard_tokens double precision;
   v_tokens double precision;
-  v_wait double precision;
 begin
   select t.rate_limit_per_second, t.rate_limit_burst
     into v_rate, v_burst
     from sealog.tenants t
    where t.tenant_id = p_auth.tenant_id;
   v_shards := least(16, v_burst);
+  v_base := v_burst / v_shards;
+  v_extra := v_burst % v_shards;
   -- Each pooled connection starts at a shard of its own, so concurrent requests rarely meet.
   v_home := pg_catalog.pg_backend_pid() % v_shards;
 
   for v_attempt in 1..2 loop
-    -- A shard with a token that no request in flight holds: taken without waiting. Its lock
+    -- The tenant's shards, read once: one range scan of the primary key, written inline (a
+    -- helper pinning search_path is never inlined, and cost a quarter of a request). A shard
+    -- refills at its share of the rate since refilled_at, up to its capacity, so all of them
+    -- empty and fill together. Out of the scan: their tokens' sum, the soonest one regains a
+    -- token, and the first with a token counting from the home shard (its offset from it).
+    select count(*), coalesce(sum(s.tokens), 0), min((1 - s.tokens) / c.rate),
+           min((b.shard - v_home + v_shards) % v_shards) filter (where s.tokens >= 1)
+      into v_stored, v_sum, v_wait, v_first
+      from sealog.rate_limit_buckets b
+     cross join lateral (select v_base + (b.shard < v_extra)::integer as capacity) as k
+     cross join lateral (select k.capacity, v_rate * k.capacity::double precision / v_burst as rate) as c
+     cross join lateral (
+       select least(c.capacity, b.tokens + greatest(pg_catalog.date_part('epoch', p_now - b.refilled_at), 0) * c.rate) as tokens
+     ) as s
+     where b.tenant_id = p_auth.tenant_id
+       and b.shard < v_shards;
+
+    -- Lock a shard with a token that no request in flight holds, without waiting: a
+    -- primary-key probe from that first one on, in the common case one probe only. The lock
     -- lasts until commit but serialises only the requests that would take this very shard.
-    -- Its tokens are computed from this statement's view of the row; the xmin match passes
-    -- over a shard that another request changed since (the lock's recheck sees a new
-    -- version), so the tokens taken below are those of the very version locked.
-    select s.shard, s.tokens
-      into v_shard, v_shard_tokens
-      from sealog.rate_limit_shards(p_auth.tenant_id, p_now, v_rate, v_burst, v_shards) as s
-      join sealog.rate_limit_buckets b
-        on b.tenant_id = p_auth.tenant_id
-       and b.shard = s.shard
-       and b.xmin = s.row_xmin
-     where s.tokens >= 1
-     order by (s.shard - v_home + v_shards) % v_shards
-     limit 1
-       for update of b skip locked;
-    exit when v_shard is not null;
-    -- Every shard with a token is held by a request in flight: wait for one, holding no
-    -- other shard (so no deadlock), then read its tokens as the request waited for left them.
-    select s.shard
-      into v_shard
-      from sealog.rate_limit_shards(p_auth.tenant_id, p_now, v_rate, v_burst, v_shards) as s
-      join sealog.rate_limit_buckets b
-        on b.tenant_id = p_auth.tenant_id
-       and b.shard = s.shard
-     where s.tokens >= 1
-     order by (s.shard - v_home + v_shards) % v_shards
-     limit 1
-       for update of b;
-    if v_shard is not null then
+    -- Only when every shard with a token is held (the pass after the last) does it wait, for
+    -- the first, holding none it could take (a probe whose recheck failed keeps, as any
+    -- `for update` does, the lock of the shard just emptied), then probe it as left.
+    -- The tokens taken are those of the locked version: the probe computes them from the
+    -- locked row itself, and under READ COMMITTED a row changed since the probe's snapshot
+    -- is locked in its newest version and the probe re-evaluated on it (EvalPlanQual), so a
+    -- shard emptied meanwhile fails `tokens >= 1` and is passed over.
+    -- (No shard with a token, v_first null: no pass at all.)
+    for v_offset in coalesce(v_first, v_shards + 1)..v_shards loop
+      v_shard := (v_home + v_offset) % v_shards;
+      if v_offset = v_shards then
+        v_shard := (v_home + v_first) % v_shards;
+        perform
+          from sealog.rate_limit_buckets b
+         where b.tenant_id = p_auth.tenant_id
+           and b.shard = v_shard
+           for update;
+      end if;
+      v_capacity := v_base + (v_shard < v_extra)::integer;
       select s.tokens
         into v_shard_tokens
-        from sealog.rate_limit_shards(p_auth.tenant_id, p_now, v_rate, v_burst, v_shards) as s
-       where s.shard = v_shard;
-      exit when v_shard_tokens >= 1;
-      v_shard := null;
+        from sealog.rate_limit_buckets b
+       cross join lateral (
+         select least(v_capacity, b.tokens + greatest(pg_catalog.date_part('epoch', p_now - b.refilled_at), 0)
+                                  * (v_rate * v_capacity::double precision / v_burst)) as tokens
+       ) as s
+       where b.tenant_id = p_auth.tenant_id
+         and b.shard = v_shard
+         and s.tokens >= 1
+         for update of b skip locked;
+      exit when v_shard_tokens is not null;
+    end loop;
+    exit when v_shard_tokens is not null;
+    -- A tenant's first request (or the first after a week idle), or a burst raised to more
+    -- shards than it had: the missing shards start full. A concurrent first request waits
+    -- here for the one that inserts them, then takes one in the second attempt; when every
+    -- shard existed and was empty, the second attempt finds them empty again.
+    if v_stored < v_shards then
+      insert into sealog.rate_limit_buckets (tenant_id, shard, tokens, refilled_at, last_allowed)
+      select p_auth.tenant_id, s.shard, v_base + (s.shard < v_extra)::integer, p_now, true
+        from generate_series(0, v_shards - 1) as s(shard)
+      on conflict do nothing;
     end if;
-    -- A tenant's first request (or the first after a week idle): its shards start full. A
-    -- concurrent first request waits here for the one that inserts them, then takes one in
-    -- the second attempt; when the shards existed and were all empty, nothing is inserted
-    -- and the second attempt finds them empty again.
-    insert into sealog.rate_limit_buckets (tenant_id, shard, tokens, refilled_at, last_allowed)
-    select p_auth.tenant_id, s.shard, s.capacity, p_now, true
-      from sealog.rate_limit_shards(p_auth.tenant_id, p_now, v_rate, v_burst, v_shards) as s
-     where s.row_xmin is null
-    on conflict do nothing;
   end loop;
-  if v_shard is not null then
+
+  v_tokens := v_sum;
+  if v_shard_tokens is not null then
     update sealog.rate_limit_buckets b
        set tokens = v_shard_tokens - 1,
            refilled_at = greatest(b.refilled_at, p_now),
            last_allowed = true
      where b.tenant_id = p_auth.tenant_id
        and b.shard = v_shard;
+    -- The tenant's tokens without a second pass: the scan's sum, less the token taken, so
+    -- the tokens as committed when the scan began, microseconds before the take. Requests
+    -- that commit in between are not subtracted, as those still in flight are not by any
+    -- read; the figure decides nothing (admission is the lock above), and other requests
+    -- change it the moment it is sent.
+    v_tokens := v_sum - 1;
   end if;
-  -- The tenant's tokens are the sum of its shards (as committed, plus this request's take).
-  select coalesce(sum(s.tokens), 0), min((1 - s.tokens) / s.rate)
-    into v_tokens, v_wait
-    from sealog.rate_limit_shards(p_auth.tenant_id, p_now, v_rate, v_burst, v_shards) as s
-   where s.row_xmin is not null;
   -- The policy is the bucket: `burst` requests, refilled from empty in burst / rate seconds.
   p_auth.rate_quota := v_burst;
   p_auth.rate_window := ceil(v_burst::numeric / v_rate);
   p_auth.rate_remaining := floor(v_tokens);
   p_auth.rate_reset := ceil((v_burst - v_tokens) / v_rate);
-  if v_shard is null then
+  if v_shard_tokens is null then
     p_auth.status := 429;
     p_auth.error_code := 'rate_limited';
     p_auth.retry_after := greatest(1, ceil(v_wait));

@@ -58,3 +58,38 @@ test("N concurrent requests against a burst of M admit at most M plus what refil
       from sealog.rate_limit_buckets where tenant_id = ${tenant.tenantId}`;
   assert.deepEqual(sum, { shards: 16, empty: true });
 });
+
+test("when every shard with a token is held, a request waits for one, then takes what is left", async () => {
+  // 16 shards of 2 tokens, refilled at 1/16 token per second each.
+  const tenant = await createTenant({ ratePerSecond: 1, burst: 32 });
+  assert.equal((await call("/ingest/whoami", { apiKey: tenant.apiKey })).status, 200);
+  const connection = await sql.reserve();
+  let settled = false;
+  try {
+    // A "request in flight" holds every shard and empties all but shard 7 before it commits.
+    await connection`begin`;
+    await connection`
+      update sealog.rate_limit_buckets set tokens = 0, refilled_at = now()
+       where tenant_id = ${tenant.tenantId} and shard <> 7`;
+    await connection`
+      update sealog.rate_limit_buckets set tokens = 2, refilled_at = now()
+       where tenant_id = ${tenant.tenantId} and shard = 7`;
+    const pending = call("/ingest/whoami", { apiKey: tenant.apiKey }).then((response) => {
+      settled = true;
+      return response;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(settled, false, "answered while every shard was held");
+    await connection`commit`;
+    const response = await pending;
+    assert.equal(response.status, 200);
+  } finally {
+    await connection`rollback`;
+    connection.release();
+  }
+  // Its token came from shard 7, the only one the holder left with any.
+  const left = await sql`
+    select shard, tokens < 2 as taken from sealog.rate_limit_buckets
+     where tenant_id = ${tenant.tenantId} and tokens >= 1`;
+  assert.deepEqual([...left], [{ shard: 7, taken: true }]);
+});
