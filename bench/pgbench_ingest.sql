@@ -6,7 +6,7 @@
 --   the event                     sealog.llm_request_logs, one row
 --   its session's totals          sealog.session_state upsert (each connection its own session)
 --   the rate-limit token          sealog.rate_limit_buckets, one shard updated
---   the key's last use            sealog.api_keys, throttled to once a minute: probed, rarely written
+--   (the key's last use           sealog.api_keys, written once a minute per key: left out)
 --   the access-log row            sealog.api_access_log, one row
 begin;
 insert into sealog.llm_request_logs (
@@ -40,10 +40,6 @@ update sealog.rate_limit_buckets
        last_allowed = true
  where tenant_id = :tenant::uuid
    and shard = :client_id % 16;
-update sealog.api_keys
-   set last_used_at = now()
- where key_id = :key::uuid
-   and (last_used_at is null or last_used_at < now() - interval '1 minute');
 insert into sealog.api_access_log (
   request_id, tenant_id, key_id, scope, method, path, status_code, duration_ms, user_agent,
   client_ip, caller_kind, db_role

@@ -10,9 +10,13 @@ create domain sealog.api_scope as text
   check (value in ('ingest', 'auth-events', 'privacy', 'read', 'audit'));
 comment on domain sealog.api_scope is 'An API key scope: ingest, auth-events and privacy write; read (usage, sessions, keys) and audit (access log, auth events) only read.';
 
+-- Bounded by length, not by a pattern: a pattern check ran for refused requests' rows only (an
+-- admitted one has no code), a few µs that made an unknown key slower to log than a valid one
+-- (tests/soak/timing_test.ts). The codes are the problem catalogue's: tests/unit/contract_test.ts
+-- checks every code the SQL writes against it.
 create domain sealog.error_code as text
-  check (value ~ '^[a-z][a-z0-9_]{0,63}$');
-comment on domain sealog.error_code is 'A stable machine error code, as in problem+json responses.';
+  check (char_length(value) between 1 and 64);
+comment on domain sealog.error_code is 'A stable machine error code, as in problem+json responses: one of the problem catalogue''s, at most 64 characters.';
 
 create domain sealog.session_id as text
   check (value ~ '^[A-Za-z0-9._:-]{1,128}$' and value not like '%..%' and value <> '.');

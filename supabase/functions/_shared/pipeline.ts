@@ -20,7 +20,7 @@ import {
   DatabaseUnavailable,
   type DbReply,
 } from "./db.ts";
-import { ApiError, problem } from "./problems.ts";
+import { ApiError, problem, problemDocument, problemHeaders, sendJson } from "./problems.ts";
 import { allowedMethods } from "./routes.ts";
 import { truncate } from "./strings.ts";
 
@@ -134,6 +134,11 @@ export async function callApi<F extends keyof ApiFunctions>(
  * validation failure, i.e. after authentication and scope), otherwise `render(body)` as JSON
  * with the reply's status. A 401's figures are those of the reserved bucket of
  * unauthenticated requests, which no caller is shown.
+ *
+ * Timing-safe: an admitted and a refused reply run the same code. Both documents and the
+ * rate-limit fields are built for every reply, and which are sent is data, not a branch around
+ * work; a 200 and a 401 carry as many header fields. So building a valid key's answer costs what
+ * an unknown key's does (tests/soak/timing_test.ts).
  */
 export function respond(
   c: Context<SealogEnv>,
@@ -141,26 +146,24 @@ export function respond(
   render: (body: Record<string, unknown>) => unknown = (body) => body,
   problemExtensions: Record<string, unknown> = {},
 ): Response {
-  if (reply.rate_limit && reply.status !== 401) {
-    for (const [name, value] of Object.entries(rateLimitHeaders(reply.rate_limit))) {
-      c.header(name, value);
-    }
-  }
-  if (reply.status >= 400) {
-    const failure = c.get("validationFailure");
-    const details = failure && reply.code === failure.code ? failure.details : {};
-    const headers: Record<string, string> = reply.retry_after
-      ? { "Retry-After": String(reply.retry_after) }
-      : {};
-    return problem(
-      c,
-      reply.code ?? "internal_error",
-      { ...details, ...problemExtensions },
-      headers,
-    );
-  }
-  return c.json(render(reply.body ?? {}), reply.status as ContentfulStatusCode);
+  const admitted = reply.status < 400;
+  const code = reply.code ?? "internal_error";
+  const failure = c.get("validationFailure");
+  const details = failure && reply.code === failure.code ? failure.details : {};
+  const refusal = problemDocument(c, code, { ...details, ...problemExtensions });
+  const success = render(reply.body ?? {});
+  if (admitted) c.set("errorCode", undefined);
+  const rateLimit = rateLimitHeaders(reply.rate_limit ?? NO_FIGURES);
+  const shown = reply.rate_limit !== null && reply.status !== 401;
+  return sendJson(c, reply.status as ContentfulStatusCode, admitted ? success : refusal, {
+    ...(shown ? rateLimit : {}),
+    ...(reply.retry_after ? { "Retry-After": String(reply.retry_after) } : {}),
+    ...(admitted ? JSON_TYPE : problemHeaders(code)),
+  });
 }
+
+const JSON_TYPE = { "Content-Type": "application/json" };
+const NO_FIGURES = { quota: 0, window: 0, remaining: 0, reset: 0 };
 
 /**
  * The tenant's token bucket in the header fields of draft-ietf-httpapi-ratelimit-headers-11

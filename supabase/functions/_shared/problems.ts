@@ -115,24 +115,50 @@ export function problem(
   extensions: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): Response {
+  return sendJson(c, PROBLEMS[code][0], problemDocument(c, code, extensions), {
+    ...headers,
+    ...problemHeaders(code),
+  });
+}
+
+/** The RFC 9457 document of `code`, with the request id; notes the code for the access log. */
+export function problemDocument(
+  c: Context,
+  code: ProblemCode,
+  extensions: Record<string, unknown>,
+): Record<string, unknown> {
   const [status, title, detail] = PROBLEMS[code];
   c.set("errorCode", code);
-  for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  // Only a missing or bad bearer key is a Bearer challenge; a bad webhook signature is not.
-  if (code === "unauthorized") c.header("WWW-Authenticate", 'Bearer realm="sealog"');
-  c.header("Content-Type", "application/problem+json");
-  return c.body(
-    JSON.stringify({
-      type: `urn:sealog:problem:${code}`,
-      title,
-      status,
-      detail,
-      code,
-      request_id: c.get("requestId") ?? null,
-      ...extensions,
-    }),
+  return {
+    type: `urn:sealog:problem:${code}`,
+    title,
     status,
-  );
+    detail,
+    code,
+    request_id: c.get("requestId") ?? null,
+    ...extensions,
+  };
+}
+
+// A problem's title and detail are English prose (RFC 9457 §3.1.3-4), hence Content-Language.
+const PROBLEM_TYPE = { "Content-Type": "application/problem+json", "Content-Language": "en" };
+const BEARER_CHALLENGE = { "WWW-Authenticate": 'Bearer realm="sealog"', ...PROBLEM_TYPE };
+
+/** The header fields of a problem+json answer of `code`. */
+export function problemHeaders(code: ProblemCode): Record<string, string> {
+  // Only a missing or bad bearer key is a Bearer challenge; a bad webhook signature is not.
+  return code === "unauthorized" ? BEARER_CHALLENGE : PROBLEM_TYPE;
+}
+
+/** Sends `document` as JSON with `status` and `headers` (which name its Content-Type). */
+export function sendJson(
+  c: Context,
+  status: ContentfulStatusCode,
+  document: unknown,
+  headers: Record<string, string>,
+): Response {
+  for (const name in headers) c.header(name, headers[name]);
+  return c.body(JSON.stringify(document), status);
 }
 
 /** The problem+json body, for the API reference. */
