@@ -22,6 +22,8 @@ test("whoami returns the key's tenant, prefix and scopes", async () => {
     scopes: ["ingest"],
   });
   assert.match(response.headers.get("X-Request-Id") ?? "", /^[0-9a-f-]{36}$/);
+  // JSON data, not prose: no language; a 401 says "en" for its title and detail.
+  assert.equal(response.headers.get("Content-Language"), null);
 });
 
 test("missing, malformed, unknown, revoked and expired keys all get the same 401 body", async () => {
@@ -47,6 +49,7 @@ test("missing, malformed, unknown, revoked and expired keys all get the same 401
     assert.equal(response.status, 401, name);
     assert.equal(response.headers.get("Content-Type"), "application/problem+json", name);
     assert.equal(response.headers.get("WWW-Authenticate"), 'Bearer realm="sealog"', name);
+    assert.equal(response.headers.get("Content-Language"), "en", name);
     assert.equal(response.body.request_id, response.headers.get("X-Request-Id"), name);
     bodies.set(name, withoutRequestId(response.body));
   }
