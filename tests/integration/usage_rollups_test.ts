@@ -159,14 +159,19 @@ test("pg_cron folds the deltas into the rollup tables within a minute; then they
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
   assert.equal(pending, 0, "every delta was folded by pg_cron");
-  const [rolled] = await sql`
-    select sum(events)::int as events, sum(input_tokens)::int as input_tokens,
+  // Both kinds of rows: per agent and status (detailed), and summed over them.
+  const rolled = await sql`
+    select detailed, sum(events)::int as events, sum(input_tokens)::int as input_tokens,
            sum(cost_micro_usd)::int as cost_micro_usd
-      from sealog.usage_rollups where tenant_id = ${tenant.tenantId} and span_minutes = 15`;
+      from sealog.usage_rollups where tenant_id = ${tenant.tenantId} and span_minutes = 15
+     group by detailed order by detailed`;
   const [raw] = await sql`
     select count(*)::int as events, sum(input_tokens)::int as input_tokens,
            coalesce(sum(cost_micro_usd), 0)::int as cost_micro_usd
       from sealog.llm_request_logs where tenant_id = ${tenant.tenantId}`;
-  assert.deepEqual({ ...rolled }, { ...raw });
+  assert.deepEqual(rolled.map((row) => ({ ...row })), [
+    { detailed: false, ...raw },
+    { detailed: true, ...raw },
+  ]);
   assert.equal(raw!.events, 120);
 });
