@@ -82,25 +82,44 @@ comment on function sealog.histogram_sum(jsonb[]) is 'Adds latency histograms ({
 
 create function sealog.latency_percentiles(p_histogram jsonb, p_fractions double precision[])
 returns bigint[]
-language sql
+language plpgsql
 immutable
 parallel safe
 set search_path = ''
 as $$
+declare
   -- For each fraction the nearest rank, as percentile_disc: the first bin whose running count
-  -- reaches ceil(fraction * total). Nulls for an empty histogram (no latency at all).
-  with bins as (
-    select h.bin, sum(h.n) over (order by h.bin) as running, sum(h.n) over () as total
-      from (select b.key::integer as bin, b.value::bigint as n
-              from jsonb_each_text(p_histogram) as b) as h
-     where h.n > 0
-  )
-  select array_agg((select sealog.latency_bin_value(m.bin)
-                      from bins as m
-                     where m.running >= greatest(ceil(f.fraction * m.total), 1)
-                     order by m.bin
-                     limit 1) order by f.ord)
-    from unnest(p_fractions) with ordinality as f(fraction, ord)
+  -- reaches ceil(fraction * total). Nulls for an empty histogram (no latency at all). One pass
+  -- over the bins in plpgsql (its plans cached), not SQL: a usage read calls this per group,
+  -- and the SQL form's per-call cost was most of a 90-day read (bench: 445 histograms, 210 ms
+  -- against 85 ms).
+  v_total bigint;
+  v_running bigint := 0;
+  v_result bigint[] := array_fill(null::bigint, array[cardinality(p_fractions)]);
+  v_bin integer;
+  v_count bigint;
+begin
+  select sum(b.value::bigint) into v_total
+    from jsonb_each_text(p_histogram) as b
+   where b.value::bigint > 0;
+  if v_total is null then
+    return v_result;
+  end if;
+  for v_bin, v_count in
+    select b.key::integer, b.value::bigint
+      from jsonb_each_text(p_histogram) as b
+     where b.value::bigint > 0
+     order by 1
+  loop
+    v_running := v_running + v_count;
+    for v_i in 1 .. cardinality(p_fractions) loop
+      if v_result[v_i] is null and v_running >= greatest(ceil(p_fractions[v_i] * v_total), 1) then
+        v_result[v_i] := sealog.latency_bin_value(v_bin);
+      end if;
+    end loop;
+  end loop;
+  return v_result;
+end
 $$;
 comment on function sealog.latency_percentiles(jsonb, double precision[]) is 'Percentiles (nearest rank) of a latency histogram, one per fraction; each within 2.5% (+0.5 ms) of the exact percentile_disc of the latencies counted in it.';
 
