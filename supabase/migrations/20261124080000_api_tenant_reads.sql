@@ -78,7 +78,11 @@ begin
            sum(pa.cache_creation_input_tokens) as cache_creation_input_tokens,
            sum(pa.reasoning_tokens) as reasoning_tokens, sum(pa.cost_micro_usd) as cost_micro_usd,
            sum(pa.pii_or_secret_events) as pii_or_secret_events,
-           sealog.histogram_sum(array_agg(pa.latency_bins) filter (where pa.latency_bins <> '{}')) as latency_bins
+           -- A group of one histogram (a UTC day of a model, read from one block) needs no merge.
+           case when count(*) filter (where pa.latency_bins <> '{}') = 1
+                then (array_agg(pa.latency_bins) filter (where pa.latency_bins <> '{}'))[1]
+                else sealog.histogram_sum(array_agg(pa.latency_bins) filter (where pa.latency_bins <> '{}'))
+           end as latency_bins
       from parts as pa
      group by 1, 2, 3, 4, 5, 6, 7
   ),
