@@ -21,13 +21,15 @@ stable
 security definer
 set search_path = ''
 as $$
-  -- Counts and sums from the usage rollups (sealog.usage_parts); the last event's time from
+  -- Counts and sums from the usage rollups summed over agents and statuses (sealog.usage_parts,
+  -- not p_detailed: the fewest rows); the last event's time from
   -- the raw rows, one index probe per tenant.
   with usage as (
     select p.tenant_id, sum(p.events) as events, sum(p.errors) as errors,
            sum(p.input_tokens) as input_tokens, sum(p.output_tokens) as output_tokens,
            sum(p.cost_micro_usd) as cost_micro_usd
-      from sealog.usage_parts(array(select t.tenant_id from sealog.tenants as t), p_from, p_to, false) as p
+      from sealog.usage_parts(array(select t.tenant_id from sealog.tenants as t), p_from, p_to, false,
+                              p_detailed => false) as p
      group by p.tenant_id
   )
   select t.tenant_id, t.name::text,

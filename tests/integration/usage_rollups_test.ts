@@ -3,7 +3,7 @@
  * right after ingest and a resend, every figure equals the raw rows' aggregate, by day and by
  * hour, in UTC and in Asia/Kolkata (+05:30), grouped by model, status and risk tag, over a range
  * that starts and ends off the 15-minute buckets; p50/p95 are within the histogram's bound of
- * the exact nearest-rank values. pg_cron folds the deltas into the rollup tables within a
+ * the exact nearest-rank values; the same once folded into the rollups. pg_cron folds the deltas into the rollup tables within a
  * minute, after which the rollup tables alone equal the raw rows.
  */
 import assert from "node:assert/strict";
@@ -81,7 +81,7 @@ function assertWithinBound(approx: number | undefined, exact: number | null, lab
   assert.ok(Math.abs(approx - exact) <= 0.025 * exact + 0.5, `${label}: ${approx} vs ${exact}`);
 }
 
-test("usage is exact at once after ingest and a resend: by day and hour, UTC and Kolkata, by model, status and risk tag", async () => {
+test("usage is exact at once after ingest and a resend, and after the fold: by day and hour, UTC and Kolkata, by model, status and risk tag", async () => {
   const tenant = await createTenant();
   const other = await createTenant();
   const batch = events(600);
@@ -93,37 +93,42 @@ test("usage is exact at once after ingest and a resend: by day and hour, UTC and
   // Off the 15-minute buckets at both ends: the edges come from the raw rows.
   const from = new Date(Date.now() - 3 * DAY - 7 * MINUTE - 13_000).toISOString();
   const to = new Date(Date.now() - 2 * 60 * MINUTE - 41_000).toISOString();
-  for (const granularity of ["day", "hour"] as const) {
-    for (const zone of ["UTC", "Asia/Kolkata"]) {
-      for (const group of ["model", "status", "risk_tag"]) {
-        const label = `${granularity} ${zone} ${group}`;
-        const response = await call(
-          `/tenant/usage?from=${from}&to=${to}&granularity=${granularity}&time_zone=${zone}&group_by=${group}`,
-          { apiKey: tenant.apiKey },
-        );
-        assert.equal(response.status, 200, response.text);
-        UsageReport.parse(response.body);
-        const raw = await rawUsage(tenant.tenantId, { from, to, granularity, zone, group });
-        assert.equal(response.body.series.length, raw.size, label);
-        for (const entry of response.body.series as Figures[]) {
-          const key = `${Date.parse(entry.bucket as string)}|${entry[group] ?? "-"}`;
-          const expected = raw.get(key);
-          assert.ok(expected, `${label}: ${key} is in the raw rows`);
-          for (
-            const figure of [
-              "events",
-              "errors",
-              "input_tokens",
-              "output_tokens",
-              "reasoning_tokens",
-              "cost_micro_usd",
-              "pii_or_secret_events",
-            ]
-          ) {
-            assert.equal(entry[figure], expected[figure], `${label} ${key} ${figure}`);
+  // Read from the deltas, then from the rollups once folded: by model and risk tag from the rows
+  // summed over agents and statuses, by status from the detailed ones.
+  for (const state of ["before the fold", "after the fold"]) {
+    if (state === "after the fold") await sql`select sealog.fold_usage_deltas()`;
+    for (const granularity of ["day", "hour"] as const) {
+      for (const zone of ["UTC", "Asia/Kolkata"]) {
+        for (const group of ["model", "status", "risk_tag"]) {
+          const label = `${state} ${granularity} ${zone} ${group}`;
+          const response = await call(
+            `/tenant/usage?from=${from}&to=${to}&granularity=${granularity}&time_zone=${zone}&group_by=${group}`,
+            { apiKey: tenant.apiKey },
+          );
+          assert.equal(response.status, 200, response.text);
+          UsageReport.parse(response.body);
+          const raw = await rawUsage(tenant.tenantId, { from, to, granularity, zone, group });
+          assert.equal(response.body.series.length, raw.size, label);
+          for (const entry of response.body.series as Figures[]) {
+            const key = `${Date.parse(entry.bucket as string)}|${entry[group] ?? "-"}`;
+            const expected = raw.get(key);
+            assert.ok(expected, `${label}: ${key} is in the raw rows`);
+            for (
+              const figure of [
+                "events",
+                "errors",
+                "input_tokens",
+                "output_tokens",
+                "reasoning_tokens",
+                "cost_micro_usd",
+                "pii_or_secret_events",
+              ]
+            ) {
+              assert.equal(entry[figure], expected[figure], `${label} ${key} ${figure}`);
+            }
+            assertWithinBound(entry.latency_p50_ms as number, expected.p50, `${label} ${key} p50`);
+            assertWithinBound(entry.latency_p95_ms as number, expected.p95, `${label} ${key} p95`);
           }
-          assertWithinBound(entry.latency_p50_ms as number, expected.p50, `${label} ${key} p50`);
-          assertWithinBound(entry.latency_p95_ms as number, expected.p95, `${label} ${key} p95`);
         }
       }
     }
@@ -159,14 +164,19 @@ test("pg_cron folds the deltas into the rollup tables within a minute; then they
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
   assert.equal(pending, 0, "every delta was folded by pg_cron");
-  const [rolled] = await sql`
-    select sum(events)::int as events, sum(input_tokens)::int as input_tokens,
+  // Both kinds of rows: per agent and status (detailed), and summed over them.
+  const rolled = await sql`
+    select detailed, sum(events)::int as events, sum(input_tokens)::int as input_tokens,
            sum(cost_micro_usd)::int as cost_micro_usd
-      from sealog.usage_rollups where tenant_id = ${tenant.tenantId} and span_minutes = 15`;
+      from sealog.usage_rollups where tenant_id = ${tenant.tenantId} and span_minutes = 15
+     group by detailed order by detailed`;
   const [raw] = await sql`
     select count(*)::int as events, sum(input_tokens)::int as input_tokens,
            coalesce(sum(cost_micro_usd), 0)::int as cost_micro_usd
       from sealog.llm_request_logs where tenant_id = ${tenant.tenantId}`;
-  assert.deepEqual({ ...rolled }, { ...raw });
+  assert.deepEqual(rolled.map((row) => ({ ...row })), [
+    { detailed: false, ...raw },
+    { detailed: true, ...raw },
+  ]);
   assert.equal(raw!.events, 120);
 });

@@ -1,10 +1,10 @@
 -- The usage rollups, with the deltas not folded yet, always equal the raw telemetry rows: per
 -- tenant, level (15 minutes, 1 hour, 6 hours, 1 day), bucket, model, provider, agent and status
--- (and per risk tag), every figure and every latency-histogram bin. Checked after inserts, a fold, a resend of the same events,
+-- (and per risk tag), and summed over agents and statuses, every figure and every latency-histogram bin. Checked after inserts, a fold, a resend of the same events,
 -- an end user's erasure, and the telemetry purge with a tenant's shorter retention, frozen at a
 -- p_now whose 90-day cutoff is a UTC midnight (whole-day drops and bucket deletes agree there).
 begin;
-select plan(12);
+select plan(13);
 
 select sealog_admin.create_tenant('rollups a') as a \gset
 select sealog_admin.create_tenant('rollups b') as b \gset
@@ -32,8 +32,9 @@ select t.tenant_id,
  cross join (values (:'a'::uuid), (:'b'::uuid)) as t(tenant_id);
 
 -- Differences between the raw rows and the rollups plus unfolded deltas at every level, as rows;
--- none when equal.
-create function pg_temp.differences(p_by_risk boolean)
+-- none when equal. Without p_detailed, the rollups summed over agents and statuses against the
+-- raw rows grouped without them.
+create function pg_temp.differences(p_by_risk boolean, p_detailed boolean)
 returns table (side text, span_minutes integer, tenant_id uuid, bucket timestamptz, model text, provider text, agent_id text, status text,
                risk_tag text, bin text, events numeric, errors numeric, input_tokens numeric, output_tokens numeric,
                cache_read numeric, cache_creation numeric, reasoning numeric, cost numeric, pii numeric)
@@ -42,7 +43,8 @@ as $$
   with raw as (
     select l.span_minutes, e.tenant_id,
            date_bin(make_interval(mins => l.span_minutes), e.occurred_at, timestamptz '2000-01-01 00:00+00') as bucket,
-           e.model::text, e.provider::text, e.agent_id::text, e.status, k.risk_tag, e.latency_ms, e.input_tokens,
+           e.model::text, e.provider::text, case when p_detailed then e.agent_id::text end as agent_id,
+           case when p_detailed then e.status end as status, e.status as event_status, k.risk_tag, e.latency_ms, e.input_tokens,
            e.output_tokens, e.cache_read_input_tokens, e.cache_creation_input_tokens, e.reasoning_tokens,
            e.cost_micro_usd, e.risk_tags
       from sealog.llm_request_logs as e
@@ -54,7 +56,7 @@ as $$
   ),
   raw_figures as (
     select r.span_minutes, r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, r.risk_tag, null::text as bin,
-           count(*)::numeric, (count(*) filter (where r.status = 'error'))::numeric, sum(r.input_tokens)::numeric,
+           count(*)::numeric, (count(*) filter (where r.event_status = 'error'))::numeric, sum(r.input_tokens)::numeric,
            sum(r.output_tokens)::numeric, coalesce(sum(r.cache_read_input_tokens), 0)::numeric,
            coalesce(sum(r.cache_creation_input_tokens), 0)::numeric, coalesce(sum(r.reasoning_tokens), 0)::numeric,
            coalesce(sum(r.cost_micro_usd), 0)::numeric,
@@ -74,17 +76,18 @@ as $$
            u.input_tokens, u.output_tokens, u.cache_read_input_tokens, u.cache_creation_input_tokens,
            u.reasoning_tokens, u.cost_micro_usd, u.pii_or_secret_events, u.latency_bins
       from sealog.usage_rollups as u
-     where not p_by_risk
+     where not p_by_risk and u.detailed = p_detailed
     union all
     select u.span_minutes, u.tenant_id, u.bucket, u.model, u.provider, u.agent_id, u.status, u.risk_tag, u.events, u.errors,
            u.input_tokens, u.output_tokens, u.cache_read_input_tokens, u.cache_creation_input_tokens,
            u.reasoning_tokens, u.cost_micro_usd, u.pii_or_secret_events, u.latency_bins
       from sealog.usage_risk_rollups as u
-     where p_by_risk
+     where p_by_risk and u.detailed = p_detailed
     union all
     select l.span_minutes, d.tenant_id,
            date_bin(make_interval(mins => l.span_minutes), d.bucket, timestamptz '2000-01-01 00:00+00'),
-           d.model, d.provider, d.agent_id, d.status, d.risk_tag, d.events, d.errors,
+           d.model, d.provider, case when p_detailed then d.agent_id end, case when p_detailed then d.status end,
+           d.risk_tag, d.events, d.errors,
            d.input_tokens, d.output_tokens, d.cache_read_input_tokens, d.cache_creation_input_tokens,
            d.reasoning_tokens, d.cost_micro_usd, d.pii_or_secret_events, d.latency_bins
       from sealog.usage_deltas as d
@@ -113,10 +116,20 @@ as $$
   (select 'rollups only', * from rolled_figures except select 'rollups only', * from raw_figures)
 $$;
 
+-- Both rollups, detailed and summed over agents and statuses, each difference as its text.
+create function pg_temp.all_differences()
+returns setof text
+language sql
+as $$
+  select format('by_risk=%s detailed=%s %s', b.by_risk, d.detailed, r)
+    from (values (false), (true)) as b(by_risk), (values (false), (true)) as d(detailed),
+         pg_temp.differences(b.by_risk, d.detailed) as r
+$$;
+
 -- Differences between a read's series (sealog.usage_parts, by granularity in a zone, over a
 -- range off the 15-minute bounds) and the raw rows grouped the same way: events, cost and
 -- latency bins per series bucket; none when the read's blocks each fall in one bucket.
-create function pg_temp.read_differences(p_granularity text, p_zone text)
+create function pg_temp.read_differences(p_granularity text, p_zone text, p_detailed boolean)
 returns table (side text, bucket timestamptz, bin text, n numeric)
 language sql
 as $$
@@ -126,7 +139,7 @@ as $$
   parts as (
     select date_trunc(p_granularity, p.at, p_zone) as bucket, p.events, p.cost_micro_usd, p.latency_bins
       from range, sealog.usage_parts(array(select distinct s.tenant_id from seeded as s), range.from_at, range.to_at,
-                                     false, p_granularity, p_zone) as p
+                                     false, p_granularity, p_zone, p_detailed) as p
   ),
   read_figures as (
     select p.bucket, 'events' as bin, sum(p.events) as n from parts as p group by 1
@@ -167,22 +180,25 @@ select tenant_id, occurred_at, event_id, 'rollups', model, provider, input_token
        status, risk_tags, end_user_id, agent_id
   from seeded;
 
-select is_empty($$select * from pg_temp.differences(false)$$, 'after an insert, the deltas equal the raw rows');
-select is_empty($$select * from pg_temp.differences(true)$$, 'and so do the per-tag deltas');
+select is_empty($$select * from pg_temp.differences(false, true)$$, 'after an insert, the deltas equal the raw rows');
+select is_empty($$select * from pg_temp.differences(true, true)$$, 'and so do the per-tag deltas');
 
 select ok(sealog.fold_usage_deltas() > 0, 'the fold takes the deltas');
-select is_empty($$select * from pg_temp.differences(false) union all select * from pg_temp.differences(true)$$,
+select is_empty($$select * from pg_temp.all_differences()$$,
   'after the fold, the rollups equal the raw rows at every level');
 select is((select array_agg(distinct span_minutes order by span_minutes)
              from sealog.usage_rollups where tenant_id in (:'a', :'b')),
   array[15, 60, 360, 1440], 'the fold writes every level');
-select is_empty($$select * from pg_temp.read_differences('day', 'UTC')
-                  union all select * from pg_temp.read_differences('day', 'America/New_York')
-                  union all select * from pg_temp.read_differences('day', 'Asia/Kolkata')
-                  union all select * from pg_temp.read_differences('day', 'Asia/Kathmandu')
-                  union all select * from pg_temp.read_differences('hour', 'Asia/Kolkata')
-                  union all select * from pg_temp.read_differences('hour', 'Asia/Kathmandu')$$,
-  'a read''s day and hour series, in UTC and in zones offset by 30 and 45 minutes, equal the raw rows');
+select is((select array_agg(distinct detailed order by detailed)
+             from sealog.usage_rollups where tenant_id in (:'a', :'b')),
+  array[false, true], 'and every level both per agent and status and summed over them');
+select is_empty($$select r.*
+                    from (values ('day', 'UTC'), ('day', 'America/New_York'), ('day', 'Asia/Kolkata'),
+                                 ('day', 'Asia/Kathmandu'), ('hour', 'Asia/Kolkata'), ('hour', 'Asia/Kathmandu'))
+                         as z(granularity, zone),
+                         (values (false), (true)) as d(detailed),
+                         pg_temp.read_differences(z.granularity, z.zone, d.detailed) as r$$,
+  'a read''s day and hour series, in UTC and in zones offset by 30 and 45 minutes, detailed or not, equal the raw rows');
 
 -- A resend, as ingest stores it: the primary key drops every row, and no delta is appended.
 insert into sealog.llm_request_logs (tenant_id, occurred_at, event_id, session_id, model, input_tokens, output_tokens)
@@ -197,14 +213,14 @@ select is((select r.status
              from sealog.request_erasure('tenant', :'a', 'end_user', sha256(convert_to('end-user-erased', 'utf8')), null, null,
                                          'end-user-erased', '{}', interval '0') as r),
   'completed', 'an end user of tenant a is erased');
-select is_empty($$select * from pg_temp.differences(false) union all select * from pg_temp.differences(true)$$,
+select is_empty($$select * from pg_temp.all_differences()$$,
   'after the erasure (the end user''s rows deleted), the rollups equal the raw rows');
 
 /** Section - Purges */
 
 select sealog_admin.set_retention_override(:'b', 'telemetry', interval '30 days');
 select sealog.purge_telemetry(:'purge_now');
-select is_empty($$select * from pg_temp.differences(false) union all select * from pg_temp.differences(true)$$,
+select is_empty($$select * from pg_temp.all_differences()$$,
   'after the purge (whole days for everyone, row deletes for the shorter retention), the rollups equal the raw rows');
 select is((select count(*)::int
              from (select bucket, tenant_id from sealog.usage_rollups
@@ -215,7 +231,7 @@ select is((select count(*)::int
   0, 'no rollup or delta is left before either tenant''s cutoff');
 
 select sealog.fold_usage_deltas();
-select is_empty($$select * from pg_temp.differences(false) union all select * from pg_temp.differences(true)$$,
+select is_empty($$select * from pg_temp.all_differences()$$,
   'and the purge''s negative deltas fold into the rollups exactly');
 
 select * from finish();
