@@ -77,6 +77,11 @@ check "console end-to-end (chromium)" npm run --prefix console --silent e2e
 
 check "pgTAP" env PGPASSWORD="$SEALOG_DB_PASSWORD" pg_prove --ext .sql -h 127.0.0.1 -p "$SEALOG_DB_PORT" \
   -U postgres -d postgres -r supabase/tests/database
+# pg_cron's failed runs while the tests ran, if any, with their errors: the SOC 2 retention
+# control fails on a purge job's failed last run, and pgTAP can only say that it did.
+psql_postgres -F ' | ' -c "select j.jobname, d.start_time, d.return_message from cron.job_run_details d
+  join cron.job j using (jobid) where d.status = 'failed' order by d.start_time" |
+  sed 's/^/[sealog] failed pg_cron run: /'
 # What a compromised function reaches, connected as its own login. pgTAP's functions live in
 # extensions, which that login may not use otherwise: granted for this run only.
 psql_postgres -c "grant usage on schema extensions to sealog_functions"

@@ -144,14 +144,16 @@ begin
   -- Every day whose upper bound is at or before the cutoff: all its rows are due, so the
   -- drop costs the same whatever its size and leaves no bloat. The drop locks the parent
   -- until commit, so callers do it last; lock_timeout (set by the caller) gives up rather
-  -- than queue ingest behind it, and the days left go at the next run.
+  -- than queue ingest behind it, and the days left go at the next run. The bounds are read
+  -- with no relation (pg_get_expr(..., 0)): given the partition, pg_get_expr would lock it, so
+  -- a lock held on any day, expired or not, would fail the listing and so the whole run.
   for v_partition in
     select c.oid::regclass as partition,
-           substring(pg_catalog.pg_get_expr(c.relpartbound, c.oid) from 'TO \(''([^'']+)''\)')::timestamptz as upper_bound
+           substring(pg_catalog.pg_get_expr(c.relpartbound, 0) from 'TO \(''([^'']+)''\)')::timestamptz as upper_bound
       from pg_catalog.pg_inherits i
       join pg_catalog.pg_class c on c.oid = i.inhrelid
      where i.inhparent = p_parent
-       and pg_catalog.pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
+       and pg_catalog.pg_get_expr(c.relpartbound, 0) <> 'DEFAULT'
      order by 2
   loop
     exit when v_partition.upper_bound > p_cutoff;

@@ -54,14 +54,15 @@ begin
     return v_oldest;
   end if;
   -- Partitioned by day: the default partition can hold any day; otherwise the oldest
-  -- non-empty partition holds the oldest row, so only it is read.
+  -- non-empty partition holds the oldest row, so only it is read. The bounds are read with no
+  -- relation (pg_get_expr(..., 0)), which would otherwise lock every partition, read or not.
   for v_partition in
     select c.oid::regclass
       from pg_catalog.pg_inherits i
       join pg_catalog.pg_class c on c.oid = i.inhrelid
      where i.inhparent = p_table
-     order by pg_catalog.pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT',
-              substring(pg_catalog.pg_get_expr(c.relpartbound, c.oid) from 'FROM \(''([^'']+)''\)')::timestamptz
+     order by pg_catalog.pg_get_expr(c.relpartbound, 0) <> 'DEFAULT',
+              substring(pg_catalog.pg_get_expr(c.relpartbound, 0) from 'FROM \(''([^'']+)''\)')::timestamptz
   loop
     execute format('select min(%I) from %s', p_column, v_partition) into v_found;
     v_oldest := least(v_oldest, v_found);

@@ -6,6 +6,9 @@
  * once the lock is free, drops the day. Frozen in 2019, away from every other test's rows; the
  * test removes what it wrote (its rows and its purge-log rows), which pgTAP's checks of the
  * purge log and the access log would otherwise find.
+ *
+ * A lock held on a day that is not expired (a DBA's maintenance, a test's transaction) must not
+ * fail a run either: listing the days reads their bounds without locking them.
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
@@ -83,6 +86,55 @@ test("a partition drop behind an open ingest transaction gives up at its lock_ti
   } finally {
     await Promise.all([holder, purger, ingest].map((db) => db.end()));
     await sql`delete from sealog.api_access_log where path = ${PATH}`;
+    if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
+  }
+});
+
+test("a lock held on a day that is not expired fails no purge run and no oldest-row probe", async () => {
+  const [holder, purger] = [connect(), connect()];
+  const runs: number[] = [];
+  try {
+    // 2019-01-12 is past its 90 days at 2019-04-13 00:20 (the cutoff is 2019-01-13 00:00).
+    await sql`select sealog.create_day_partitions('sealog.api_access_log', '2019-01-12', 0, 0)`;
+    await insertLogRow(sql, "2019-01-12 12:00:00+00");
+    await insertLogRow(sql, new Date().toISOString()); // today's: the oldest row once 2019 goes
+    // Tomorrow's day, created ahead and empty, held as a transaction that altered it would.
+    const [day] = await sql`
+      select format('sealog.api_access_log_p%s', to_char(now() at time zone 'utc' + interval '1 day', 'YYYYMMDD'))
+             as tomorrow`;
+    await holder`begin`;
+    await holder.unsafe(`lock table ${day!.tomorrow} in access exclusive mode`);
+
+    // The run returns (before the fix it failed on its lock timeout while listing the days).
+    const [first] =
+      await purger`select sealog.purge_api_access_log('2019-04-13 00:20:00+00') as run`;
+    const run = first!.run;
+    runs.push(run.purge_id);
+    if (run.complete) {
+      assert.equal(run.partitions_dropped, 1, "the expired day is dropped beside the held one");
+    } else {
+      // The tests running alongside may hold the parent with their inserts, as in the test
+      // above: then only the expired day's drop waits, never the held day.
+      assert.equal(
+        run.note,
+        "sealog.api_access_log_p20190112: lock not available; retried at the next run",
+      );
+    }
+
+    const oldest = await purger.begin(async (tx) => {
+      await tx`set local lock_timeout = '2s'`;
+      return await tx`select sealog.oldest_row_at('sealog.api_access_log', 'received_at') as at`;
+    });
+    assert.ok(
+      oldest[0]!.at instanceof Date,
+      "the oldest row is found without waiting for the held day",
+    );
+    await holder`commit`;
+  } finally {
+    await holder`rollback`.catch(() => {});
+    await Promise.all([holder, purger].map((db) => db.end()));
+    await sql`delete from sealog.api_access_log where path = ${PATH}`;
+    await sql`select sealog.drop_expired_partitions('sealog.api_access_log', '2019-01-13 00:00:00+00')`;
     if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
   }
 });
