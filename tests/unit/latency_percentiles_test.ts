@@ -67,11 +67,11 @@ Deno.test("a bin's value is within 2.5% (+0.5 ms) of every whole millisecond the
   }
 });
 
-Deno.test("the usage body: each entry's histograms become p50/p95; totals from the series or their own", () => {
+Deno.test("the usage body: each entry's histograms (JSON texts joined by commas) become p50/p95; totals from the series or their own", () => {
   const body = {
     from: "x",
     series: [
-      { model: "a", events: 3, latency_histograms: [{ "10": 1 }, { "10": 1, "60": 1 }] },
+      { model: "a", events: 3, latency_histograms: '{"10": 1},{"10": 1, "60": 1}' },
       { model: "b", events: 1 },
     ],
     totals: { events: 4 },
@@ -94,14 +94,16 @@ Deno.test("the usage body: each entry's histograms become p50/p95; totals from t
     latency_p50_ms: latencyBinValue(10),
     latency_p95_ms: latencyBinValue(60),
   });
-  // Grouped by risk tag the totals bring their own (an event counted once, not per tag).
+  // Grouped by risk tag the totals bring their own: the slow event counted once, not per tag
+  // (from the series, 3 of 5 would be slow and the median too).
   const byTag = usagePercentiles({
     series: [
-      { risk_tag: "A", events: 1, latency_histograms: [{ "60": 1 }] },
-      { risk_tag: "B", events: 1, latency_histograms: [{ "60": 1 }] },
-      { events: 2, latency_histograms: [{ "10": 2 }] },
+      { risk_tag: "A", events: 1, latency_histograms: '{"60": 1}' },
+      { risk_tag: "B", events: 1, latency_histograms: '{"60": 1}' },
+      { risk_tag: "C", events: 1, latency_histograms: '{"60": 1}' },
+      { events: 2, latency_histograms: '{"10": 2}' },
     ],
-    totals: { events: 3, latency_histograms: [{ "60": 1 }, { "10": 2 }] },
+    totals: { events: 3, latency_histograms: '{"60": 1}, {"10": 2}' },
   }) as { totals: Record<string, unknown> };
   assert.deepEqual(byTag.totals, {
     events: 3,
@@ -109,7 +111,7 @@ Deno.test("the usage body: each entry's histograms become p50/p95; totals from t
     latency_p95_ms: latencyBinValue(60),
   });
   assert.deepEqual(
-    usagePercentiles({ series: [], totals: { events: 0, latency_histograms: [] } }).totals,
+    usagePercentiles({ series: [], totals: { events: 0, latency_histograms: "" } }).totals,
     { events: 0 },
   );
 });

@@ -91,7 +91,15 @@ export function latencyPercentiles(
 }
 
 /** A usage entry as get_usage returns it: figures, and the histograms of its blocks. */
-type UsageEntry = Record<string, unknown> & { latency_histograms?: Histogram[] };
+type UsageEntry = Record<string, unknown> & { latency_histograms?: string };
+
+/**
+ * The histograms as get_usage sends them: their JSON texts joined by commas, one string (a jsonb
+ * array of them cost the database more than merging them here saved; docs/performance.md).
+ */
+function histograms(text: string | undefined): Histogram[] {
+  return text ? JSON.parse(`[${text}]`) : [];
+}
 
 const P50_P95 = [0.5, 0.95] as const;
 
@@ -110,13 +118,15 @@ function figure(entry: UsageEntry, merged: MergedHistogram): Record<string, unkn
 export function usagePercentiles(body: Record<string, unknown>): Record<string, unknown> {
   const series = (body.series ?? []) as UsageEntry[];
   const totals = (body.totals ?? {}) as UsageEntry;
-  const merged = series.map((entry) => mergeHistograms(entry.latency_histograms ?? []));
+  const merged = series.map((entry) => mergeHistograms(histograms(entry.latency_histograms)));
   return {
     ...body,
     series: series.map((entry, i) => figure(entry, merged[i]!)),
     totals: figure(
       totals,
-      totals.latency_histograms ? mergeHistograms(totals.latency_histograms) : addMerged(merged),
+      totals.latency_histograms !== undefined
+        ? mergeHistograms(histograms(totals.latency_histograms))
+        : addMerged(merged),
     ),
   };
 }
