@@ -2,26 +2,35 @@
  * Latency percentiles of GET /tenant/usage, from the rollups' histograms. The database bins
  * each latency (sealog.latency_bin: bin 0 holds 0 ms, bin k >= 1 holds [1.05^(k-1), 1.05^k) ms)
  * and passes a group's histograms through unmerged; merging them and reading the nearest rank
- * happens here, where per-bin work is about a hundred times cheaper than in SQL
+ * happens here, at about 0.04 µs per bin where jsonb_each_text in SQL took 0.7 µs
  * (docs/tenant-reads.md, "Rollups"). Each percentile is within 2.5% (+0.5 ms) of the exact
  * nearest-rank percentile (percentile_disc) of the latencies counted.
  */
 
-/** A latency histogram as the rollups store it: `{"bin": count}`. */
-export type Histogram = Record<string, number>;
+/**
+ * Merged counts, indexed by bin: sized for every bin a latency counter (at most 2^53 - 1 ms, bin
+ * 741) can reach, so adding is one array write.
+ */
+export type MergedHistogram = Float64Array;
 
-/** Merged counts, indexed by bin. */
-export type MergedHistogram = number[];
+const BINS = 1024;
 
-/** Adds histograms bin by bin (counts may be negative: a deleted event's delta). */
+/**
+ * Adds histograms bin by bin (counts may be negative: a deleted event's delta), from the text
+ * get_usage sends: the rollups' `{"bin": count}` JSON texts joined by commas. JSON.parse and a
+ * for-in into a typed array were the fastest of the forms measured (15 ms for 370,000 bins, where
+ * a hand-written scan of the text took 24 and Object.entries 54).
+ */
 export function mergeHistograms(
-  histograms: readonly Histogram[],
-  into: MergedHistogram = [],
+  text: string,
+  into: MergedHistogram = new Float64Array(BINS),
 ): MergedHistogram {
-  for (const histogram of histograms) {
-    for (const bin in histogram) {
-      const at = Number(bin);
-      into[at] = (into[at] ?? 0) + histogram[bin]!;
+  if (text === "") return into;
+  for (const histogram of JSON.parse(`[${text}]`) as Record<string, number>[]) {
+    for (const key in histogram) {
+      const bin = +key;
+      if (!(bin >= 0 && bin < BINS)) throw new RangeError(`latency bin ${key} out of range`);
+      into[bin]! += histogram[key]!;
     }
   }
   return into;
@@ -29,11 +38,9 @@ export function mergeHistograms(
 
 /** Adds merged histograms, for totals made of groups already merged. */
 export function addMerged(merged: readonly MergedHistogram[]): MergedHistogram {
-  const sum: MergedHistogram = [];
+  const sum = new Float64Array(BINS);
   for (const counts of merged) {
-    counts.forEach((count, bin) => {
-      sum[bin] = (sum[bin] ?? 0) + count;
-    });
+    for (let bin = 0; bin < BINS; bin++) sum[bin]! += counts[bin]!;
   }
   return sum;
 }
@@ -68,17 +75,15 @@ export function latencyPercentiles(
   fractions: readonly number[],
 ): (number | undefined)[] {
   let total = 0;
-  counts.forEach((count) => {
-    if (count > 0) total += count;
-  });
+  for (const count of counts) if (count > 0) total += count;
   const result: (number | undefined)[] = fractions.map(() => undefined);
   if (total === 0) return result;
   const ranks = fractions.map((fraction) => Math.max(Math.ceil(fraction * total), 1));
   let running = 0;
   let found = 0;
   for (let bin = 0; bin < counts.length && found < ranks.length; bin++) {
-    const count = counts[bin];
-    if (count === undefined || count <= 0) continue;
+    const count = counts[bin]!;
+    if (count <= 0) continue;
     running += count;
     ranks.forEach((rank, i) => {
       if (result[i] === undefined && running >= rank) {
@@ -90,16 +95,11 @@ export function latencyPercentiles(
   return result;
 }
 
-/** A usage entry as get_usage returns it: figures, and the histograms of its blocks. */
-type UsageEntry = Record<string, unknown> & { latency_histograms?: string };
-
 /**
- * The histograms as get_usage sends them: their JSON texts joined by commas, one string (a jsonb
- * array of them cost the database more than merging them here saved; docs/performance.md).
+ * A usage entry as get_usage returns it: figures, and the histograms of its blocks as one string
+ * (a jsonb array of them cost the database more than merging them here saved; performance.md).
  */
-function histograms(text: string | undefined): Histogram[] {
-  return text ? JSON.parse(`[${text}]`) : [];
-}
+type UsageEntry = Record<string, unknown> & { latency_histograms?: string };
 
 const P50_P95 = [0.5, 0.95] as const;
 
@@ -118,14 +118,14 @@ function figure(entry: UsageEntry, merged: MergedHistogram): Record<string, unkn
 export function usagePercentiles(body: Record<string, unknown>): Record<string, unknown> {
   const series = (body.series ?? []) as UsageEntry[];
   const totals = (body.totals ?? {}) as UsageEntry;
-  const merged = series.map((entry) => mergeHistograms(histograms(entry.latency_histograms)));
+  const merged = series.map((entry) => mergeHistograms(entry.latency_histograms ?? ""));
   return {
     ...body,
     series: series.map((entry, i) => figure(entry, merged[i]!)),
     totals: figure(
       totals,
       totals.latency_histograms !== undefined
-        ? mergeHistograms(histograms(totals.latency_histograms))
+        ? mergeHistograms(totals.latency_histograms)
         : addMerged(merged),
     ),
   };
