@@ -103,12 +103,7 @@ begin
            coalesce(sum(g.cost_micro_usd), 0), coalesce(sum(g.pii_or_secret_events), 0),
            -- Grouped by risk tag, the series count an event under each tag, so the totals carry
            -- the histograms of every event once; otherwise (null) the function adds the series'.
-           case when v_by_risk
-                then coalesce((select string_agg(pa.latency_bins::text, ',')
-                                 from parts as pa
-                                where not pa.per_tag
-                                  and pa.latency_bins <> '{}'), '')
-           end
+           case when v_by_risk then coalesce(string_agg(g.latency_histograms, ','), '') end
       from groups as g
      where not g.per_tag
   ),
