@@ -24,7 +24,8 @@
  * 15 minutes, because every time zone's offset today is a multiple of 15 minutes (Asia/Kolkata
  * +05:30, Asia/Kathmandu +05:45): a bucket never straddles a local hour or day, so hours and
  * days are exact in any zone. Latency is kept as a histogram of log bins (ratio 1.05) that
- * merges by addition: percentiles from it are within 2.5% (sealog.latency_bin_value).
+ * merges by addition: percentiles from it are within 2.5% (the bin's value and the percentiles
+ * are read in the tenant function, supabase/functions/tenant/latency.ts).
  *
  * Nothing here identifies a person: no end-user id, no session id. Raw rows that erasure
  * anonymises keep their figures, so the rollups need no change then; deleted raw rows
@@ -46,23 +47,7 @@ as $$
               when p_latency_ms <= 0 then 0
               else 1 + floor(ln(p_latency_ms::double precision) / ln(1.05))::integer end
 $$;
-comment on function sealog.latency_bin(bigint) is 'The latency histogram bin of a latency in ms: 0 for 0 ms, k >= 1 for [1.05^(k-1), 1.05^k) ms.';
-
-create function sealog.latency_bin_value(p_bin integer)
-returns bigint
-language sql
-immutable
-parallel safe
-set search_path = ''
-as $$
-  -- The bin's midpoint, within (1.05 - 1) / 2 = 2.5% of any value in the bin, moved to the
-  -- nearest whole millisecond that the bin can hold (so one-integer bins are exact).
-  select case when p_bin <= 0 then 0
-              else least(greatest(round((power(1.05, p_bin - 1) + power(1.05, p_bin)) / 2),
-                                  ceil(power(1.05, p_bin - 1))),
-                         greatest(ceil(power(1.05, p_bin)) - 1, ceil(power(1.05, p_bin - 1))))::bigint end
-$$;
-comment on function sealog.latency_bin_value(integer) is 'The latency a histogram bin stands for: its midpoint rounded into its whole milliseconds; within 2.5% (+0.5 ms) of every latency in the bin.';
+comment on function sealog.latency_bin(bigint) is 'The latency histogram bin of a latency in ms: 0 for 0 ms, k >= 1 for [1.05^(k-1), 1.05^k) ms (valued by supabase/functions/tenant/latency.ts).';
 
 create function sealog.histogram_sum(p_histograms jsonb[])
 returns jsonb
@@ -79,49 +64,6 @@ as $$
    where h.n <> 0
 $$;
 comment on function sealog.histogram_sum(jsonb[]) is 'Adds latency histograms ({"bin": count}), dropping bins whose count becomes 0.';
-
-create function sealog.latency_percentiles(p_histogram jsonb, p_fractions double precision[])
-returns bigint[]
-language plpgsql
-immutable
-parallel safe
-set search_path = ''
-as $$
-declare
-  -- For each fraction the nearest rank, as percentile_disc: the first bin whose running count
-  -- reaches ceil(fraction * total). Nulls for an empty histogram (no latency at all). One pass
-  -- over the bins in plpgsql (its plans cached), not SQL: a usage read calls this per group,
-  -- and the SQL form's per-call cost was most of a 90-day read (bench: 445 histograms, 210 ms
-  -- against 85 ms).
-  v_total bigint;
-  v_running bigint := 0;
-  v_result bigint[] := array_fill(null::bigint, array[cardinality(p_fractions)]);
-  v_bin integer;
-  v_count bigint;
-begin
-  select sum(b.value::bigint) into v_total
-    from jsonb_each_text(p_histogram) as b
-   where b.value::bigint > 0;
-  if v_total is null then
-    return v_result;
-  end if;
-  for v_bin, v_count in
-    select b.key::integer, b.value::bigint
-      from jsonb_each_text(p_histogram) as b
-     where b.value::bigint > 0
-     order by 1
-  loop
-    v_running := v_running + v_count;
-    for v_i in 1 .. cardinality(p_fractions) loop
-      if v_result[v_i] is null and v_running >= greatest(ceil(p_fractions[v_i] * v_total), 1) then
-        v_result[v_i] := sealog.latency_bin_value(v_bin);
-      end if;
-    end loop;
-  end loop;
-  return v_result;
-end
-$$;
-comment on function sealog.latency_percentiles(jsonb, double precision[]) is 'Percentiles (nearest rank) of a latency histogram, one per fraction; each within 2.5% (+0.5 ms) of the exact percentile_disc of the latencies counted in it.';
 
 /** Section - Levels */
 
@@ -605,9 +547,7 @@ create policy usage_risk_rollups_select_policy on sealog.usage_risk_rollups
 
 revoke all on function sealog.usage_levels() from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.latency_bin(bigint) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.latency_bin_value(integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.histogram_sum(jsonb[]) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.latency_percentiles(jsonb, double precision[]) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.append_usage_deltas() from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.fold_usage_deltas() from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text, boolean) from public, anon, authenticated, service_role, sealog_edge;

@@ -93,6 +93,12 @@ test("usage is exact at once after ingest and a resend, and after the fold: by d
   // Off the 15-minute buckets at both ends: the edges come from the raw rows.
   const from = new Date(Date.now() - 3 * DAY - 7 * MINUTE - 13_000).toISOString();
   const to = new Date(Date.now() - 2 * 60 * MINUTE - 41_000).toISOString();
+  const [rawTotals = {}] = await sql`
+    select count(*)::int as events,
+           percentile_disc(0.5) within group (order by latency_ms)::int as p50,
+           percentile_disc(0.95) within group (order by latency_ms)::int as p95
+      from sealog.llm_request_logs
+     where tenant_id = ${tenant.tenantId} and occurred_at >= ${from} and occurred_at < ${to}`;
   // Read from the deltas, then from the rollups once folded: by model and risk tag from the rows
   // summed over agents and statuses, by status from the detailed ones.
   for (const state of ["before the fold", "after the fold"]) {
@@ -129,6 +135,19 @@ test("usage is exact at once after ingest and a resend, and after the fold: by d
             assertWithinBound(entry.latency_p50_ms as number, expected.p50, `${label} ${key} p50`);
             assertWithinBound(entry.latency_p95_ms as number, expected.p95, `${label} ${key} p95`);
           }
+          // The totals count each event once: merged from the series' histograms, or grouped by
+          // risk tag (an event under each of its tags there) from histograms of their own.
+          assertWithinBound(
+            response.body.totals.latency_p50_ms,
+            rawTotals.p50,
+            `${label} totals p50`,
+          );
+          assertWithinBound(
+            response.body.totals.latency_p95_ms,
+            rawTotals.p95,
+            `${label} totals p95`,
+          );
+          assert.equal(response.body.totals.events, rawTotals.events, `${label} totals`);
         }
       }
     }
@@ -142,6 +161,62 @@ test("usage is exact at once after ingest and a resend, and after the fold: by d
   });
   assert.equal(response.body.totals.events, totals!.events);
   assert.equal(response.body.totals.input_tokens, totals!.input_tokens);
+});
+
+test("p50/p95 of a Kolkata day merged from blocks, a deleted event's negative delta, and a model without latency", async () => {
+  const tenant = await createTenant();
+  // Yesterday in Kolkata (+05:30): a local day is 12 rollup blocks, so its histograms are merged.
+  const kolkataMidnight = new Date(
+    Math.floor((Date.now() + 5.5 * 3_600_000) / DAY) * DAY - DAY - 5.5 * 3_600_000,
+  );
+  const at = (minutes: number) =>
+    new Date(kolkataMidnight.getTime() + minutes * MINUTE).toISOString();
+  const batch = [
+    // One per hour of the local day, 10 ms to 230 ms, and the slowest one to be deleted again.
+    ...Array.from(
+      { length: 23 },
+      (_, hour) =>
+        telemetryEvent({
+          occurred_at: at(hour * 60 + 17),
+          model: "timed",
+          latency_ms: 10 + hour * 10,
+        }),
+    ),
+    telemetryEvent({ occurred_at: at(23 * 60 + 40), model: "timed", latency_ms: 90_000 }),
+    telemetryEvent({ occurred_at: at(600), model: "untimed" }),
+  ];
+  await ingest(tenant, batch);
+  // A delete through the parent table (as a shorter retention does): its delta is negative.
+  await sql`delete from sealog.llm_request_logs
+             where tenant_id = ${tenant.tenantId} and latency_ms = 90000`;
+  const from = new Date(kolkataMidnight.getTime() - 2 * DAY).toISOString();
+  const raw = await rawUsage(tenant.tenantId, {
+    from,
+    to: new Date().toISOString(),
+    granularity: "day",
+    zone: "Asia/Kolkata",
+    group: "model",
+  });
+  for (const state of ["before the fold", "after the fold"]) {
+    if (state === "after the fold") await sql`select sealog.fold_usage_deltas()`;
+    const response = await call(
+      `/tenant/usage?from=${from}&granularity=day&time_zone=Asia/Kolkata&group_by=model`,
+      { apiKey: tenant.apiKey },
+    );
+    assert.equal(response.status, 200, response.text);
+    UsageReport.parse(response.body);
+    const [timed, untimed] = response.body.series as Figures[];
+    const expected = raw.get(`${kolkataMidnight.getTime()}|timed`)!;
+    assert.deepEqual([timed!.model, timed!.events, expected.events], ["timed", 23, 23], state);
+    assert.equal(Date.parse(timed!.bucket as string), kolkataMidnight.getTime(), state);
+    assertWithinBound(timed!.latency_p50_ms as number, expected.p50, `${state} p50`);
+    assertWithinBound(timed!.latency_p95_ms as number, expected.p95, `${state} p95`);
+    // No event of the group carried a latency: no percentile, in the series or the schema.
+    assert.deepEqual([untimed!.model, untimed!.events], ["untimed", 1], state);
+    assert.equal("latency_p50_ms" in untimed!, false, state);
+    assert.equal("latency_histograms" in untimed!, false, state);
+    assertWithinBound(response.body.totals.latency_p95_ms, expected.p95, `${state} totals p95`);
+  }
 });
 
 test("pg_cron folds the deltas into the rollup tables within a minute; then they alone equal the raw rows", async () => {

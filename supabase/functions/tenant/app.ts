@@ -8,6 +8,7 @@ import { callApi, createFunctionApp, rateLimitHeaders, respond } from "../_share
 import { emailPseudonym, isEmailLike } from "../_shared/pseudonym.ts";
 import { mount } from "../_shared/routes.ts";
 import { exportAccessLog } from "./export.ts";
+import { usagePercentiles } from "./latency.ts";
 import {
   AccessLogExportQuery,
   AccessLogPage,
@@ -23,20 +24,25 @@ import {
 
 export const app = createFunctionApp("tenant");
 
-mount(app, {
-  method: "get",
-  path: "/usage",
-  summary: "Usage totals and time series of the key's tenant",
-  description:
-    "Events, tokens, cost, errors, PII/secret share and p50/p95 latency (within 2.5%) over [from, to), by hour or day in a time zone, grouped by any of model, provider, agent_id, status and risk_tag. " +
-    "At most 92 days by day, 31 by hour, within the 90-day retention. " +
-    "Read from rollups that the database keeps in 15-minute buckets: exact at once after ingest, in any time zone (docs/tenant-reads.md).",
-  auth: ["apiKey"],
-  scope: "read",
-  operation: "get_usage",
-  query: UsageQuery,
-  responses: { 200: { description: "The figures.", schema: UsageReport } },
-}, async (c, { query }) => respond(c, await callApi(c, "get_usage", {}, query ?? {})));
+mount(
+  app,
+  {
+    method: "get",
+    path: "/usage",
+    summary: "Usage totals and time series of the key's tenant",
+    description:
+      "Events, tokens, cost, errors, PII/secret share and p50/p95 latency (within 2.5%) over [from, to), by hour or day in a time zone, grouped by any of model, provider, agent_id, status and risk_tag. " +
+      "At most 92 days by day, 31 by hour, within the 90-day retention. " +
+      "Read from rollups that the database keeps in 15-minute buckets: exact at once after ingest, in any time zone (docs/tenant-reads.md).",
+    auth: ["apiKey"],
+    scope: "read",
+    operation: "get_usage",
+    query: UsageQuery,
+    responses: { 200: { description: "The figures.", schema: UsageReport } },
+  },
+  async (c, { query }) =>
+    respond(c, await callApi(c, "get_usage", {}, query ?? {}), usagePercentiles),
+);
 
 mount(app, {
   method: "get",
