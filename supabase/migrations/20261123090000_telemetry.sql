@@ -37,7 +37,9 @@ create table sealog.llm_request_logs (
   primary key (tenant_id, occurred_at, event_id)
 ) partition by range (occurred_at);
 
-create index llm_request_logs_tenant_id_session_id_idx on sealog.llm_request_logs (tenant_id, session_id);
+-- Erasure finds a subject's rows by end user. No index by session: sessions are read from
+-- sealog.session_state, and every index here is written once per stored event (one by session
+-- cost ingest about a tenth of its database CPU, docs/performance.md).
 create index llm_request_logs_tenant_id_end_user_id_idx on sealog.llm_request_logs (tenant_id, end_user_id)
   where end_user_id is not null;
 

@@ -4,19 +4,6 @@
  * the access-log row, and the Edge Function answers 2xx only after it commits.
  */
 
-/** Section - Helpers */
-
-create function sealog.counter_add(p_a bigint, p_b bigint)
-returns bigint
-language sql
-immutable
-set search_path = ''
-as $$
-  select least(coalesce(p_a, 0) + coalesce(p_b, 0), 9007199254740991)
-$$;
-comment on function sealog.counter_add(bigint, bigint) is 'Adds two counters, saturating at 2^53-1 so that hostile counts cannot overflow a total and wedge a session.';
-revoke all on function sealog.counter_add(bigint, bigint) from public, anon, authenticated, service_role;
-
 /** Section - POST /ingest */
 
 create function sealog_api.ingest(p_ctx jsonb, p_events jsonb)
@@ -90,11 +77,14 @@ begin
       from per_session as ps
      order by ps.session_id
     on conflict (tenant_id, session_id) do update set
-      -- A session past its expiry that the purge has not removed yet starts afresh.
-      calls = case when s.expires_at <= now() then excluded.calls else sealog.counter_add(s.calls, excluded.calls) end,
-      input_tokens = case when s.expires_at <= now() then excluded.input_tokens else sealog.counter_add(s.input_tokens, excluded.input_tokens) end,
-      output_tokens = case when s.expires_at <= now() then excluded.output_tokens else sealog.counter_add(s.output_tokens, excluded.output_tokens) end,
-      cost_micro_usd = case when s.expires_at <= now() then excluded.cost_micro_usd else sealog.counter_add(s.cost_micro_usd, excluded.cost_micro_usd) end,
+      -- A session past its expiry that the purge has not removed yet starts afresh. Totals
+      -- saturate at 2^53-1, so that hostile counts cannot overflow one and wedge a session
+      -- (both terms are at most that, so their sum fits a bigint); written inline, as a helper
+      -- pinning search_path would be called, not inlined, for every row.
+      calls = case when s.expires_at <= now() then excluded.calls else least(s.calls + excluded.calls, 9007199254740991) end,
+      input_tokens = case when s.expires_at <= now() then excluded.input_tokens else least(s.input_tokens + excluded.input_tokens, 9007199254740991) end,
+      output_tokens = case when s.expires_at <= now() then excluded.output_tokens else least(s.output_tokens + excluded.output_tokens, 9007199254740991) end,
+      cost_micro_usd = case when s.expires_at <= now() then excluded.cost_micro_usd else least(s.cost_micro_usd + excluded.cost_micro_usd, 9007199254740991) end,
       first_seen_at = case when s.expires_at <= now() then excluded.first_seen_at else least(s.first_seen_at, excluded.first_seen_at) end,
       last_seen_at = case when s.expires_at <= now() then excluded.last_seen_at else greatest(s.last_seen_at, excluded.last_seen_at) end,
       risk_tags = (select coalesce(array_agg(distinct tag order by tag), '{}')

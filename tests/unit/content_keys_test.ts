@@ -61,3 +61,17 @@ Deno.test("findContentKey searches any depth without recursion limits", () => {
   for (let i = 0; i < 100_000; i++) deep = { nested: deep };
   assert.equal(findContentKey(deep), "prompt");
 });
+
+Deno.test("the answers kept for keys already seen stay right past the bound and on repeats", () => {
+  // More distinct keys than are kept, then keys seen before: every answer as on first sight.
+  for (let i = 0; i < 3000; i++) {
+    assert.equal(isContentKey(`field_${i}`), false);
+    assert.equal(isContentKey(`field_${i}_prompt`), true);
+  }
+  for (const key of ["user_prompt", "model", "field_1", "field_2999_prompt", "x".repeat(65)]) {
+    assert.equal(isContentKey(key), isContentKey(key));
+  }
+  assert.equal(isContentKey("user_prompt"), true);
+  assert.equal(isContentKey("model"), false);
+  assert.equal(isContentKey(`${"x".repeat(70)}_message`), true);
+});
