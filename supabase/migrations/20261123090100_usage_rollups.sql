@@ -18,8 +18,9 @@
  *
  * The fold keeps each rollup at four levels, UTC-aligned blocks of 15 minutes, 1 hour, 6 hours
  * and 1 day (span_minutes, sealog.usage_levels), so that a read covers each hour or day of its
- * series by the fewest whole blocks: a UTC day is one row per key, a New York day about 9, a
- * Kolkata day about 12, where the 15-minute level alone needs 96.
+ * series by few blocks, added or subtracted (a local day is its UTC day minus one head plus the
+ * next): a UTC day is one row per key, a New York day 5, a Kolkata day 7, where whole blocks
+ * alone need 9 and 12, and the 15-minute level 96.
  *
  * 15 minutes, because every time zone's offset today is a multiple of 15 minutes (Asia/Kolkata
  * +05:30, Asia/Kathmandu +05:45): a bucket never straddles a local hour or day, so hours and
@@ -364,7 +365,101 @@ as $$
 $$;
 comment on function sealog.fold_usage_deltas() is 'Folds every committed usage delta into every level, detailed and summed over agents and statuses, of usage_rollups and usage_risk_rollups (pg_cron, every minute); returns how many deltas it folded.';
 
-/** Section - Reading: rollups plus unfolded deltas plus raw edges */
+/** Section - Reading: signed rollup blocks plus unfolded deltas plus raw edges */
+
+create function sealog.usage_blocks(
+  p_from timestamptz, p_to timestamptz, out spans integer[], out starts timestamptz[]
+)
+language plpgsql
+immutable
+parallel safe
+set search_path = ''
+as $$
+declare
+  v_at timestamptz := p_from;
+  v_span integer;
+begin
+  spans := '{}';
+  starts := '{}';
+  -- Greedily, largest level first: a block is taken when it is aligned and inside the range.
+  while v_at < p_to loop
+    foreach v_span in array sealog.usage_levels() loop
+      exit when v_span = 15
+             or (v_at = date_bin(make_interval(mins => v_span), v_at, timestamptz '2000-01-01 00:00+00')
+                 and v_at + make_interval(mins => v_span) <= p_to);
+    end loop;
+    spans := spans || v_span;
+    starts := starts || v_at;
+    v_at := v_at + make_interval(mins => v_span);
+  end loop;
+end
+$$;
+comment on function sealog.usage_blocks(timestamptz, timestamptz) is 'The fewest whole rollup blocks that tile [p_from, p_to) (on 15-minute bounds), as parallel arrays of level and start.';
+
+create function sealog.usage_signed_head(
+  p_at timestamptz, p_level integer, out spans integer[], out starts timestamptz[], out signs integer[]
+)
+language plpgsql
+immutable
+parallel safe
+set search_path = ''
+as $$
+declare
+  v_floor timestamptz := date_bin(make_interval(mins => p_level), p_at, timestamptz '2000-01-01 00:00+00');
+  v_quarters integer := (extract(epoch from p_at - v_floor) / 900)::integer;
+  -- The levels up to p_level, smallest first: each a multiple of the one before.
+  v_sizes integer[] := array(select l from unnest(sealog.usage_levels()) as l where l <= p_level order by l);
+  v_best integer[];
+  v_best_cost integer;
+  v_digits integer[];
+  v_cost integer;
+  v_rest integer;
+  v_radix integer;
+  v_digit integer;
+  v_at timestamptz := v_floor;
+begin
+  spans := '{}';
+  starts := '{}';
+  signs := '{}';
+  -- The head's length as signed digits, one per level (quarters = sum of digit x size): each
+  -- digit below p_level is its remainder, or that minus the radix (carried up: its blocks are
+  -- then subtracted). Of the 2^k choices, the fewest blocks win: New York's [00:00, 05:00) is
+  -- 6 h - 1 h, Kolkata's [00:00, 18:30) 1 day - 6 h + 2 x 15 min.
+  for v_choice in 0 .. (1 << (cardinality(v_sizes) - 1)) - 1 loop
+    continue when v_quarters = 0 and v_choice > 0;
+    v_rest := v_quarters;
+    v_digits := '{}';
+    v_cost := 0;
+    for j in 1 .. cardinality(v_sizes) - 1 loop
+      v_radix := v_sizes[j + 1] / v_sizes[j];
+      v_digit := v_rest % v_radix;
+      if v_digit > 0 and (v_choice >> (j - 1)) & 1 = 1 then v_digit := v_digit - v_radix; end if;
+      v_digits := v_digits || v_digit;
+      v_cost := v_cost + abs(v_digit);
+      v_rest := (v_rest - v_digit) / v_radix;
+    end loop;
+    v_digits := v_digits || v_rest;
+    v_cost := v_cost + v_rest;
+    if v_best_cost is null or v_cost < v_best_cost then
+      v_best := v_digits;
+      v_best_cost := v_cost;
+    end if;
+  end loop;
+  -- Walked from the floor, largest level first: a positive digit steps forward over added
+  -- blocks, a negative one back over subtracted ones; the walk ends at p_at, so the signed
+  -- blocks add up to exactly [floor, p_at). Every step stays aligned to its level.
+  for j in reverse cardinality(v_sizes) .. 1 loop
+    for k in 1 .. abs(v_best[j]) loop
+      if v_best[j] < 0 then v_at := v_at - make_interval(mins => v_sizes[j]); end if;
+      spans := spans || v_sizes[j];
+      starts := starts || v_at;
+      signs := signs || sign(v_best[j])::integer;
+      if v_best[j] > 0 then v_at := v_at + make_interval(mins => v_sizes[j]); end if;
+    end loop;
+  end loop;
+end
+$$;
+comment on function sealog.usage_signed_head(timestamptz, integer) is 'The fewest signed rollup blocks (levels up to p_level, each +1 or -1) that add up to [p_at floored to p_level, p_at), p_at on a 15-minute bound.';
 
 create function sealog.usage_parts(
   p_tenant_ids uuid[], p_from timestamptz, p_to timestamptz, p_by_risk boolean,
@@ -374,7 +469,7 @@ returns table (
   tenant_id uuid, at timestamptz, model text, provider text, agent_id text, status text,
   risk_tag text, events bigint, errors bigint, input_tokens numeric, output_tokens numeric,
   cache_read_input_tokens numeric, cache_creation_input_tokens numeric, reasoning_tokens numeric,
-  cost_micro_usd numeric, pii_or_secret_events bigint, latency_bins jsonb
+  cost_micro_usd numeric, pii_or_secret_events bigint, latency_bins jsonb, latency_sign integer
 )
 language plpgsql
 stable
@@ -385,43 +480,106 @@ declare
   v_inner_from timestamptz := least(date_bin('15 minutes', p_from + interval '15 minutes' - interval '1 microsecond',
                                              timestamptz '2000-01-01 00:00+00'), p_to);
   v_inner_to timestamptz := greatest(date_bin('15 minutes', p_to, timestamptz '2000-01-01 00:00+00'), v_inner_from);
-  v_at timestamptz := v_inner_from;
-  v_span integer;
+  -- The level a series bucket is measured from: a UTC hour for hours, a UTC day otherwise.
+  v_level integer := case p_granularity when 'hour' then 60 else 1440 end;
+  v_step interval := case p_granularity when 'hour' then interval '1 hour' else interval '1 day' end;
+  v_bounds timestamptz[] := array[v_inner_from];
+  v_bucket timestamptz;
+  v_next timestamptz;
+  v_head record;
+  v_tail record;
+  v_whole record;
+  v_middle record;
+  v_signed_spans integer[];
+  v_signed_starts timestamptz[];
+  v_signed_signs integer[];
   v_spans integer[] := '{}';
   v_starts timestamptz[] := '{}';
+  v_signs integer[] := '{}';
+  v_ats timestamptz[] := '{}';
 begin
-  -- [v_inner_from, v_inner_to) as the fewest rollup blocks, greedily, largest level first: a
-  -- block is taken when it is aligned, inside the range, and its first and last 15 minutes
-  -- fall in the same series bucket (date_trunc(p_granularity) in p_zone; any block without a
-  -- granularity). Every zone's offset is a multiple of 15 minutes, so a 15-minute block always
-  -- fits and each block lands in exactly one series bucket.
-  while v_at < v_inner_to loop
-    foreach v_span in array sealog.usage_levels() loop
-      exit when v_span = 15
-             or (v_at = date_bin(make_interval(mins => v_span), v_at, timestamptz '2000-01-01 00:00+00')
-                 and v_at + make_interval(mins => v_span) <= v_inner_to
-                 and (p_granularity is null
-                      or date_trunc(p_granularity, v_at, p_zone)
-                         = date_trunc(p_granularity, v_at + make_interval(mins => v_span - 15), p_zone)));
+  -- The series buckets' bounds inside [v_inner_from, v_inner_to): where date_trunc(p_granularity,
+  -- ·, p_zone) changes. The next local hour or day is checked against date_trunc itself, and
+  -- found in 15-minute steps when the zone's rules move it (every offset is a multiple of 15
+  -- minutes, so every bound is on a 15-minute bound). Without a granularity, one bucket.
+  if p_granularity is not null and v_inner_from < v_inner_to then
+    v_bucket := date_trunc(p_granularity, v_inner_from, p_zone);
+    loop
+      v_next := ((v_bucket at time zone p_zone) + v_step) at time zone p_zone;
+      if not (v_next > v_bucket and date_trunc(p_granularity, v_next, p_zone) = v_next
+              and date_trunc(p_granularity, v_next - interval '15 minutes', p_zone) = v_bucket) then
+        v_next := v_bucket;
+        loop
+          v_next := v_next + interval '15 minutes';
+          exit when date_trunc(p_granularity, v_next, p_zone) <> v_bucket;
+        end loop;
+      end if;
+      exit when v_next >= v_inner_to;
+      v_bounds := v_bounds || v_next;
+      v_bucket := v_next;
     end loop;
-    v_spans := v_spans || v_span;
-    v_starts := v_starts || v_at;
-    v_at := v_at + make_interval(mins => v_span);
+  end if;
+  v_bounds := v_bounds || v_inner_to;
+
+  -- Each bucket [a, b) as the fewer of: its whole blocks, or signed blocks. With F(x) the UTC
+  -- day (hour, for hours) of x, [a, b) = [F(a), F(b)) - [F(a), a) + [F(b), b): counts are
+  -- integers and histograms add binwise, so the difference is exact. The middle is whole days,
+  -- each head [F(x), x) a few signed blocks (sealog.usage_signed_head), computed once per bound
+  -- for the bucket it ends and the one it starts; a block met with both signs cancels. A New
+  -- York day is then 5 blocks instead of 9, a Kolkata day 7 instead of 12. Every block carries
+  -- the bucket's first instant as `at`, so date_trunc(p_granularity, at, p_zone) files it there.
+  for i in 1 .. cardinality(v_bounds) - 1 loop
+    exit when v_bounds[i] >= v_bounds[i + 1];
+    v_head := case when i = 1 then sealog.usage_signed_head(v_bounds[i], v_level) else v_tail end;
+    v_tail := sealog.usage_signed_head(v_bounds[i + 1], v_level);
+    v_whole := sealog.usage_blocks(v_bounds[i], v_bounds[i + 1]);
+    v_signed_spans := null;
+    if cardinality(v_head.spans) + cardinality(v_tail.spans) > 0 then
+      v_middle := sealog.usage_blocks(
+        date_bin(make_interval(mins => v_level), v_bounds[i], timestamptz '2000-01-01 00:00+00'),
+        date_bin(make_interval(mins => v_level), v_bounds[i + 1], timestamptz '2000-01-01 00:00+00'));
+      select coalesce(array_agg(c.span order by c.span desc, c.start), '{}'),
+             coalesce(array_agg(c.start order by c.span desc, c.start), '{}'),
+             coalesce(array_agg(c.sign order by c.span desc, c.start), '{}')
+        into v_signed_spans, v_signed_starts, v_signed_signs
+        from (select b.span, b.start, sum(b.sign)::integer as sign
+                from (select m.span, m.start, 1 as sign
+                        from unnest(v_middle.spans, v_middle.starts) as m(span, start)
+                      union all
+                      select h.span, h.start, -h.sign
+                        from unnest(v_head.spans, v_head.starts, v_head.signs) as h(span, start, sign)
+                      union all
+                      select t.span, t.start, t.sign
+                        from unnest(v_tail.spans, v_tail.starts, v_tail.signs) as t(span, start, sign)) as b
+               group by b.span, b.start
+              having sum(b.sign) <> 0) as c;
+    end if;
+    if v_signed_spans is null or cardinality(v_whole.spans) <= cardinality(v_signed_spans) then
+      v_signed_spans := v_whole.spans;
+      v_signed_starts := v_whole.starts;
+      v_signed_signs := array_fill(1, array[cardinality(v_whole.spans)]);
+    end if;
+    v_spans := v_spans || v_signed_spans;
+    v_starts := v_starts || v_signed_starts;
+    v_signs := v_signs || v_signed_signs;
+    v_ats := v_ats || array_fill(v_bounds[i], array[cardinality(v_signed_spans)]);
   end loop;
 
-  -- Those blocks from the rollups, the deltas not folded yet (15 minutes each), and the ragged
-  -- edges (a range not on 15-minute bounds) from the raw rows, one per event. In one snapshot
-  -- a delta is either still appended or already folded into every level, never both. `at` is
-  -- the block's start, or the event's time on the edges: bucketed by p_granularity in p_zone,
-  -- it lands where its events would. Each branch is an index scan on bound values. Without
-  -- p_detailed the blocks are the rows summed over agents and statuses (their agent_id and
-  -- status null; the deltas and edges keep theirs): for a caller that groups by neither.
+  -- Those blocks from the rollups, their figures times their sign (latency_sign: the factor of
+  -- their histogram's counts), the deltas not folded yet (15 minutes each, in their own bucket),
+  -- and the ragged edges (a range not on 15-minute bounds) from the raw rows, one per event. In
+  -- one snapshot a delta is either still appended or already folded into every level, never
+  -- both, and the levels agree, so a subtracted block removes exactly what its superblock
+  -- counted. Each branch is an index scan on bound values. Without p_detailed the blocks are
+  -- the rows summed over agents and statuses (their agent_id and status null; the deltas and
+  -- edges keep theirs): for a caller that groups by neither.
   return query
-  select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, null::text, r.events,
-         r.errors, r.input_tokens, r.output_tokens, r.cache_read_input_tokens,
-         r.cache_creation_input_tokens, r.reasoning_tokens, r.cost_micro_usd,
-         r.pii_or_secret_events, r.latency_bins
-    from unnest(v_spans, v_starts) as k(span_minutes, bucket)
+  select r.tenant_id, k.at, r.model, r.provider, r.agent_id, r.status, null::text, k.sign * r.events,
+         k.sign * r.errors, k.sign * r.input_tokens, k.sign * r.output_tokens,
+         k.sign * r.cache_read_input_tokens, k.sign * r.cache_creation_input_tokens,
+         k.sign * r.reasoning_tokens, k.sign * r.cost_micro_usd, k.sign * r.pii_or_secret_events,
+         r.latency_bins, k.sign
+    from unnest(v_spans, v_starts, v_signs, v_ats) as k(span_minutes, bucket, sign, at)
     join sealog.usage_rollups as r
       on r.tenant_id = any (p_tenant_ids)
      and r.span_minutes = k.span_minutes
@@ -429,11 +587,12 @@ begin
      and r.bucket = k.bucket
    where not p_by_risk
   union all
-  select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, nullif(r.risk_tag, ''),
-         r.events, r.errors, r.input_tokens, r.output_tokens, r.cache_read_input_tokens,
-         r.cache_creation_input_tokens, r.reasoning_tokens, r.cost_micro_usd,
-         r.pii_or_secret_events, r.latency_bins
-    from unnest(v_spans, v_starts) as k(span_minutes, bucket)
+  select r.tenant_id, k.at, r.model, r.provider, r.agent_id, r.status, nullif(r.risk_tag, ''),
+         k.sign * r.events, k.sign * r.errors, k.sign * r.input_tokens, k.sign * r.output_tokens,
+         k.sign * r.cache_read_input_tokens, k.sign * r.cache_creation_input_tokens,
+         k.sign * r.reasoning_tokens, k.sign * r.cost_micro_usd, k.sign * r.pii_or_secret_events,
+         r.latency_bins, k.sign
+    from unnest(v_spans, v_starts, v_signs, v_ats) as k(span_minutes, bucket, sign, at)
     join sealog.usage_risk_rollups as r
       on r.tenant_id = any (p_tenant_ids)
      and r.span_minutes = k.span_minutes
@@ -444,7 +603,7 @@ begin
   select d.tenant_id, d.bucket, d.model, d.provider, d.agent_id, d.status, nullif(d.risk_tag, ''),
          d.events, d.errors, d.input_tokens, d.output_tokens, d.cache_read_input_tokens,
          d.cache_creation_input_tokens, d.reasoning_tokens, d.cost_micro_usd,
-         d.pii_or_secret_events, d.latency_bins
+         d.pii_or_secret_events, d.latency_bins, 1
     from sealog.usage_deltas as d
    where d.tenant_id = any (p_tenant_ids)
      and d.bucket >= v_inner_from
@@ -459,7 +618,8 @@ begin
          (exists (select from unnest(e.risk_tags::text[]) as t(tag)
                    where t.tag like 'PII\_%' or t.tag like 'SECRET\_%'))::integer::bigint,
          case when e.latency_ms is null then '{}'::jsonb
-              else jsonb_build_object(sealog.latency_bin(e.latency_ms), 1) end
+              else jsonb_build_object(sealog.latency_bin(e.latency_ms), 1) end,
+         1
     from sealog.llm_request_logs as e
    cross join lateral unnest(case when p_by_risk and cardinality(e.risk_tags) > 0 then e.risk_tags::text[]
                                   else array[null::text] end) as k(risk_tag)
@@ -468,7 +628,7 @@ begin
           or (e.occurred_at >= v_inner_to and e.occurred_at < p_to));
 end
 $$;
-comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text, boolean) is 'The usage of some tenants over [p_from, p_to) as rows to aggregate by date_trunc(p_granularity, at, p_zone): the fewest whole rollup blocks that each fall in one series bucket plus unfolded deltas, the edges from raw telemetry; per risk tag when p_by_risk; summed over agents and statuses unless p_detailed. Exactly the raw rows'' figures.';
+comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text, boolean) is 'The usage of some tenants over [p_from, p_to) as rows to aggregate by date_trunc(p_granularity, at, p_zone): per series bucket the fewest signed rollup blocks (figures times latency_sign, which also multiplies the histogram''s counts) plus unfolded deltas, the edges from raw telemetry; per risk tag when p_by_risk; summed over agents and statuses unless p_detailed. Exactly the raw rows'' figures.';
 
 /** Section - Retention */
 
@@ -550,6 +710,8 @@ revoke all on function sealog.latency_bin(bigint) from public, anon, authenticat
 revoke all on function sealog.histogram_sum(jsonb[]) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.append_usage_deltas() from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.fold_usage_deltas() from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.usage_blocks(timestamptz, timestamptz) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.usage_signed_head(timestamptz, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text, boolean) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_usage_rollups(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
 

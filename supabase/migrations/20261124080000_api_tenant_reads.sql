@@ -82,8 +82,11 @@ begin
            -- p50/p95 (tenant/latency.ts), per bin far cheaper than jsonb_each_text here. As
            -- their JSON texts joined by commas: one string, copied whole through the jsonb
            -- reply, where a jsonb array would be rebuilt element by element at each step
-           -- (New York: 4,000 histograms, 370,000 bins; docs/performance.md).
-           string_agg(pa.latency_bins::text, ',') filter (where pa.latency_bins <> '{}') as latency_histograms
+           -- (New York: 4,000 histograms, 370,000 bins; docs/performance.md). A signed block's
+           -- histogram goes as [sign, histogram]: the function adds its counts times the sign.
+           string_agg(case pa.latency_sign when 1 then pa.latency_bins::text
+                           else '[' || pa.latency_sign || ',' || pa.latency_bins::text || ']' end, ',')
+             filter (where pa.latency_bins <> '{}') as latency_histograms
       from parts as pa
      group by 1, 2, 3, 4, 5, 6, 7
   ),

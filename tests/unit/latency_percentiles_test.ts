@@ -13,12 +13,17 @@ import {
   usagePercentiles,
 } from "../../supabase/functions/tenant/latency.ts";
 
-Deno.test("histograms of several blocks merge by adding counts, negative ones included", () => {
+Deno.test("histograms of several blocks merge by adding counts, negative ones and signed blocks included", () => {
   const merged = mergeHistograms('{"3": 2, "10": 1},{"10": 4, "40": -1},{},{"40": 1}');
   assert.equal(merged[3], 2);
   assert.equal(merged[10], 5);
   assert.equal(merged[40], 0);
   assert.equal(merged.reduce((sum, count) => sum + count, 0), 7);
+  // A signed block (sealog.usage_parts' superblock minus its head) as [sign, histogram].
+  const signed = mergeHistograms(
+    '{"3": 2, "10": 1, "40": 3},[-1, {"10": 1, "40": 2}],[2, {"5": 1}]',
+  );
+  assert.deepEqual([signed[3], signed[5], signed[10], signed[40]], [2, 2, 0, 1]);
   // Into an earlier merge, as the totals' are added; a bin no latency can reach is refused.
   assert.equal(mergeHistograms('{"3": 1}', merged)[3], 3);
   assert.throws(() => mergeHistograms('{"1024": 1}'), RangeError);
