@@ -166,10 +166,10 @@ test("usage is exact at once after ingest and a resend, and after the fold: by d
 
 test("p50/p95 of a Kolkata day merged from blocks, a deleted event's negative delta, and a model without latency", async () => {
   const tenant = await createTenant();
-  // Yesterday in Kolkata (+05:30): a local day is signed rollup blocks (the UTC day before, minus
-  // its [00:00, 18:30), plus the next one's), so its histograms are merged with signs. The
-  // deleted event (23:40 local, 18:10 UTC) lies in a 6-hour block subtracted there and a
-  // 15-minute block added.
+  // Yesterday in Kolkata (+05:30): a local day is signed rollup blocks (its UTC day, plus the UTC
+  // evening before from 18:30, minus its own, each evening 6 h - two 15 min read once for the two
+  // days it bounds), so its histograms are merged with signs. The deleted event (23:40 local,
+  // 18:10 UTC) lies in the day, in a 6-hour block subtracted and in a 15-minute block added.
   const kolkataMidnight = new Date(
     Math.floor((Date.now() + 5.5 * 3_600_000) / DAY) * DAY - DAY - 5.5 * 3_600_000,
   );

@@ -119,3 +119,61 @@ Deno.test("the usage body: each entry's histograms (JSON texts joined by commas)
     { events: 0 },
   );
 });
+
+Deno.test("a head shared by two buckets is added to its entry and subtracted from the group's next one; an entry netting to no event is dropped", () => {
+  // Day 1 of model a: its UTC day {"10": 3} minus its head, plus the shared head {"10": 1,
+  // "40": 1} (bins of day 2's morning). Day 2: its UTC day {"40": 4} minus that shared head.
+  // Model b: day 1's events all deleted again (events 0), its shared head still owed to day 2.
+  const answered = usagePercentiles({
+    series: [
+      {
+        bucket: "d1",
+        model: "a",
+        events: 4,
+        latency_histograms: '{"10": 3}',
+        latency_shared: '{"10": 1, "40": 1}',
+        next_bucket: "d2",
+      },
+      {
+        bucket: "d1",
+        model: "b",
+        events: 0,
+        latency_histograms: '{"20": 1},[-1, {"20": 1}]',
+        latency_shared: '{"50": 2}',
+        next_bucket: "d2",
+      },
+      { bucket: "d2", model: "a", events: 3, latency_histograms: '{"40": 4}' },
+      { bucket: "d2", model: "b", events: 1, latency_histograms: '{"50": 2, "60": 1}' },
+    ],
+    totals: { events: 8 },
+  }) as { series: Record<string, unknown>[]; totals: Record<string, unknown> };
+  assert.deepEqual(answered.series, [
+    {
+      bucket: "d1",
+      model: "a",
+      events: 4,
+      latency_p50_ms: latencyBinValue(10),
+      latency_p95_ms: latencyBinValue(40),
+    },
+    {
+      bucket: "d2",
+      model: "a",
+      events: 3,
+      latency_p50_ms: latencyBinValue(40),
+      latency_p95_ms: latencyBinValue(40),
+    },
+    {
+      bucket: "d2",
+      model: "b",
+      events: 1,
+      latency_p50_ms: latencyBinValue(60),
+      latency_p95_ms: latencyBinValue(60),
+    },
+  ]);
+  // The shared heads cancel in the totals: 3 latencies at bin 10, 4 at 40, 2 at 50, 1 at 60.
+  assert.deepEqual(answered.totals, {
+    events: 8,
+    latency_p50_ms: latencyBinValue(40),
+    latency_p95_ms: latencyBinValue(60),
+  });
+});

@@ -137,11 +137,14 @@ as $$
   with range as (
     select now() - interval '88 days' - interval '7 minutes' as from_at, now() - interval '3 minutes' as to_at
   ),
+  -- A head shared by two buckets counts again, negated, in also_at's.
   parts as (
-    select date_trunc(p_granularity, p.at, p_zone) as bucket, p.events, p.cost_micro_usd, p.latency_bins,
-           p.latency_sign
+    select date_trunc(p_granularity, v.at, p_zone) as bucket, v.factor * p.events as events,
+           v.factor * p.cost_micro_usd as cost_micro_usd, p.latency_bins, v.factor * p.latency_sign as latency_sign
       from range, sealog.usage_parts(array(select distinct s.tenant_id from seeded as s), range.from_at, range.to_at,
                                      false, p_granularity, p_zone, p_detailed) as p
+     cross join lateral (values (p.at, 1), (p.also_at, -1)) as v(at, factor)
+     where v.at is not null
   ),
   read_figures as (
     select p.bucket, 'events' as bin, sum(p.events) as n from parts as p group by 1
