@@ -18,8 +18,9 @@
  *
  * The fold keeps each rollup at four levels, UTC-aligned blocks of 15 minutes, 1 hour, 6 hours
  * and 1 day (span_minutes, sealog.usage_levels), so that a read covers each hour or day of its
- * series by the fewest whole blocks: a UTC day is one row per key, a New York day about 9, a
- * Kolkata day about 12, where the 15-minute level alone needs 96.
+ * series by few blocks, added or subtracted (a local day is its UTC day minus one head plus the
+ * next, each head read once for the two days it bounds): a UTC day is one row per key, a New
+ * York day 3, a Kolkata day 4, where whole blocks alone need 9 and 12, and the 15-minute level 96.
  *
  * 15 minutes, because every time zone's offset today is a multiple of 15 minutes (Asia/Kolkata
  * +05:30, Asia/Kathmandu +05:45): a bucket never straddles a local hour or day, so hours and
@@ -364,7 +365,100 @@ as $$
 $$;
 comment on function sealog.fold_usage_deltas() is 'Folds every committed usage delta into every level, detailed and summed over agents and statuses, of usage_rollups and usage_risk_rollups (pg_cron, every minute); returns how many deltas it folded.';
 
-/** Section - Reading: rollups plus unfolded deltas plus raw edges */
+/** Section - Reading: signed rollup blocks plus unfolded deltas plus raw edges */
+
+create function sealog.usage_blocks(
+  p_from integer, p_to integer, out spans integer[], out starts integer[]
+)
+language plpgsql
+immutable
+parallel safe
+set search_path = ''
+as $$
+declare
+  v_levels integer[] := sealog.usage_levels();
+  v_at integer := p_from;
+  v_span integer;
+begin
+  spans := '{}';
+  starts := '{}';
+  -- In minutes from a UTC midnight, greedily, largest level first: a block is taken when it is
+  -- aligned and inside the range.
+  while v_at < p_to loop
+    foreach v_span in array v_levels loop
+      exit when v_span = 15 or (v_at % v_span = 0 and v_at + v_span <= p_to);
+    end loop;
+    spans := spans || v_span;
+    starts := starts || v_at;
+    v_at := v_at + v_span;
+  end loop;
+end
+$$;
+comment on function sealog.usage_blocks(integer, integer) is 'The fewest whole rollup blocks that tile [p_from, p_to), in minutes from a UTC midnight (multiples of 15, not negative), as parallel arrays of level and start.';
+
+create function sealog.usage_signed_head(
+  p_minutes integer, p_level integer, out spans integer[], out starts integer[], out signs integer[]
+)
+language plpgsql
+immutable
+parallel safe
+set search_path = ''
+as $$
+declare
+  -- The levels up to p_level, smallest first: each a multiple of the one before.
+  v_sizes integer[] := array(select l from unnest(sealog.usage_levels()) as l where l <= p_level order by l);
+  v_best integer[];
+  v_best_cost integer;
+  v_digits integer[];
+  v_cost integer;
+  v_rest integer;
+  v_radix integer;
+  v_digit integer;
+  v_at integer := 0;
+begin
+  spans := '{}';
+  starts := '{}';
+  signs := '{}';
+  if p_minutes = 0 then return; end if;
+  -- The head's length in signed digits, one per level (p_minutes / 15 = sum of digit x size / 15):
+  -- each digit below p_level is its remainder, or that minus the radix (carried up: its blocks
+  -- are then subtracted). Of the 2^k choices, the fewest blocks win: New York's [00:00, 05:00) is
+  -- 6 h - 1 h, Kolkata's [00:00, 18:30) 1 day - 6 h + 2 x 15 min (a top block, the whole level:
+  -- the caller then measures from the next day, minus [18:30, 24:00)).
+  for v_choice in 0 .. (1 << (cardinality(v_sizes) - 1)) - 1 loop
+    v_rest := p_minutes / 15;
+    v_digits := '{}';
+    v_cost := 0;
+    for j in 1 .. cardinality(v_sizes) - 1 loop
+      v_radix := v_sizes[j + 1] / v_sizes[j];
+      v_digit := v_rest % v_radix;
+      if v_digit > 0 and (v_choice >> (j - 1)) & 1 = 1 then v_digit := v_digit - v_radix; end if;
+      v_digits := v_digits || v_digit;
+      v_cost := v_cost + abs(v_digit);
+      v_rest := (v_rest - v_digit) / v_radix;
+    end loop;
+    v_digits := v_digits || v_rest;
+    v_cost := v_cost + v_rest;
+    if v_best_cost is null or v_cost < v_best_cost then
+      v_best := v_digits;
+      v_best_cost := v_cost;
+    end if;
+  end loop;
+  -- Walked from 0, largest level first: a positive digit steps forward over added blocks, a
+  -- negative one back over subtracted ones; the walk ends at p_minutes, so the signed blocks add
+  -- up to exactly [0, p_minutes). Every step stays aligned to its level.
+  for j in reverse cardinality(v_sizes) .. 1 loop
+    for k in 1 .. abs(v_best[j]) loop
+      if v_best[j] < 0 then v_at := v_at - v_sizes[j]; end if;
+      spans := spans || v_sizes[j];
+      starts := starts || v_at;
+      signs := signs || sign(v_best[j])::integer;
+      if v_best[j] > 0 then v_at := v_at + v_sizes[j]; end if;
+    end loop;
+  end loop;
+end
+$$;
+comment on function sealog.usage_signed_head(integer, integer) is 'The fewest signed rollup blocks (levels up to p_level, each +1 or -1) that add up to [0, p_minutes), in minutes from a p_level-aligned instant (p_minutes a multiple of 15 below p_level).';
 
 create function sealog.usage_parts(
   p_tenant_ids uuid[], p_from timestamptz, p_to timestamptz, p_by_risk boolean,
@@ -374,7 +468,8 @@ returns table (
   tenant_id uuid, at timestamptz, model text, provider text, agent_id text, status text,
   risk_tag text, events bigint, errors bigint, input_tokens numeric, output_tokens numeric,
   cache_read_input_tokens numeric, cache_creation_input_tokens numeric, reasoning_tokens numeric,
-  cost_micro_usd numeric, pii_or_secret_events bigint, latency_bins jsonb
+  cost_micro_usd numeric, pii_or_secret_events bigint, latency_bins jsonb, latency_sign integer,
+  also_at timestamptz
 )
 language plpgsql
 stable
@@ -385,66 +480,208 @@ declare
   v_inner_from timestamptz := least(date_bin('15 minutes', p_from + interval '15 minutes' - interval '1 microsecond',
                                              timestamptz '2000-01-01 00:00+00'), p_to);
   v_inner_to timestamptz := greatest(date_bin('15 minutes', p_to, timestamptz '2000-01-01 00:00+00'), v_inner_from);
-  v_at timestamptz := v_inner_from;
-  v_span integer;
+  -- Blocks are counted in minutes from the UTC midnight that starts the range.
+  v_origin timestamptz := date_bin('1 day', v_inner_from, timestamptz '2000-01-01 00:00+00');
+  -- The level a series bucket is measured from: a UTC hour for hours, a UTC day otherwise.
+  v_level integer := case p_granularity when 'hour' then 60 else 1440 end;
+  v_step interval := case p_granularity when 'hour' then interval '1 hour' else interval '1 day' end;
+  v_bounds timestamptz[] := array[v_inner_from];
+  v_bucket timestamptz;
+  v_next timestamptz;
+  v_minutes integer;
+  v_floor integer;
+  v_top integer;
+  v_head record;
+  v_head_minutes integer;
+  -- Per bound: R(x) in minutes, and its head's blocks (flattened: first index and count).
+  v_refs integer[] := '{}';
+  v_head_first integer[] := '{}';
+  v_head_costs integer[] := '{}';
+  v_head_spans integer[] := '{}';
+  v_head_starts integer[] := '{}';
+  v_head_signs integer[] := '{}';
+  v_levels integer[] := sealog.usage_levels();
+  v_from integer;
+  v_to integer;
+  v_key integer[];
+  v_fit integer;
+  v_whole record;
+  v_whole_key integer[];
+  v_whole_base integer;
+  v_middle record;
+  v_middle_key integer[];
+  v_middle_base integer;
+  v_signed boolean[] := '{}';
+  v_sign integer;
+  v_shift integer;
   v_spans integer[] := '{}';
-  v_starts timestamptz[] := '{}';
+  v_starts integer[] := '{}';
+  v_signs integer[] := '{}';
+  v_ats timestamptz[] := '{}';
+  v_also_ats timestamptz[] := '{}';
 begin
-  -- [v_inner_from, v_inner_to) as the fewest rollup blocks, greedily, largest level first: a
-  -- block is taken when it is aligned, inside the range, and its first and last 15 minutes
-  -- fall in the same series bucket (date_trunc(p_granularity) in p_zone; any block without a
-  -- granularity). Every zone's offset is a multiple of 15 minutes, so a 15-minute block always
-  -- fits and each block lands in exactly one series bucket.
-  while v_at < v_inner_to loop
-    foreach v_span in array sealog.usage_levels() loop
-      exit when v_span = 15
-             or (v_at = date_bin(make_interval(mins => v_span), v_at, timestamptz '2000-01-01 00:00+00')
-                 and v_at + make_interval(mins => v_span) <= v_inner_to
-                 and (p_granularity is null
-                      or date_trunc(p_granularity, v_at, p_zone)
-                         = date_trunc(p_granularity, v_at + make_interval(mins => v_span - 15), p_zone)));
+  -- The series buckets' bounds inside [v_inner_from, v_inner_to): where date_trunc(p_granularity,
+  -- ·, p_zone) changes. The next local hour or day is checked against date_trunc itself, and
+  -- found in 15-minute steps when the zone's rules move it (every offset is a multiple of 15
+  -- minutes, so every bound is on a 15-minute bound). Without a granularity, one bucket.
+  if p_granularity is not null and v_inner_from < v_inner_to then
+    v_bucket := date_trunc(p_granularity, v_inner_from, p_zone);
+    loop
+      v_next := ((v_bucket at time zone p_zone) + v_step) at time zone p_zone;
+      if not (v_next > v_bucket and date_trunc(p_granularity, v_next, p_zone) = v_next
+              and date_trunc(p_granularity, v_next - interval '15 minutes', p_zone) = v_bucket) then
+        v_next := v_bucket;
+        loop
+          v_next := v_next + interval '15 minutes';
+          exit when date_trunc(p_granularity, v_next, p_zone) <> v_bucket;
+        end loop;
+      end if;
+      exit when v_next >= v_inner_to;
+      v_bounds := v_bounds || v_next;
+      v_bucket := v_next;
     end loop;
-    v_spans := v_spans || v_span;
-    v_starts := v_starts || v_at;
-    v_at := v_at + make_interval(mins => v_span);
+  end if;
+  v_bounds := v_bounds || v_inner_to;
+
+  -- Each bucket [a, b) as its whole blocks or as signed ones. With R(x) the UTC midnight at the
+  -- start of x's UTC day or the next (the UTC hour, for hours), [a, b) = [R(a), R(b)) - [R(a),
+  -- a) + [R(b), b): counts are integers and histograms add binwise, so the difference is exact.
+  -- The middle is whole days; each head [R(x), x) is a few signed blocks of the lower levels
+  -- (sealog.usage_signed_head, the same for every bound at the same offset: computed once; its
+  -- top block, the whole level, makes R(x) the next midnight). The head of a bound between two
+  -- signed buckets is read once: in the bucket it ends, with also_at the first instant of the
+  -- bucket it starts, where it counts again with the opposite sign. A New York day is then 3
+  -- blocks instead of 9 whole ones, a Kolkata day 4 instead of 12. A bucket is signed when its
+  -- middle and half its heads are fewer blocks than its whole ones.
+  for i in 1 .. cardinality(v_bounds) loop
+    v_minutes := (extract(epoch from v_bounds[i] - v_origin) / 60)::integer;
+    v_floor := v_minutes - v_minutes % v_level;
+    if v_head_minutes is distinct from v_minutes - v_floor then
+      v_head_minutes := v_minutes - v_floor;
+      v_head := sealog.usage_signed_head(v_head_minutes, v_level);
+    end if;
+    v_top := case when v_head.spans[1] = v_level then 1 else 0 end;
+    v_refs := v_refs || (v_floor + v_top * v_level);
+    v_head_first := v_head_first || (cardinality(v_head_spans) + 1);
+    v_head_costs := v_head_costs || (cardinality(v_head.spans) - v_top);
+    -- (Element by element: appending one element to an array variable is done in place.)
+    for j in v_top + 1 .. cardinality(v_head.spans) loop
+      v_head_spans := v_head_spans || v_head.spans[j];
+      v_head_starts := v_head_starts || (v_floor + v_head.starts[j]);
+      v_head_signs := v_head_signs || v_head.signs[j];
+    end loop;
+  end loop;
+  -- Per bucket, its whole blocks and its middle, each as (start, length) relative to a key:
+  -- the greedy tiling depends only on the start modulo the largest level that fits, so buckets
+  -- of the same shape (every hour, every day but a change of offset) reuse the last one's.
+  for i in 1 .. cardinality(v_bounds) - 1 loop
+    v_from := (extract(epoch from v_bounds[i] - v_origin) / 60)::integer;
+    v_to := (extract(epoch from v_bounds[i + 1] - v_origin) / 60)::integer;
+    foreach v_fit in array v_levels loop exit when v_fit <= v_to - v_from; end loop;
+    v_key := array[v_from % v_fit, v_to - v_from];
+    if v_whole_key is distinct from v_key then
+      v_whole_key := v_key;
+      v_whole := sealog.usage_blocks(v_from, v_to);
+      v_whole_base := v_from;
+    end if;
+    v_from := least(v_refs[i], v_refs[i + 1]);
+    v_to := greatest(v_refs[i], v_refs[i + 1]);
+    foreach v_fit in array v_levels loop exit when v_fit <= v_to - v_from; end loop;
+    v_key := array[v_from % v_fit, v_to - v_from];
+    if v_middle_key is distinct from v_key then
+      v_middle_key := v_key;
+      v_middle := sealog.usage_blocks(v_from, v_to);
+      v_middle_base := v_from;
+    end if;
+    v_signed := v_signed || (v_head_costs[i] + v_head_costs[i + 1] > 0
+                             and cardinality(v_middle.spans) + (v_head_costs[i] + v_head_costs[i + 1]) / 2.0
+                                 < cardinality(v_whole.spans));
+    -- The chosen one's blocks, moved to this bucket: whole, or the middle (subtracted when R(a)
+    -- comes after R(b), a short bucket).
+    if v_signed[i] then
+      v_sign := case when v_refs[i] <= v_refs[i + 1] then 1 else -1 end;
+      v_shift := v_from - v_middle_base;
+      for j in 1 .. cardinality(v_middle.spans) loop
+        v_spans := v_spans || v_middle.spans[j];
+        v_starts := v_starts || (v_middle.starts[j] + v_shift);
+        v_signs := v_signs || v_sign;
+        v_ats := v_ats || v_bounds[i];
+        v_also_ats := v_also_ats || null::timestamptz;
+      end loop;
+    else
+      v_shift := (extract(epoch from v_bounds[i] - v_origin) / 60)::integer - v_whole_base;
+      for j in 1 .. cardinality(v_whole.spans) loop
+        v_spans := v_spans || v_whole.spans[j];
+        v_starts := v_starts || (v_whole.starts[j] + v_shift);
+        v_signs := v_signs || 1;
+        v_ats := v_ats || v_bounds[i];
+        v_also_ats := v_also_ats || null::timestamptz;
+      end loop;
+    end if;
   end loop;
 
-  -- Those blocks from the rollups, the deltas not folded yet (15 minutes each), and the ragged
-  -- edges (a range not on 15-minute bounds) from the raw rows, one per event. In one snapshot
-  -- a delta is either still appended or already folded into every level, never both. `at` is
-  -- the block's start, or the event's time on the edges: bucketed by p_granularity in p_zone,
-  -- it lands where its events would. Each branch is an index scan on bound values. Without
-  -- p_detailed the blocks are the rows summed over agents and statuses (their agent_id and
-  -- status null; the deltas and edges keep theirs): for a caller that groups by neither.
+  -- The heads of the signed buckets: minus the head of a, unless the signed bucket before already
+  -- counted it against this one; plus the head of b, against the next bucket when that one is
+  -- signed too.
+  for i in 1 .. cardinality(v_bounds) - 1 loop
+    continue when not v_signed[i];
+    if i = 1 or not v_signed[i - 1] then
+      for j in v_head_first[i] .. v_head_first[i] + v_head_costs[i] - 1 loop
+        v_spans := v_spans || v_head_spans[j];
+        v_starts := v_starts || v_head_starts[j];
+        v_signs := v_signs || (-v_head_signs[j]);
+        v_ats := v_ats || v_bounds[i];
+        v_also_ats := v_also_ats || null::timestamptz;
+      end loop;
+    end if;
+    for j in v_head_first[i + 1] .. v_head_first[i + 1] + v_head_costs[i + 1] - 1 loop
+      v_spans := v_spans || v_head_spans[j];
+      v_starts := v_starts || v_head_starts[j];
+      v_signs := v_signs || v_head_signs[j];
+      v_ats := v_ats || v_bounds[i];
+      v_also_ats := v_also_ats || case when i + 1 < cardinality(v_bounds) and v_signed[i + 1] then v_bounds[i + 1] end;
+    end loop;
+  end loop;
+
+  -- Those blocks from the rollups, their figures times their sign (latency_sign: the factor of
+  -- their histogram's counts; also_at: a shared head's second bucket), the deltas not folded yet (15 minutes each, in their own bucket),
+  -- and the ragged edges (a range not on 15-minute bounds) from the raw rows, one per event. In
+  -- one snapshot a delta is either still appended or already folded into every level, never
+  -- both, and the levels agree, so a subtracted block removes exactly what its superblock
+  -- counted. Each branch is an index scan on bound values. Without p_detailed the blocks are
+  -- the rows summed over agents and statuses (their agent_id and status null; the deltas and
+  -- edges keep theirs): for a caller that groups by neither.
   return query
-  select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, null::text, r.events,
-         r.errors, r.input_tokens, r.output_tokens, r.cache_read_input_tokens,
-         r.cache_creation_input_tokens, r.reasoning_tokens, r.cost_micro_usd,
-         r.pii_or_secret_events, r.latency_bins
-    from unnest(v_spans, v_starts) as k(span_minutes, bucket)
+  select r.tenant_id, k.at, r.model, r.provider, r.agent_id, r.status, null::text, k.sign * r.events,
+         k.sign * r.errors, k.sign * r.input_tokens, k.sign * r.output_tokens,
+         k.sign * r.cache_read_input_tokens, k.sign * r.cache_creation_input_tokens,
+         k.sign * r.reasoning_tokens, k.sign * r.cost_micro_usd, k.sign * r.pii_or_secret_events,
+         r.latency_bins, k.sign, k.also_at
+    from unnest(v_spans, v_starts, v_signs, v_ats, v_also_ats) as k(span_minutes, start_minutes, sign, at, also_at)
     join sealog.usage_rollups as r
       on r.tenant_id = any (p_tenant_ids)
      and r.span_minutes = k.span_minutes
      and r.detailed = p_detailed
-     and r.bucket = k.bucket
+     and r.bucket = v_origin + make_interval(mins => k.start_minutes)
    where not p_by_risk
   union all
-  select r.tenant_id, r.bucket, r.model, r.provider, r.agent_id, r.status, nullif(r.risk_tag, ''),
-         r.events, r.errors, r.input_tokens, r.output_tokens, r.cache_read_input_tokens,
-         r.cache_creation_input_tokens, r.reasoning_tokens, r.cost_micro_usd,
-         r.pii_or_secret_events, r.latency_bins
-    from unnest(v_spans, v_starts) as k(span_minutes, bucket)
+  select r.tenant_id, k.at, r.model, r.provider, r.agent_id, r.status, nullif(r.risk_tag, ''),
+         k.sign * r.events, k.sign * r.errors, k.sign * r.input_tokens, k.sign * r.output_tokens,
+         k.sign * r.cache_read_input_tokens, k.sign * r.cache_creation_input_tokens,
+         k.sign * r.reasoning_tokens, k.sign * r.cost_micro_usd, k.sign * r.pii_or_secret_events,
+         r.latency_bins, k.sign, k.also_at
+    from unnest(v_spans, v_starts, v_signs, v_ats, v_also_ats) as k(span_minutes, start_minutes, sign, at, also_at)
     join sealog.usage_risk_rollups as r
       on r.tenant_id = any (p_tenant_ids)
      and r.span_minutes = k.span_minutes
      and r.detailed = p_detailed
-     and r.bucket = k.bucket
+     and r.bucket = v_origin + make_interval(mins => k.start_minutes)
    where p_by_risk
   union all
   select d.tenant_id, d.bucket, d.model, d.provider, d.agent_id, d.status, nullif(d.risk_tag, ''),
          d.events, d.errors, d.input_tokens, d.output_tokens, d.cache_read_input_tokens,
          d.cache_creation_input_tokens, d.reasoning_tokens, d.cost_micro_usd,
-         d.pii_or_secret_events, d.latency_bins
+         d.pii_or_secret_events, d.latency_bins, 1, null::timestamptz
     from sealog.usage_deltas as d
    where d.tenant_id = any (p_tenant_ids)
      and d.bucket >= v_inner_from
@@ -459,7 +696,8 @@ begin
          (exists (select from unnest(e.risk_tags::text[]) as t(tag)
                    where t.tag like 'PII\_%' or t.tag like 'SECRET\_%'))::integer::bigint,
          case when e.latency_ms is null then '{}'::jsonb
-              else jsonb_build_object(sealog.latency_bin(e.latency_ms), 1) end
+              else jsonb_build_object(sealog.latency_bin(e.latency_ms), 1) end,
+         1, null::timestamptz
     from sealog.llm_request_logs as e
    cross join lateral unnest(case when p_by_risk and cardinality(e.risk_tags) > 0 then e.risk_tags::text[]
                                   else array[null::text] end) as k(risk_tag)
@@ -468,7 +706,7 @@ begin
           or (e.occurred_at >= v_inner_to and e.occurred_at < p_to));
 end
 $$;
-comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text, boolean) is 'The usage of some tenants over [p_from, p_to) as rows to aggregate by date_trunc(p_granularity, at, p_zone): the fewest whole rollup blocks that each fall in one series bucket plus unfolded deltas, the edges from raw telemetry; per risk tag when p_by_risk; summed over agents and statuses unless p_detailed. Exactly the raw rows'' figures.';
+comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text, boolean) is 'The usage of some tenants over [p_from, p_to) as rows to aggregate by date_trunc(p_granularity, at, p_zone): per series bucket few signed rollup blocks (figures times latency_sign, which also multiplies the histogram''s counts; a row with also_at counts again, negated, in that instant''s bucket) plus unfolded deltas, the edges from raw telemetry; per risk tag when p_by_risk; summed over agents and statuses unless p_detailed. Exactly the raw rows'' figures.';
 
 /** Section - Retention */
 
@@ -550,6 +788,8 @@ revoke all on function sealog.latency_bin(bigint) from public, anon, authenticat
 revoke all on function sealog.histogram_sum(jsonb[]) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.append_usage_deltas() from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.fold_usage_deltas() from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.usage_blocks(integer, integer) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.usage_signed_head(integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text, boolean) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_usage_rollups(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
 

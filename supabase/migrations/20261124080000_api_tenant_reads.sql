@@ -64,34 +64,49 @@ begin
                                  v_detailed) as p
      where v_by_risk
   ),
+  -- A signed bucket's head shared with the next bucket (also_at) is read once: its counts go to
+  -- both, negated in the next; its histogram goes once, in latency_shared, and the function
+  -- subtracts it from the same group's entry of next_bucket.
   groups as (
     select pa.per_tag,
-           case when v_granularity is not null then date_trunc(v_granularity, pa.at, v_zone) end as bucket,
+           case when v_granularity is not null then date_trunc(v_granularity, v.at, v_zone) end as bucket,
            case when 'model' = any (v_groups) then pa.model end as g_model,
            case when 'provider' = any (v_groups) then pa.provider end as g_provider,
            case when 'agent_id' = any (v_groups) then pa.agent_id end as g_agent_id,
            case when 'status' = any (v_groups) then pa.status end as g_status,
            pa.risk_tag as g_risk_tag,
-           sum(pa.events) as events, sum(pa.errors) as errors, sum(pa.input_tokens) as input_tokens,
-           sum(pa.output_tokens) as output_tokens,
-           sum(pa.cache_read_input_tokens) as cache_read_input_tokens,
-           sum(pa.cache_creation_input_tokens) as cache_creation_input_tokens,
-           sum(pa.reasoning_tokens) as reasoning_tokens, sum(pa.cost_micro_usd) as cost_micro_usd,
-           sum(pa.pii_or_secret_events) as pii_or_secret_events,
+           sum(v.factor * pa.events) as events, sum(v.factor * pa.errors) as errors,
+           sum(v.factor * pa.input_tokens) as input_tokens,
+           sum(v.factor * pa.output_tokens) as output_tokens,
+           sum(v.factor * pa.cache_read_input_tokens) as cache_read_input_tokens,
+           sum(v.factor * pa.cache_creation_input_tokens) as cache_creation_input_tokens,
+           sum(v.factor * pa.reasoning_tokens) as reasoning_tokens,
+           sum(v.factor * pa.cost_micro_usd) as cost_micro_usd,
+           sum(v.factor * pa.pii_or_secret_events) as pii_or_secret_events,
            -- The group's histograms as stored, not merged: the function merges them and reads
            -- p50/p95 (tenant/latency.ts), per bin far cheaper than jsonb_each_text here. As
            -- their JSON texts joined by commas: one string, copied whole through the jsonb
            -- reply, where a jsonb array would be rebuilt element by element at each step
-           -- (New York: 4,000 histograms, 370,000 bins; docs/performance.md).
-           string_agg(pa.latency_bins::text, ',') filter (where pa.latency_bins <> '{}') as latency_histograms
+           -- (New York: 4,000 histograms, 370,000 bins; docs/performance.md). A signed block's
+           -- histogram goes as [sign, histogram]: the function adds its counts times the sign.
+           string_agg(case pa.latency_sign when 1 then pa.latency_bins::text
+                           else '[' || pa.latency_sign || ',' || pa.latency_bins::text || ']' end, ',')
+             filter (where v.factor = 1 and pa.also_at is null and pa.latency_bins <> '{}') as latency_histograms,
+           string_agg(case pa.latency_sign when 1 then pa.latency_bins::text
+                           else '[' || pa.latency_sign || ',' || pa.latency_bins::text || ']' end, ',')
+             filter (where v.factor = 1 and pa.also_at is not null and pa.latency_bins <> '{}') as latency_shared,
+           max(date_trunc(v_granularity, pa.also_at, v_zone)) filter (where v.factor = 1) as next_bucket
       from parts as pa
+     cross join lateral (values (pa.at, 1), (pa.also_at, -1)) as v(at, factor)
+     where v.at is not null
      group by 1, 2, 3, 4, 5, 6, 7
   ),
   grouped as (
     select false as is_total, g.bucket, g.g_model, g.g_provider, g.g_agent_id, g.g_status,
            g.g_risk_tag, g.events, g.errors, g.input_tokens, g.output_tokens,
            g.cache_read_input_tokens, g.cache_creation_input_tokens, g.reasoning_tokens,
-           g.cost_micro_usd, g.pii_or_secret_events, g.latency_histograms
+           g.cost_micro_usd, g.pii_or_secret_events, g.latency_histograms, g.latency_shared,
+           g.next_bucket
       from groups as g
      where g.per_tag = v_by_risk
     union all
@@ -102,14 +117,16 @@ begin
            coalesce(sum(g.cache_creation_input_tokens), 0), coalesce(sum(g.reasoning_tokens), 0),
            coalesce(sum(g.cost_micro_usd), 0), coalesce(sum(g.pii_or_secret_events), 0),
            -- Grouped by risk tag, the series count an event under each tag, so the totals carry
-           -- the histograms of every event once; otherwise (null) the function adds the series'.
-           case when v_by_risk then coalesce(string_agg(g.latency_histograms, ','), '') end
+           -- the histograms of every event once (a shared head counts + and - there: none);
+           -- otherwise (null) the function adds the series'.
+           case when v_by_risk then coalesce(string_agg(g.latency_histograms, ','), '') end,
+           null, null
       from groups as g
      where not g.per_tag
   ),
   figured as (
-    select gr.is_total, gr.events, gr.bucket, gr.g_model, gr.g_provider, gr.g_agent_id, gr.g_status,
-           gr.g_risk_tag,
+    select gr.is_total, gr.events, gr.latency_shared, gr.bucket, gr.g_model, gr.g_provider,
+           gr.g_agent_id, gr.g_status, gr.g_risk_tag,
            jsonb_build_object(
              'bucket', gr.bucket, 'model', gr.g_model, 'provider', gr.g_provider,
              'agent_id', gr.g_agent_id, 'status', gr.g_status, 'risk_tag', gr.g_risk_tag,
@@ -122,8 +139,11 @@ begin
              'reasoning_tokens', gr.reasoning_tokens,
              'cost_micro_usd', gr.cost_micro_usd,
              'pii_or_secret_events', gr.pii_or_secret_events,
-             -- The latency histograms whose merge gives p50/p95 (absent: no latency).
-             'latency_histograms', gr.latency_histograms
+             -- The latency histograms whose merge gives p50/p95 (absent: no latency), and a
+             -- shared head's, to subtract from next_bucket's entry of the group as well.
+             'latency_histograms', gr.latency_histograms,
+             'latency_shared', gr.latency_shared,
+             'next_bucket', gr.next_bucket
            ) as figures
       from grouped as gr
   )
@@ -141,9 +161,10 @@ begin
                               order by gr.bucket, gr.g_model, gr.g_provider, gr.g_agent_id,
                                        gr.g_status, gr.g_risk_tag)
                from figured as gr
-              -- A group whose events were all deleted again nets to none: not listed.
+              -- A group whose events were all deleted again nets to none: not listed (the
+              -- function drops it, after subtracting its shared head where it carries one).
               where not gr.is_total
-                and gr.events <> 0), '[]'))
+                and (gr.events <> 0 or gr.latency_shared is not null)), '[]'))
     into v_body;
   return sealog.finish_request(p_ctx, v_auth, 200, null, v_body);
 end

@@ -30,6 +30,9 @@ as $$
            sum(p.cost_micro_usd) as cost_micro_usd
       from sealog.usage_parts(array(select t.tenant_id from sealog.tenants as t), p_from, p_to, false,
                               p_detailed => false) as p
+     -- A head shared by two series buckets counts + in one and - in the other: none in a sum
+     -- over the whole range (without a granularity there is none anyway).
+     where p.also_at is null
      group by p.tenant_id
   )
   select t.tenant_id, t.name::text,

@@ -1,7 +1,8 @@
 /**
  * GET /tenant/usage reads the usage rollups (docs/tenant-reads.md, "Rollups"), over real HTTP:
  * right after ingest and a resend, every figure equals the raw rows' aggregate, by day and by
- * hour, in UTC and in Asia/Kolkata (+05:30), grouped by model, status and risk tag, over a range
+ * hour, in UTC, Asia/Kolkata (+05:30) and America/New_York, whose days are signed rollup blocks,
+ * grouped by model, status and risk tag, over a range
  * that starts and ends off the 15-minute buckets; p50/p95 are within the histogram's bound of
  * the exact nearest-rank values; the same once folded into the rollups. pg_cron folds the deltas into the rollup tables within a
  * minute, after which the rollup tables alone equal the raw rows.
@@ -81,7 +82,7 @@ function assertWithinBound(approx: number | undefined, exact: number | null, lab
   assert.ok(Math.abs(approx - exact) <= 0.025 * exact + 0.5, `${label}: ${approx} vs ${exact}`);
 }
 
-test("usage is exact at once after ingest and a resend, and after the fold: by day and hour, UTC and Kolkata, by model, status and risk tag", async () => {
+test("usage is exact at once after ingest and a resend, and after the fold: by day and hour, UTC, Kolkata and New York, by model, status and risk tag", async () => {
   const tenant = await createTenant();
   const other = await createTenant();
   const batch = events(600);
@@ -104,7 +105,7 @@ test("usage is exact at once after ingest and a resend, and after the fold: by d
   for (const state of ["before the fold", "after the fold"]) {
     if (state === "after the fold") await sql`select sealog.fold_usage_deltas()`;
     for (const granularity of ["day", "hour"] as const) {
-      for (const zone of ["UTC", "Asia/Kolkata"]) {
+      for (const zone of ["UTC", "Asia/Kolkata", "America/New_York"]) {
         for (const group of ["model", "status", "risk_tag"]) {
           const label = `${state} ${granularity} ${zone} ${group}`;
           const response = await call(
@@ -165,7 +166,10 @@ test("usage is exact at once after ingest and a resend, and after the fold: by d
 
 test("p50/p95 of a Kolkata day merged from blocks, a deleted event's negative delta, and a model without latency", async () => {
   const tenant = await createTenant();
-  // Yesterday in Kolkata (+05:30): a local day is 12 rollup blocks, so its histograms are merged.
+  // Yesterday in Kolkata (+05:30): a local day is signed rollup blocks (its UTC day, plus the UTC
+  // evening before from 18:30, minus its own, each evening 6 h - two 15 min read once for the two
+  // days it bounds), so its histograms are merged with signs. The deleted event (23:40 local,
+  // 18:10 UTC) lies in the day, in a 6-hour block subtracted and in a 15-minute block added.
   const kolkataMidnight = new Date(
     Math.floor((Date.now() + 5.5 * 3_600_000) / DAY) * DAY - DAY - 5.5 * 3_600_000,
   );

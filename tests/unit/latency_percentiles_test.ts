@@ -13,12 +13,17 @@ import {
   usagePercentiles,
 } from "../../supabase/functions/tenant/latency.ts";
 
-Deno.test("histograms of several blocks merge by adding counts, negative ones included", () => {
+Deno.test("histograms of several blocks merge by adding counts, negative ones and signed blocks included", () => {
   const merged = mergeHistograms('{"3": 2, "10": 1},{"10": 4, "40": -1},{},{"40": 1}');
   assert.equal(merged[3], 2);
   assert.equal(merged[10], 5);
   assert.equal(merged[40], 0);
   assert.equal(merged.reduce((sum, count) => sum + count, 0), 7);
+  // A signed block (sealog.usage_parts' superblock minus its head) as [sign, histogram].
+  const signed = mergeHistograms(
+    '{"3": 2, "10": 1, "40": 3},[-1, {"10": 1, "40": 2}],[2, {"5": 1}]',
+  );
+  assert.deepEqual([signed[3], signed[5], signed[10], signed[40]], [2, 2, 0, 1]);
   // Into an earlier merge, as the totals' are added; a bin no latency can reach is refused.
   assert.equal(mergeHistograms('{"3": 1}', merged)[3], 3);
   assert.throws(() => mergeHistograms('{"1024": 1}'), RangeError);
@@ -113,4 +118,62 @@ Deno.test("the usage body: each entry's histograms (JSON texts joined by commas)
     usagePercentiles({ series: [], totals: { events: 0, latency_histograms: "" } }).totals,
     { events: 0 },
   );
+});
+
+Deno.test("a head shared by two buckets is added to its entry and subtracted from the group's next one; an entry netting to no event is dropped", () => {
+  // Day 1 of model a: its UTC day {"10": 3} minus its head, plus the shared head {"10": 1,
+  // "40": 1} (bins of day 2's morning). Day 2: its UTC day {"40": 4} minus that shared head.
+  // Model b: day 1's events all deleted again (events 0), its shared head still owed to day 2.
+  const answered = usagePercentiles({
+    series: [
+      {
+        bucket: "d1",
+        model: "a",
+        events: 4,
+        latency_histograms: '{"10": 3}',
+        latency_shared: '{"10": 1, "40": 1}',
+        next_bucket: "d2",
+      },
+      {
+        bucket: "d1",
+        model: "b",
+        events: 0,
+        latency_histograms: '{"20": 1},[-1, {"20": 1}]',
+        latency_shared: '{"50": 2}',
+        next_bucket: "d2",
+      },
+      { bucket: "d2", model: "a", events: 3, latency_histograms: '{"40": 4}' },
+      { bucket: "d2", model: "b", events: 1, latency_histograms: '{"50": 2, "60": 1}' },
+    ],
+    totals: { events: 8 },
+  }) as { series: Record<string, unknown>[]; totals: Record<string, unknown> };
+  assert.deepEqual(answered.series, [
+    {
+      bucket: "d1",
+      model: "a",
+      events: 4,
+      latency_p50_ms: latencyBinValue(10),
+      latency_p95_ms: latencyBinValue(40),
+    },
+    {
+      bucket: "d2",
+      model: "a",
+      events: 3,
+      latency_p50_ms: latencyBinValue(40),
+      latency_p95_ms: latencyBinValue(40),
+    },
+    {
+      bucket: "d2",
+      model: "b",
+      events: 1,
+      latency_p50_ms: latencyBinValue(60),
+      latency_p95_ms: latencyBinValue(60),
+    },
+  ]);
+  // The shared heads cancel in the totals: 3 latencies at bin 10, 4 at 40, 2 at 50, 1 at 60.
+  assert.deepEqual(answered.totals, {
+    events: 8,
+    latency_p50_ms: latencyBinValue(40),
+    latency_p95_ms: latencyBinValue(60),
+  });
 });

@@ -4,7 +4,7 @@
 -- an end user's erasure, and the telemetry purge with a tenant's shorter retention, frozen at a
 -- p_now whose 90-day cutoff is a UTC midnight (whole-day drops and bucket deletes agree there).
 begin;
-select plan(13);
+select plan(16);
 
 select sealog_admin.create_tenant('rollups a') as a \gset
 select sealog_admin.create_tenant('rollups b') as b \gset
@@ -127,8 +127,9 @@ as $$
 $$;
 
 -- Differences between a read's series (sealog.usage_parts, by granularity in a zone, over a
--- range off the 15-minute bounds) and the raw rows grouped the same way: events, cost and
--- latency bins per series bucket; none when the read's blocks each fall in one bucket.
+-- range off the 15-minute bounds, so with a partial first and last bucket) and the raw rows
+-- grouped the same way: events, cost and latency bins per series bucket; none when the read's
+-- signed blocks add up to each bucket exactly.
 create function pg_temp.read_differences(p_granularity text, p_zone text, p_detailed boolean)
 returns table (side text, bucket timestamptz, bin text, n numeric)
 language sql
@@ -136,10 +137,14 @@ as $$
   with range as (
     select now() - interval '88 days' - interval '7 minutes' as from_at, now() - interval '3 minutes' as to_at
   ),
+  -- A head shared by two buckets counts again, negated, in also_at's.
   parts as (
-    select date_trunc(p_granularity, p.at, p_zone) as bucket, p.events, p.cost_micro_usd, p.latency_bins
+    select date_trunc(p_granularity, v.at, p_zone) as bucket, v.factor * p.events as events,
+           v.factor * p.cost_micro_usd as cost_micro_usd, p.latency_bins, v.factor * p.latency_sign as latency_sign
       from range, sealog.usage_parts(array(select distinct s.tenant_id from seeded as s), range.from_at, range.to_at,
                                      false, p_granularity, p_zone, p_detailed) as p
+     cross join lateral (values (p.at, 1), (p.also_at, -1)) as v(at, factor)
+     where v.at is not null
   ),
   read_figures as (
     select p.bucket, 'events' as bin, sum(p.events) as n from parts as p group by 1
@@ -147,8 +152,8 @@ as $$
     union all
     select p.bucket, 'cost', sum(p.cost_micro_usd) from parts as p group by 1 having sum(p.events) <> 0
     union all
-    select p.bucket, b.key, sum(b.value::bigint) from parts as p, jsonb_each_text(p.latency_bins) as b
-     group by 1, 2 having sum(b.value::bigint) <> 0
+    select p.bucket, b.key, sum(p.latency_sign * b.value::bigint) from parts as p, jsonb_each_text(p.latency_bins) as b
+     group by 1, 2 having sum(p.latency_sign * b.value::bigint) <> 0
   ),
   raw as (
     select date_trunc(p_granularity, e.occurred_at, p_zone) as bucket, e.cost_micro_usd, e.latency_ms
@@ -167,6 +172,22 @@ as $$
   (select 'raw only', * from raw_figures except select 'raw only', * from read_figures)
   union all
   (select 'read only', * from read_figures except select 'read only', * from raw_figures)
+$$;
+
+-- Every zoned variant of a read: zones whose day is many blocks of the UTC levels, offset by 30
+-- minutes (Asia/Kolkata), by 45 (Asia/Kathmandu), changing offset by an hour inside the 88 days
+-- (America/New_York, 2026-11-01) or by 30 minutes (Australia/Lord_Howe, 2026-10-04).
+create function pg_temp.zoned_read_differences()
+returns table (granularity text, zone text, detailed boolean, side text, bucket timestamptz, bin text, n numeric)
+language sql
+as $$
+  select z.granularity, z.zone, d.detailed, r.*
+    from (values ('day', 'UTC'), ('day', 'America/New_York'), ('day', 'Asia/Kolkata'),
+                 ('day', 'Asia/Kathmandu'), ('day', 'Australia/Lord_Howe'), ('hour', 'America/New_York'),
+                 ('hour', 'Asia/Kolkata'), ('hour', 'Asia/Kathmandu'), ('hour', 'Australia/Lord_Howe'))
+         as z(granularity, zone),
+         (values (false), (true)) as d(detailed),
+         pg_temp.read_differences(z.granularity, z.zone, d.detailed) as r
 $$;
 
 /** Section - Ingest, fold, resend */
@@ -192,13 +213,8 @@ select is((select array_agg(distinct span_minutes order by span_minutes)
 select is((select array_agg(distinct detailed order by detailed)
              from sealog.usage_rollups where tenant_id in (:'a', :'b')),
   array[false, true], 'and every level both per agent and status and summed over them');
-select is_empty($$select r.*
-                    from (values ('day', 'UTC'), ('day', 'America/New_York'), ('day', 'Asia/Kolkata'),
-                                 ('day', 'Asia/Kathmandu'), ('hour', 'Asia/Kolkata'), ('hour', 'Asia/Kathmandu'))
-                         as z(granularity, zone),
-                         (values (false), (true)) as d(detailed),
-                         pg_temp.read_differences(z.granularity, z.zone, d.detailed) as r$$,
-  'a read''s day and hour series, in UTC and in zones offset by 30 and 45 minutes, detailed or not, equal the raw rows');
+select is_empty($$select * from pg_temp.zoned_read_differences()$$,
+  'a read''s day and hour series, in UTC and in zones offset by 30 and 45 minutes or changing offset inside the range, detailed or not, equal the raw rows');
 
 -- A resend, as ingest stores it: the primary key drops every row, and no delta is appended.
 insert into sealog.llm_request_logs (tenant_id, occurred_at, event_id, session_id, model, input_tokens, output_tokens)
@@ -215,6 +231,11 @@ select is((select r.status
   'completed', 'an end user of tenant a is erased');
 select is_empty($$select * from pg_temp.all_differences()$$,
   'after the erasure (the end user''s rows deleted), the rollups equal the raw rows');
+select is_empty($$select * from pg_temp.zoned_read_differences()$$,
+  'and zoned reads, whose signed blocks'' edges hold deleted events as negative deltas not folded yet, equal the raw rows');
+select ok(sealog.fold_usage_deltas() > 0, 'the fold takes the erasure''s negative deltas');
+select is_empty($$select * from pg_temp.zoned_read_differences()$$,
+  'and once they are folded, zoned reads still equal the raw rows');
 
 /** Section - Purges */
 
