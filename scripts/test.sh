@@ -44,8 +44,8 @@ SEALOG_PROJECT_SQL=tests/fixtures/project_tables.sql start_fresh_database
 
 check "supabase db advisors (fail on WARN)" \
   "$SUPABASE" db advisors --remote="$(db_url)" --level warn --fail-on warn
-check "supabase db lint (fail on error)" \
-  "$SUPABASE" db lint --remote="$(db_url)" --schema public,sealog,sealog_api,sealog_admin --level error --fail-on error
+check "supabase db lint (fail on warning)" \
+  "$SUPABASE" db lint --remote="$(db_url)" --schema public,sealog,sealog_api,sealog_admin --level warning --fail-on warning
 
 step "functions server"
 function_env

@@ -494,12 +494,12 @@ declare
   v_head record;
   v_head_minutes integer;
   -- Per bound: R(x) in minutes, and its head's blocks (flattened: first index and count).
-  v_refs integer[] := '{}';
-  v_head_first integer[] := '{}';
-  v_head_costs integer[] := '{}';
-  v_head_spans integer[] := '{}';
-  v_head_starts integer[] := '{}';
-  v_head_signs integer[] := '{}';
+  v_refs integer[] := '{}'::integer[];
+  v_head_first integer[] := '{}'::integer[];
+  v_head_costs integer[] := '{}'::integer[];
+  v_head_spans integer[] := '{}'::integer[];
+  v_head_starts integer[] := '{}'::integer[];
+  v_head_signs integer[] := '{}'::integer[];
   v_levels integer[] := sealog.usage_levels();
   v_from integer;
   v_to integer;
@@ -511,14 +511,14 @@ declare
   v_middle record;
   v_middle_key integer[];
   v_middle_base integer;
-  v_signed boolean[] := '{}';
+  v_signed boolean[] := '{}'::boolean[];
   v_sign integer;
   v_shift integer;
-  v_spans integer[] := '{}';
-  v_starts integer[] := '{}';
-  v_signs integer[] := '{}';
-  v_ats timestamptz[] := '{}';
-  v_also_ats timestamptz[] := '{}';
+  v_spans integer[] := '{}'::integer[];
+  v_starts integer[] := '{}'::integer[];
+  v_signs integer[] := '{}'::integer[];
+  v_ats timestamptz[] := '{}'::timestamptz[];
+  v_also_ats timestamptz[] := '{}'::timestamptz[];
 begin
   -- The series buckets' bounds inside [v_inner_from, v_inner_to): where date_trunc(p_granularity,
   -- ·, p_zone) changes. The next local hour or day is checked against date_trunc itself, and

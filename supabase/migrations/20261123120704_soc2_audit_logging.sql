@@ -13,8 +13,8 @@ stable
 set search_path = ''
 as $$
 declare
-  v_trails jsonb := '[]';
-  v_findings jsonb := '[]';
+  v_trails jsonb := '[]'::jsonb;
+  v_findings jsonb := '[]'::jsonb;
   v_policy record;
   v_counts jsonb;
   v_writers jsonb;

@@ -13,8 +13,8 @@ stable
 set search_path = ''
 as $$
 declare
-  v_policies jsonb := '[]';
-  v_findings jsonb := '[]';
+  v_policies jsonb := '[]'::jsonb;
+  v_findings jsonb := '[]'::jsonb;
   v_policy record;
   v_oldest timestamptz;
   v_job record;

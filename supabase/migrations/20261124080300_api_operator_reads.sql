@@ -50,7 +50,7 @@ declare
   v_policy sealog.retention_policies;
   v_oldest timestamptz;
   v_last sealog.purge_log;
-  v_rows jsonb := '[]';
+  v_rows jsonb := '[]'::jsonb;
 begin
   for v_policy in select * from sealog.retention_policies order by category loop
     v_oldest := null;
