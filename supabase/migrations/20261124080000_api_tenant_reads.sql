@@ -89,15 +89,16 @@ begin
            -- reply, where a jsonb array would be rebuilt element by element at each step
            -- (New York: 4,000 histograms, 370,000 bins; docs/performance.md). A signed block's
            -- histogram goes as [sign, histogram]: the function adds its counts times the sign.
-           string_agg(case pa.latency_sign when 1 then pa.latency_bins::text
-                           else '[' || pa.latency_sign || ',' || pa.latency_bins::text || ']' end, ',')
-             filter (where v.factor = 1 and pa.also_at is null and pa.latency_bins <> '{}') as latency_histograms,
-           string_agg(case pa.latency_sign when 1 then pa.latency_bins::text
-                           else '[' || pa.latency_sign || ',' || pa.latency_bins::text || ']' end, ',')
-             filter (where v.factor = 1 and pa.also_at is not null and pa.latency_bins <> '{}') as latency_shared,
+           string_agg(h.sent, ',') filter (where v.factor = 1 and pa.also_at is null) as latency_histograms,
+           string_agg(h.sent, ',') filter (where v.factor = 1 and pa.also_at is not null) as latency_shared,
            max(date_trunc(v_granularity, pa.also_at, v_zone)) filter (where v.factor = 1) as next_bucket
       from parts as pa
      cross join lateral (values (pa.at, 1), (pa.also_at, -1)) as v(at, factor)
+     cross join lateral (
+       select case when pa.latency_bins = '{}' then null
+                   when pa.latency_sign = 1 then pa.latency_bins::text
+                   else '[' || pa.latency_sign || ',' || pa.latency_bins::text || ']' end as sent
+     ) as h
      where v.at is not null
      group by 1, 2, 3, 4, 5, 6, 7
   ),
