@@ -215,7 +215,9 @@ export function sqlArgument(value: unknown): string {
  * connection.js, whatever the types given): two round trips through the pooler, the server
  * connection held across both. A statement without parameters goes as Parse, Describe,
  * Bind, Execute and Sync in one write; the extended protocol (`simple: false`) also refuses
- * a second statement in the text. The one flight is proven through the real pooler by
+ * a second statement in the text, which the simple protocol would run. Named prepared
+ * statements would still describe on each server connection's first use, and need the
+ * pooler to track them. The one flight is proven through the real pooler by
  * tests/integration/db_round_trips_test.ts.
  */
 export async function callApiFunction<F extends keyof ApiFunctions>(
