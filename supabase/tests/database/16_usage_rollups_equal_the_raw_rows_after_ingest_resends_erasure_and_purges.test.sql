@@ -4,7 +4,7 @@
 -- an end user's erasure, and the telemetry purge with a tenant's shorter retention, frozen at a
 -- p_now whose 90-day cutoff is a UTC midnight (whole-day drops and bucket deletes agree there).
 begin;
-select plan(16);
+select plan(17);
 
 select sealog_admin.create_tenant('rollups a') as a \gset
 select sealog_admin.create_tenant('rollups b') as b \gset
@@ -140,7 +140,7 @@ as $$
   -- A head shared by two buckets counts again, negated, in also_at's.
   parts as (
     select date_trunc(p_granularity, v.at, p_zone) as bucket, v.factor * p.events as events,
-           v.factor * p.cost_micro_usd as cost_micro_usd, p.latency_bins, v.factor * p.latency_sign as latency_sign
+           v.factor * p.cost_micro_usd as cost_micro_usd, p.latency_pairs, v.factor * p.latency_sign as latency_sign
       from range, sealog.usage_parts(array(select distinct s.tenant_id from seeded as s), range.from_at, range.to_at,
                                      false, p_granularity, p_zone, p_detailed) as p
      cross join lateral (values (p.at, 1), (p.also_at, -1)) as v(at, factor)
@@ -152,8 +152,11 @@ as $$
     union all
     select p.bucket, 'cost', sum(p.cost_micro_usd) from parts as p group by 1 having sum(p.events) <> 0
     union all
-    select p.bucket, b.key, sum(p.latency_sign * b.value::bigint) from parts as p, jsonb_each_text(p.latency_bins) as b
-     group by 1, 2 having sum(p.latency_sign * b.value::bigint) <> 0
+    -- latency_pairs: "bin,count,bin,count,...".
+    select p.bucket, b.pair[1], sum(p.latency_sign * b.pair[2]::bigint)
+      from parts as p,
+           regexp_matches(p.latency_pairs, '(\d+),(-?\d+)', 'g') as b(pair)
+     group by 1, 2 having sum(p.latency_sign * b.pair[2]::bigint) <> 0
   ),
   raw as (
     select date_trunc(p_granularity, e.occurred_at, p_zone) as bucket, e.cost_micro_usd, e.latency_ms
@@ -236,6 +239,13 @@ select is_empty($$select * from pg_temp.zoned_read_differences()$$,
 select ok(sealog.fold_usage_deltas() > 0, 'the fold takes the erasure''s negative deltas');
 select is_empty($$select * from pg_temp.zoned_read_differences()$$,
   'and once they are folded, zoned reads still equal the raw rows');
+select is((select count(*)::int
+             from (select r.latency_bins, r.latency_pairs from sealog.usage_rollups as r
+                   union all select k.latency_bins, k.latency_pairs from sealog.usage_risk_rollups as k) as h
+            where h.latency_bins is distinct from
+                  (select coalesce(jsonb_object_agg(m.pair[1], m.pair[2]::bigint), '{}')
+                     from regexp_matches(h.latency_pairs, '(\d+),(-?\d+)', 'g') as m(pair))),
+  0, 'every rollup''s latency_pairs, which reads send, holds exactly its latency_bins');
 
 /** Section - Purges */
 
