@@ -501,6 +501,23 @@ declare
   v_inner_to timestamptz := greatest(date_bin('15 minutes', p_to, timestamptz '2000-01-01 00:00+00'), v_inner_from);
   -- Blocks are counted in minutes from the UTC midnight that starts the range.
   v_origin timestamptz := date_bin('1 day', v_inner_from, timestamptz '2000-01-01 00:00+00');
+  -- Each ragged edge (under 15 minutes) is its raw rows, or its whole 15-minute bucket (a rollup
+  -- block and the unfolded deltas) minus the raw rows of the rest of that bucket, whichever spans
+  -- less time. A range that ends now takes its last bucket whole: only events up to 5 minutes
+  -- ahead (ingest's limit) lie after now, so the raw rows a read scans do not grow with the
+  -- tenant's traffic.
+  v_head_bucket timestamptz := date_bin('15 minutes', p_from, timestamptz '2000-01-01 00:00+00');
+  v_head_whole boolean := p_from < v_inner_from and v_inner_from = v_head_bucket + interval '15 minutes'
+                          and v_inner_from - p_from > p_from - v_head_bucket;
+  v_tail_whole boolean := v_inner_to < p_to
+                          and (p_to >= now() or p_to - v_inner_to > v_inner_to + interval '15 minutes' - p_to);
+  -- The raw rows of each edge, and the sign they count with.
+  v_head_raw_from timestamptz := case when v_head_whole then v_head_bucket else p_from end;
+  v_head_raw_to timestamptz := case when v_head_whole then p_from else v_inner_from end;
+  v_head_sign integer := case when v_head_whole then -1 else 1 end;
+  v_tail_raw_from timestamptz := case when v_tail_whole then p_to else v_inner_to end;
+  v_tail_raw_to timestamptz := case when v_tail_whole then v_inner_to + interval '15 minutes' else p_to end;
+  v_tail_sign integer := case when v_tail_whole then -1 else 1 end;
   -- The level a series bucket is measured from: a UTC hour for hours, a UTC day otherwise.
   v_level integer := case p_granularity when 'hour' then 60 else 1440 end;
   v_step interval := case p_granularity when 'hour' then interval '1 hour' else interval '1 day' end;
@@ -662,9 +679,26 @@ begin
     end loop;
   end loop;
 
+  -- An edge taken whole: its bucket's 15-minute block, in that bucket.
+  if v_head_whole then
+    v_spans := v_spans || 15;
+    v_starts := v_starts || (extract(epoch from v_head_bucket - v_origin) / 60)::integer;
+    v_signs := v_signs || 1;
+    v_ats := v_ats || v_head_bucket;
+    v_also_ats := v_also_ats || null::timestamptz;
+  end if;
+  if v_tail_whole then
+    v_spans := v_spans || 15;
+    v_starts := v_starts || (extract(epoch from v_inner_to - v_origin) / 60)::integer;
+    v_signs := v_signs || 1;
+    v_ats := v_ats || v_inner_to;
+    v_also_ats := v_also_ats || null::timestamptz;
+  end if;
+
   -- Those blocks from the rollups, their figures times their sign (latency_sign: the factor of
   -- their histogram's counts, sent as latency_pairs; also_at: a shared head's second bucket), the deltas not folded yet (15 minutes each, in their own bucket),
-  -- and the ragged edges (a range not on 15-minute bounds) from the raw rows, summed per key. In
+  -- and the ragged edges (a range not on 15-minute bounds) from the raw rows, summed per key, or
+  -- taken whole minus the rest of their bucket. In
   -- one snapshot a delta is either still appended or already folded into every level, never
   -- both, and the levels agree, so a subtracted block removes exactly what its superblock
   -- counted. Each branch is an index scan on bound values. Without p_detailed the blocks are
@@ -703,19 +737,20 @@ begin
          d.pii_or_secret_events, sealog.histogram_pairs(d.latency_bins), 1, null::timestamptz
     from sealog.usage_deltas as d
    where d.tenant_id = any (p_tenant_ids)
-     and d.bucket >= v_inner_from
-     and d.bucket < v_inner_to
+     and d.bucket >= case when v_head_whole then v_head_bucket else v_inner_from end
+     and d.bucket < case when v_tail_whole then v_inner_to + interval '15 minutes' else v_inner_to end
      and (d.risk_tag is not null) = p_by_risk
   union all
-  -- Each edge lies inside one 15-minute bucket, so inside one series bucket: its rows are summed
-  -- per key (at its first instant), the histogram counted per bin.
+  -- Each edge's raw rows lie inside one 15-minute bucket, so inside one series bucket: they are
+  -- summed per key (at their first instant), the histogram counted per bin, times the edge's sign.
   select b.tenant_id, min(b.at), b.model, b.provider, b.agent_id, b.status, b.risk_tag,
-         sum(b.events)::bigint, sum(b.errors)::bigint, sum(b.input_tokens), sum(b.output_tokens),
-         sum(b.cache_read_input_tokens), sum(b.cache_creation_input_tokens), sum(b.reasoning_tokens),
-         sum(b.cost_micro_usd), sum(b.pii_or_secret_events)::bigint,
+         s.sign * sum(b.events)::bigint, s.sign * sum(b.errors)::bigint, s.sign * sum(b.input_tokens),
+         s.sign * sum(b.output_tokens), s.sign * sum(b.cache_read_input_tokens),
+         s.sign * sum(b.cache_creation_input_tokens), s.sign * sum(b.reasoning_tokens),
+         s.sign * sum(b.cost_micro_usd), s.sign * sum(b.pii_or_secret_events)::bigint,
          coalesce(string_agg(b.bin || ',' || b.events, ',') filter (where b.bin is not null), ''),
-         1, null::timestamptz
-    from (select e.tenant_id, e.occurred_at >= v_inner_to as late, min(e.occurred_at) as at,
+         s.sign, null::timestamptz
+    from (select e.tenant_id, e.occurred_at >= v_tail_raw_from as late, min(e.occurred_at) as at,
                  e.model::text as model, e.provider::text as provider, e.agent_id::text as agent_id,
                  e.status, k.risk_tag, sealog.latency_bin(e.latency_ms) as bin, count(*) as events,
                  count(*) filter (where e.status = 'error') as errors,
@@ -730,10 +765,11 @@ begin
            cross join lateral unnest(case when p_by_risk and cardinality(e.risk_tags) > 0 then e.risk_tags::text[]
                                           else array[null::text] end) as k(risk_tag)
            where e.tenant_id = any (p_tenant_ids)
-             and ((e.occurred_at >= p_from and e.occurred_at < v_inner_from)
-                  or (e.occurred_at >= v_inner_to and e.occurred_at < p_to))
+             and ((e.occurred_at >= v_head_raw_from and e.occurred_at < v_head_raw_to)
+                  or (e.occurred_at >= v_tail_raw_from and e.occurred_at < v_tail_raw_to))
            group by e.tenant_id, 2, e.model, e.provider, e.agent_id, e.status, k.risk_tag, 9) as b
-   group by b.tenant_id, b.late, b.model, b.provider, b.agent_id, b.status, b.risk_tag;
+   cross join lateral (select case when b.late then v_tail_sign else v_head_sign end as sign) as s
+   group by b.tenant_id, b.late, s.sign, b.model, b.provider, b.agent_id, b.status, b.risk_tag;
 end
 $$;
 comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text, boolean) is 'The usage of some tenants over [p_from, p_to) as rows to aggregate by date_trunc(p_granularity, at, p_zone): per series bucket few signed rollup blocks (figures times latency_sign, which also multiplies the counts of the histogram, as latency_pairs "bin,count,..."; a row with also_at counts again, negated, in that instant''s bucket) plus unfolded deltas, the edges from raw telemetry; per risk tag when p_by_risk; summed over agents and statuses unless p_detailed. Exactly the raw rows'' figures.';
