@@ -66,6 +66,21 @@ as $$
 $$;
 comment on function sealog.histogram_sum(jsonb[]) is 'Adds latency histograms ({"bin": count}), dropping bins whose count becomes 0.';
 
+create function sealog.histogram_pairs(p_histogram jsonb)
+returns text
+language plpgsql
+immutable
+parallel safe
+set search_path = ''
+as $$
+begin
+  -- Its jsonb text ({"12": 345, "13": 400}: digit keys, integer counts) without the quotes,
+  -- spaces and braces: "12,345,13,400". Printed once per fold, not per read (performance.md).
+  return replace(replace(replace(replace(replace(p_histogram::text, '"', ''), ' ', ''), ':', ','), '{', ''), '}', '');
+end
+$$;
+comment on function sealog.histogram_pairs(jsonb) is 'A latency histogram ({"bin": count}) as the text "bin,count,bin,count,...", the form get_usage sends (empty for none).';
+
 /** Section - Levels */
 
 create function sealog.usage_levels()
@@ -125,6 +140,7 @@ create table sealog.usage_rollups (
   cost_micro_usd numeric not null,
   pii_or_secret_events bigint not null,
   latency_bins jsonb not null,
+  latency_pairs text not null generated always as (sealog.histogram_pairs(latency_bins)) stored,
   constraint usage_rollups_key unique nulls not distinct (tenant_id, span_minutes, detailed, bucket, model, provider, agent_id, status),
   constraint usage_rollups_summed_over_agents check (detailed or (agent_id is null and status is null)),
   constraint usage_rollups_bucket_aligned check (bucket = date_bin(make_interval(mins => span_minutes), bucket, timestamptz '2000-01-01 00:00+00'))
@@ -150,6 +166,7 @@ create table sealog.usage_risk_rollups (
   cost_micro_usd numeric not null,
   pii_or_secret_events bigint not null,
   latency_bins jsonb not null,
+  latency_pairs text not null generated always as (sealog.histogram_pairs(latency_bins)) stored,
   constraint usage_risk_rollups_key unique nulls not distinct (tenant_id, span_minutes, detailed, bucket, risk_tag, model, provider, agent_id, status),
   constraint usage_risk_rollups_summed_over_agents check (detailed or (agent_id is null and status is null)),
   constraint usage_risk_rollups_bucket_aligned check (bucket = date_bin(make_interval(mins => span_minutes), bucket, timestamptz '2000-01-01 00:00+00'))
@@ -186,6 +203,8 @@ begin
   end loop;
 end
 $$;
+comment on column sealog.usage_rollups.latency_pairs is 'INTERNAL; pii=none; retention=telemetry. latency_bins as "bin,count,..." (sealog.histogram_pairs), kept by PostgreSQL at each fold so that reads copy it.';
+comment on column sealog.usage_risk_rollups.latency_pairs is 'INTERNAL; pii=none; retention=telemetry. latency_bins as "bin,count,..." (sealog.histogram_pairs), kept by PostgreSQL at each fold so that reads copy it.';
 comment on column sealog.usage_rollups.span_minutes is 'INTERNAL; pii=none; retention=telemetry. The level: the bucket''s length in minutes (sealog.usage_levels).';
 comment on column sealog.usage_risk_rollups.span_minutes is 'INTERNAL; pii=none; retention=telemetry. The level: the bucket''s length in minutes (sealog.usage_levels).';
 comment on column sealog.usage_rollups.detailed is 'INTERNAL; pii=none; retention=telemetry. True: per agent_id and status; false: summed over them (both null), for reads grouped by neither.';
@@ -468,7 +487,7 @@ returns table (
   tenant_id uuid, at timestamptz, model text, provider text, agent_id text, status text,
   risk_tag text, events bigint, errors bigint, input_tokens numeric, output_tokens numeric,
   cache_read_input_tokens numeric, cache_creation_input_tokens numeric, reasoning_tokens numeric,
-  cost_micro_usd numeric, pii_or_secret_events bigint, latency_bins jsonb, latency_sign integer,
+  cost_micro_usd numeric, pii_or_secret_events bigint, latency_pairs text, latency_sign integer,
   also_at timestamptz
 )
 language plpgsql
@@ -482,6 +501,23 @@ declare
   v_inner_to timestamptz := greatest(date_bin('15 minutes', p_to, timestamptz '2000-01-01 00:00+00'), v_inner_from);
   -- Blocks are counted in minutes from the UTC midnight that starts the range.
   v_origin timestamptz := date_bin('1 day', v_inner_from, timestamptz '2000-01-01 00:00+00');
+  -- Each ragged edge (under 15 minutes) is its raw rows, or its whole 15-minute bucket (a rollup
+  -- block and the unfolded deltas) minus the raw rows of the rest of that bucket, whichever spans
+  -- less time. A range that ends now takes its last bucket whole: only events up to 5 minutes
+  -- ahead (ingest's limit) lie after now, so the raw rows a read scans do not grow with the
+  -- tenant's traffic.
+  v_head_bucket timestamptz := date_bin('15 minutes', p_from, timestamptz '2000-01-01 00:00+00');
+  v_head_whole boolean := p_from < v_inner_from and v_inner_from = v_head_bucket + interval '15 minutes'
+                          and v_inner_from - p_from > p_from - v_head_bucket;
+  v_tail_whole boolean := v_inner_to < p_to
+                          and (p_to >= now() or p_to - v_inner_to > v_inner_to + interval '15 minutes' - p_to);
+  -- The raw rows of each edge, and the sign they count with.
+  v_head_raw_from timestamptz := case when v_head_whole then v_head_bucket else p_from end;
+  v_head_raw_to timestamptz := case when v_head_whole then p_from else v_inner_from end;
+  v_head_sign integer := case when v_head_whole then -1 else 1 end;
+  v_tail_raw_from timestamptz := case when v_tail_whole then p_to else v_inner_to end;
+  v_tail_raw_to timestamptz := case when v_tail_whole then v_inner_to + interval '15 minutes' else p_to end;
+  v_tail_sign integer := case when v_tail_whole then -1 else 1 end;
   -- The level a series bucket is measured from: a UTC hour for hours, a UTC day otherwise.
   v_level integer := case p_granularity when 'hour' then 60 else 1440 end;
   v_step interval := case p_granularity when 'hour' then interval '1 hour' else interval '1 day' end;
@@ -643,9 +679,26 @@ begin
     end loop;
   end loop;
 
+  -- An edge taken whole: its bucket's 15-minute block, in that bucket.
+  if v_head_whole then
+    v_spans := v_spans || 15;
+    v_starts := v_starts || (extract(epoch from v_head_bucket - v_origin) / 60)::integer;
+    v_signs := v_signs || 1;
+    v_ats := v_ats || v_head_bucket;
+    v_also_ats := v_also_ats || null::timestamptz;
+  end if;
+  if v_tail_whole then
+    v_spans := v_spans || 15;
+    v_starts := v_starts || (extract(epoch from v_inner_to - v_origin) / 60)::integer;
+    v_signs := v_signs || 1;
+    v_ats := v_ats || v_inner_to;
+    v_also_ats := v_also_ats || null::timestamptz;
+  end if;
+
   -- Those blocks from the rollups, their figures times their sign (latency_sign: the factor of
-  -- their histogram's counts; also_at: a shared head's second bucket), the deltas not folded yet (15 minutes each, in their own bucket),
-  -- and the ragged edges (a range not on 15-minute bounds) from the raw rows, one per event. In
+  -- their histogram's counts, sent as latency_pairs; also_at: a shared head's second bucket), the deltas not folded yet (15 minutes each, in their own bucket),
+  -- and the ragged edges (a range not on 15-minute bounds) from the raw rows, summed per key, or
+  -- taken whole minus the rest of their bucket. In
   -- one snapshot a delta is either still appended or already folded into every level, never
   -- both, and the levels agree, so a subtracted block removes exactly what its superblock
   -- counted. Each branch is an index scan on bound values. Without p_detailed the blocks are
@@ -656,7 +709,7 @@ begin
          k.sign * r.errors, k.sign * r.input_tokens, k.sign * r.output_tokens,
          k.sign * r.cache_read_input_tokens, k.sign * r.cache_creation_input_tokens,
          k.sign * r.reasoning_tokens, k.sign * r.cost_micro_usd, k.sign * r.pii_or_secret_events,
-         r.latency_bins, k.sign, k.also_at
+         r.latency_pairs, k.sign, k.also_at
     from unnest(v_spans, v_starts, v_signs, v_ats, v_also_ats) as k(span_minutes, start_minutes, sign, at, also_at)
     join sealog.usage_rollups as r
       on r.tenant_id = any (p_tenant_ids)
@@ -669,7 +722,7 @@ begin
          k.sign * r.events, k.sign * r.errors, k.sign * r.input_tokens, k.sign * r.output_tokens,
          k.sign * r.cache_read_input_tokens, k.sign * r.cache_creation_input_tokens,
          k.sign * r.reasoning_tokens, k.sign * r.cost_micro_usd, k.sign * r.pii_or_secret_events,
-         r.latency_bins, k.sign, k.also_at
+         r.latency_pairs, k.sign, k.also_at
     from unnest(v_spans, v_starts, v_signs, v_ats, v_also_ats) as k(span_minutes, start_minutes, sign, at, also_at)
     join sealog.usage_risk_rollups as r
       on r.tenant_id = any (p_tenant_ids)
@@ -681,32 +734,45 @@ begin
   select d.tenant_id, d.bucket, d.model, d.provider, d.agent_id, d.status, nullif(d.risk_tag, ''),
          d.events, d.errors, d.input_tokens, d.output_tokens, d.cache_read_input_tokens,
          d.cache_creation_input_tokens, d.reasoning_tokens, d.cost_micro_usd,
-         d.pii_or_secret_events, d.latency_bins, 1, null::timestamptz
+         d.pii_or_secret_events, sealog.histogram_pairs(d.latency_bins), 1, null::timestamptz
     from sealog.usage_deltas as d
    where d.tenant_id = any (p_tenant_ids)
-     and d.bucket >= v_inner_from
-     and d.bucket < v_inner_to
+     and d.bucket >= case when v_head_whole then v_head_bucket else v_inner_from end
+     and d.bucket < case when v_tail_whole then v_inner_to + interval '15 minutes' else v_inner_to end
      and (d.risk_tag is not null) = p_by_risk
   union all
-  select e.tenant_id, e.occurred_at, e.model::text, e.provider::text, e.agent_id::text, e.status,
-         k.risk_tag, 1::bigint, (e.status is not distinct from 'error')::integer::bigint, e.input_tokens::numeric,
-         e.output_tokens::numeric, coalesce(e.cache_read_input_tokens, 0)::numeric,
-         coalesce(e.cache_creation_input_tokens, 0)::numeric, coalesce(e.reasoning_tokens, 0)::numeric,
-         coalesce(e.cost_micro_usd, 0)::numeric,
-         (exists (select from unnest(e.risk_tags::text[]) as t(tag)
-                   where t.tag like 'PII\_%' or t.tag like 'SECRET\_%'))::integer::bigint,
-         case when e.latency_ms is null then '{}'::jsonb
-              else jsonb_build_object(sealog.latency_bin(e.latency_ms), 1) end,
-         1, null::timestamptz
-    from sealog.llm_request_logs as e
-   cross join lateral unnest(case when p_by_risk and cardinality(e.risk_tags) > 0 then e.risk_tags::text[]
-                                  else array[null::text] end) as k(risk_tag)
-   where e.tenant_id = any (p_tenant_ids)
-     and ((e.occurred_at >= p_from and e.occurred_at < v_inner_from)
-          or (e.occurred_at >= v_inner_to and e.occurred_at < p_to));
+  -- Each edge's raw rows lie inside one 15-minute bucket, so inside one series bucket: they are
+  -- summed per key (at their first instant), the histogram counted per bin, times the edge's sign.
+  select b.tenant_id, min(b.at), b.model, b.provider, b.agent_id, b.status, b.risk_tag,
+         s.sign * sum(b.events)::bigint, s.sign * sum(b.errors)::bigint, s.sign * sum(b.input_tokens),
+         s.sign * sum(b.output_tokens), s.sign * sum(b.cache_read_input_tokens),
+         s.sign * sum(b.cache_creation_input_tokens), s.sign * sum(b.reasoning_tokens),
+         s.sign * sum(b.cost_micro_usd), s.sign * sum(b.pii_or_secret_events)::bigint,
+         coalesce(string_agg(b.bin || ',' || b.events, ',') filter (where b.bin is not null), ''),
+         s.sign, null::timestamptz
+    from (select e.tenant_id, e.occurred_at >= v_tail_raw_from as late, min(e.occurred_at) as at,
+                 e.model::text as model, e.provider::text as provider, e.agent_id::text as agent_id,
+                 e.status, k.risk_tag, sealog.latency_bin(e.latency_ms) as bin, count(*) as events,
+                 count(*) filter (where e.status = 'error') as errors,
+                 sum(e.input_tokens)::numeric as input_tokens, sum(e.output_tokens)::numeric as output_tokens,
+                 coalesce(sum(e.cache_read_input_tokens), 0)::numeric as cache_read_input_tokens,
+                 coalesce(sum(e.cache_creation_input_tokens), 0)::numeric as cache_creation_input_tokens,
+                 coalesce(sum(e.reasoning_tokens), 0)::numeric as reasoning_tokens,
+                 coalesce(sum(e.cost_micro_usd), 0)::numeric as cost_micro_usd,
+                 count(*) filter (where exists (select from unnest(e.risk_tags::text[]) as t(tag)
+                                                where t.tag like 'PII\_%' or t.tag like 'SECRET\_%')) as pii_or_secret_events
+            from sealog.llm_request_logs as e
+           cross join lateral unnest(case when p_by_risk and cardinality(e.risk_tags) > 0 then e.risk_tags::text[]
+                                          else array[null::text] end) as k(risk_tag)
+           where e.tenant_id = any (p_tenant_ids)
+             and ((e.occurred_at >= v_head_raw_from and e.occurred_at < v_head_raw_to)
+                  or (e.occurred_at >= v_tail_raw_from and e.occurred_at < v_tail_raw_to))
+           group by e.tenant_id, 2, e.model, e.provider, e.agent_id, e.status, k.risk_tag, 9) as b
+   cross join lateral (select case when b.late then v_tail_sign else v_head_sign end as sign) as s
+   group by b.tenant_id, b.late, s.sign, b.model, b.provider, b.agent_id, b.status, b.risk_tag;
 end
 $$;
-comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text, boolean) is 'The usage of some tenants over [p_from, p_to) as rows to aggregate by date_trunc(p_granularity, at, p_zone): per series bucket few signed rollup blocks (figures times latency_sign, which also multiplies the histogram''s counts; a row with also_at counts again, negated, in that instant''s bucket) plus unfolded deltas, the edges from raw telemetry; per risk tag when p_by_risk; summed over agents and statuses unless p_detailed. Exactly the raw rows'' figures.';
+comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text, boolean) is 'The usage of some tenants over [p_from, p_to) as rows to aggregate by date_trunc(p_granularity, at, p_zone): per series bucket few signed rollup blocks (figures times latency_sign, which also multiplies the counts of the histogram, as latency_pairs "bin,count,..."; a row with also_at counts again, negated, in that instant''s bucket) plus unfolded deltas, the edges from raw telemetry; per risk tag when p_by_risk; summed over agents and statuses unless p_detailed. Exactly the raw rows'' figures.';
 
 /** Section - Retention */
 
@@ -786,6 +852,7 @@ create policy usage_risk_rollups_select_policy on sealog.usage_risk_rollups
 revoke all on function sealog.usage_levels() from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.latency_bin(bigint) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.histogram_sum(jsonb[]) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.histogram_pairs(jsonb) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.append_usage_deltas() from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.fold_usage_deltas() from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.usage_blocks(integer, integer) from public, anon, authenticated, service_role, sealog_edge;

@@ -28,10 +28,12 @@ test("p50 and p95 from merged histograms are within 2.5% (+0.5 ms) of percentile
                group by 1, 2, 3) as h
        group by h.grp, h.part
     )
-    -- The histograms as get_usage passes them: their JSON texts joined by commas.
+    -- The histograms as get_usage passes them: [sign, bin, count, ...] from the pairs the
+    -- rollups keep (sealog.histogram_pairs), joined by commas.
     select e.grp, e.p50::float8 as p50, e.p95::float8 as p95,
            (select count(*) from histograms as h where h.grp = e.grp)::int as parts,
-           (select string_agg(h.bins::text, ',') from histograms as h where h.grp = e.grp) as histograms
+           (select string_agg('[1,' || sealog.histogram_pairs(h.bins) || ']', ',')
+              from histograms as h where h.grp = e.grp) as histograms
       from (select l.grp,
                    percentile_disc(0.5) within group (order by l.ms) as p50,
                    percentile_disc(0.95) within group (order by l.ms) as p95

@@ -14,25 +14,26 @@ import {
 } from "../../supabase/functions/tenant/latency.ts";
 
 Deno.test("histograms of several blocks merge by adding counts, negative ones and signed blocks included", () => {
-  const merged = mergeHistograms('{"3": 2, "10": 1},{"10": 4, "40": -1},{},{"40": 1}');
+  const merged = mergeHistograms("[1,3,2,10,1],[1,10,4,40,-1],[1],[1,40,1]");
   assert.equal(merged[3], 2);
   assert.equal(merged[10], 5);
   assert.equal(merged[40], 0);
   assert.equal(merged.reduce((sum, count) => sum + count, 0), 7);
-  // A signed block (sealog.usage_parts' superblock minus its head) as [sign, histogram].
+  // Each as [sign, bin, count, ...]: a signed block (sealog.usage_parts' superblock minus its head) with -1.
   const signed = mergeHistograms(
-    '{"3": 2, "10": 1, "40": 3},[-1, {"10": 1, "40": 2}],[2, {"5": 1}]',
+    "[1,3,2,10,1,40,3],[-1,10,1,40,2],[2,5,1]",
   );
   assert.deepEqual([signed[3], signed[5], signed[10], signed[40]], [2, 2, 0, 1]);
   // Into an earlier merge, as the totals' are added; a bin no latency can reach is refused.
-  assert.equal(mergeHistograms('{"3": 1}', merged)[3], 3);
-  assert.throws(() => mergeHistograms('{"1024": 1}'), RangeError);
+  assert.equal(mergeHistograms("[1,3,1]", merged)[3], 3);
+  assert.throws(() => mergeHistograms("[1,1024,1]"), RangeError);
+  assert.throws(() => mergeHistograms("[1,2.5,1]"), RangeError);
 });
 
 Deno.test("the nearest rank is the first bin whose running count reaches ceil(q * n)", () => {
   // 1, 2, ..., 10 ms, one event each: bins 0..20 hold one whole millisecond.
   const counts = mergeHistograms(
-    '{"1": 1, "2": 1, "3": 1, "4": 1, "5": 1},{"6": 1, "7": 1, "8": 1, "9": 1, "10": 1}',
+    "[1,1,1,2,1,3,1,4,1,5,1],[1,6,1,7,1,8,1,9,1,10,1]",
   );
   const values = Array.from({ length: 11 }, (_, bin) => latencyBinValue(bin));
   // percentile_disc(0.5) of 10 values is the 5th, of 0.95 the 10th.
@@ -42,13 +43,13 @@ Deno.test("the nearest rank is the first bin whose running count reaches ceil(q 
 
 Deno.test("bins that net to zero or below are skipped, and an empty histogram has no percentile", () => {
   // One event at bin 30 deleted again (its negative delta not folded yet), one left at bin 50.
-  const counts = mergeHistograms('{"30": 1, "50": 1},{"30": -1}');
+  const counts = mergeHistograms("[1,30,1,50,1],[1,30,-1]");
   assert.deepEqual(latencyPercentiles(counts, [0.5, 0.95]), [
     latencyBinValue(50),
     latencyBinValue(50),
   ]);
   assert.deepEqual(latencyPercentiles(mergeHistograms(""), [0.5, 0.95]), [undefined, undefined]);
-  assert.deepEqual(latencyPercentiles(mergeHistograms('{"7": 2},{"7": -2}'), [0.5]), [
+  assert.deepEqual(latencyPercentiles(mergeHistograms("[1,7,2],[1,7,-2]"), [0.5]), [
     undefined,
   ]);
 });
@@ -75,7 +76,7 @@ Deno.test("the usage body: each entry's histograms (JSON texts joined by commas)
   const body = {
     from: "x",
     series: [
-      { model: "a", events: 3, latency_histograms: '{"10": 1},{"10": 1, "60": 1}' },
+      { model: "a", events: 3, latency_histograms: "[1,10,1],[1,10,1,60,1]" },
       { model: "b", events: 1 },
     ],
     totals: { events: 4 },
@@ -102,12 +103,12 @@ Deno.test("the usage body: each entry's histograms (JSON texts joined by commas)
   // (from the series, 3 of 5 would be slow and the median too).
   const byTag = usagePercentiles({
     series: [
-      { risk_tag: "A", events: 1, latency_histograms: '{"60": 1}' },
-      { risk_tag: "B", events: 1, latency_histograms: '{"60": 1}' },
-      { risk_tag: "C", events: 1, latency_histograms: '{"60": 1}' },
-      { events: 2, latency_histograms: '{"10": 2}' },
+      { risk_tag: "A", events: 1, latency_histograms: "[1,60,1]" },
+      { risk_tag: "B", events: 1, latency_histograms: "[1,60,1]" },
+      { risk_tag: "C", events: 1, latency_histograms: "[1,60,1]" },
+      { events: 2, latency_histograms: "[1,10,2]" },
     ],
-    totals: { events: 3, latency_histograms: '{"60": 1}, {"10": 2}' },
+    totals: { events: 3, latency_histograms: "[1,60,1],[1,10,2]" },
   }) as { totals: Record<string, unknown> };
   assert.deepEqual(byTag.totals, {
     events: 3,
@@ -130,20 +131,20 @@ Deno.test("a head shared by two buckets is added to its entry and subtracted fro
         bucket: "d1",
         model: "a",
         events: 4,
-        latency_histograms: '{"10": 3}',
-        latency_shared: '{"10": 1, "40": 1}',
+        latency_histograms: "[1,10,3]",
+        latency_shared: "[1,10,1,40,1]",
         next_bucket: "d2",
       },
       {
         bucket: "d1",
         model: "b",
         events: 0,
-        latency_histograms: '{"20": 1},[-1, {"20": 1}]',
-        latency_shared: '{"50": 2}',
+        latency_histograms: "[1,20,1],[-1,20,1]",
+        latency_shared: "[1,50,2]",
         next_bucket: "d2",
       },
-      { bucket: "d2", model: "a", events: 3, latency_histograms: '{"40": 4}' },
-      { bucket: "d2", model: "b", events: 1, latency_histograms: '{"50": 2, "60": 1}' },
+      { bucket: "d2", model: "a", events: 3, latency_histograms: "[1,40,4]" },
+      { bucket: "d2", model: "b", events: 1, latency_histograms: "[1,50,2,60,1]" },
     ],
     totals: { events: 8 },
   }) as { series: Record<string, unknown>[]; totals: Record<string, unknown> };

@@ -4,16 +4,21 @@
 -- an end user's erasure, and the telemetry purge with a tenant's shorter retention, frozen at a
 -- p_now whose 90-day cutoff is a UTC midnight (whole-day drops and bucket deletes agree there).
 begin;
-select plan(16);
+select plan(17);
 
 select sealog_admin.create_tenant('rollups a') as a \gset
 select sealog_admin.create_tenant('rollups b') as b \gset
 select (date_trunc('day', now() at time zone 'utc') at time zone 'utc') + interval '2 days' as purge_now \gset
 
--- 3000 events per tenant over the last 91 days, in every combination of the rollup keys.
+-- 3000 events per tenant over the last 91 days, in every combination of the rollup keys; the
+-- last 240 of them in the 15-minute buckets that the reads' ranges cut (80 in each: 88 days ago,
+-- an hour ago, and now's, partly ahead of now), so that the ragged edges hold many events.
 create temporary table seeded on commit drop as
 select t.tenant_id,
-       now() - random() * interval '91 days' as occurred_at,
+       case when g <= 2760 then now() - random() * interval '91 days'
+            else date_bin('15 minutes', now() - (array[interval '88 days', interval '1 hour', interval '0'])[1 + g % 3],
+                          timestamptz '2000-01-01 00:00+00')
+                 + random() * interval '15 minutes' end as occurred_at,
        gen_random_uuid() as event_id,
        'model-' || (g % 3) as model,
        case when g % 4 = 0 then null else 'provider-' || (g % 2) end as provider,
@@ -127,20 +132,22 @@ as $$
 $$;
 
 -- Differences between a read's series (sealog.usage_parts, by granularity in a zone, over a
--- range off the 15-minute bounds, so with a partial first and last bucket) and the raw rows
+-- range off the 15-minute bounds, so with a partial first and last bucket: each edge read from
+-- its raw rows, or whole minus the rest of its bucket, as the range gives) and the raw rows
 -- grouped the same way: events, cost and latency bins per series bucket; none when the read's
 -- signed blocks add up to each bucket exactly.
-create function pg_temp.read_differences(p_granularity text, p_zone text, p_detailed boolean)
+create function pg_temp.read_differences(p_granularity text, p_zone text, p_detailed boolean,
+                                          p_from timestamptz, p_to timestamptz)
 returns table (side text, bucket timestamptz, bin text, n numeric)
 language sql
 as $$
   with range as (
-    select now() - interval '88 days' - interval '7 minutes' as from_at, now() - interval '3 minutes' as to_at
+    select p_from as from_at, p_to as to_at
   ),
   -- A head shared by two buckets counts again, negated, in also_at's.
   parts as (
     select date_trunc(p_granularity, v.at, p_zone) as bucket, v.factor * p.events as events,
-           v.factor * p.cost_micro_usd as cost_micro_usd, p.latency_bins, v.factor * p.latency_sign as latency_sign
+           v.factor * p.cost_micro_usd as cost_micro_usd, p.latency_pairs, v.factor * p.latency_sign as latency_sign
       from range, sealog.usage_parts(array(select distinct s.tenant_id from seeded as s), range.from_at, range.to_at,
                                      false, p_granularity, p_zone, p_detailed) as p
      cross join lateral (values (p.at, 1), (p.also_at, -1)) as v(at, factor)
@@ -152,8 +159,11 @@ as $$
     union all
     select p.bucket, 'cost', sum(p.cost_micro_usd) from parts as p group by 1 having sum(p.events) <> 0
     union all
-    select p.bucket, b.key, sum(p.latency_sign * b.value::bigint) from parts as p, jsonb_each_text(p.latency_bins) as b
-     group by 1, 2 having sum(p.latency_sign * b.value::bigint) <> 0
+    -- latency_pairs: "bin,count,bin,count,...".
+    select p.bucket, b.pair[1], sum(p.latency_sign * b.pair[2]::bigint)
+      from parts as p,
+           regexp_matches(p.latency_pairs, '(\d+),(-?\d+)', 'g') as b(pair)
+     group by 1, 2 having sum(p.latency_sign * b.pair[2]::bigint) <> 0
   ),
   raw as (
     select date_trunc(p_granularity, e.occurred_at, p_zone) as bucket, e.cost_micro_usd, e.latency_ms
@@ -187,7 +197,14 @@ as $$
                  ('hour', 'Asia/Kolkata'), ('hour', 'Asia/Kathmandu'), ('hour', 'Australia/Lord_Howe'))
          as z(granularity, zone),
          (values (false), (true)) as d(detailed),
-         pg_temp.read_differences(z.granularity, z.zone, d.detailed) as r
+         -- Edges from the raw rows (4 minutes each), edges whole minus the rest of their bucket
+         -- (11 minutes each), and a range that ends now (its last bucket whole).
+         (select date_bin('15 minutes', now() - interval '88 days', timestamptz '2000-01-01 00:00+00') as first,
+                 date_bin('15 minutes', now() - interval '1 hour', timestamptz '2000-01-01 00:00+00') as last) as b,
+         lateral (values (b.first + interval '11 minutes', b.last + interval '4 minutes'),
+                         (b.first + interval '4 minutes', b.last + interval '11 minutes'),
+                         (b.first + interval '11 minutes', now())) as g(from_at, to_at),
+         pg_temp.read_differences(z.granularity, z.zone, d.detailed, g.from_at, g.to_at) as r
 $$;
 
 /** Section - Ingest, fold, resend */
@@ -236,6 +253,13 @@ select is_empty($$select * from pg_temp.zoned_read_differences()$$,
 select ok(sealog.fold_usage_deltas() > 0, 'the fold takes the erasure''s negative deltas');
 select is_empty($$select * from pg_temp.zoned_read_differences()$$,
   'and once they are folded, zoned reads still equal the raw rows');
+select is((select count(*)::int
+             from (select r.latency_bins, r.latency_pairs from sealog.usage_rollups as r
+                   union all select k.latency_bins, k.latency_pairs from sealog.usage_risk_rollups as k) as h
+            where h.latency_bins is distinct from
+                  (select coalesce(jsonb_object_agg(m.pair[1], m.pair[2]::bigint), '{}')
+                     from regexp_matches(h.latency_pairs, '(\d+),(-?\d+)', 'g') as m(pair))),
+  0, 'every rollup''s latency_pairs, which reads send, holds exactly its latency_bins');
 
 /** Section - Purges */
 
