@@ -503,14 +503,14 @@ declare
   v_origin timestamptz := date_bin('1 day', v_inner_from, timestamptz '2000-01-01 00:00+00');
   -- Each ragged edge (under 15 minutes) is its raw rows, or its whole 15-minute bucket (a rollup
   -- block and the unfolded deltas) minus the raw rows of the rest of that bucket, whichever spans
-  -- less time. A range that ends now takes its last bucket whole: only events up to 5 minutes
-  -- ahead (ingest's limit) lie after now, so the raw rows a read scans do not grow with the
-  -- tenant's traffic.
+  -- less time up to now: only events up to 5 minutes ahead (ingest's limit) lie after now, so a
+  -- range that ends now (the API's default `to`, taken just before this call) takes its last
+  -- bucket whole, and the raw rows a read scans do not grow with the tenant's traffic.
   v_head_bucket timestamptz := date_bin('15 minutes', p_from, timestamptz '2000-01-01 00:00+00');
   v_head_whole boolean := p_from < v_inner_from and v_inner_from = v_head_bucket + interval '15 minutes'
                           and v_inner_from - p_from > p_from - v_head_bucket;
   v_tail_whole boolean := v_inner_to < p_to
-                          and (p_to >= now() or p_to - v_inner_to > v_inner_to + interval '15 minutes' - p_to);
+                          and p_to - v_inner_to > least(v_inner_to + interval '15 minutes', now()) - p_to;
   -- The raw rows of each edge, and the sign they count with.
   v_head_raw_from timestamptz := case when v_head_whole then v_head_bucket else p_from end;
   v_head_raw_to timestamptz := case when v_head_whole then p_from else v_inner_from end;
