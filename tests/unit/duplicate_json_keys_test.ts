@@ -3,6 +3,7 @@
  * malformed (I-JSON, RFC 7493), since JSON.parse would silently keep only the last value.
  */
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { Hono } from "hono";
 import { findDuplicateKey, readJsonBody } from "../../supabase/functions/_shared/body.ts";
 import type { SealogEnv } from "../../supabase/functions/_shared/context.ts";
@@ -36,4 +37,73 @@ Deno.test("readJsonBody answers 400 malformed_json to a body with a duplicate ke
   assert.equal((await refused.json()).code, "malformed_json");
   const accepted = await post('{"events":[{"event_id":"a"},{"event_id":"b"}]}');
   assert.equal(accepted.status, 200);
+});
+
+// A JSON document as written: objects keep their entries in order, duplicates included.
+type Doc = { object: [string, Doc][] } | { array: Doc[] } | { text: string } | { number: number };
+
+function write(doc: Doc, space: string): string {
+  if ("object" in doc) {
+    return `{${space}${
+      doc.object.map(([k, v]) => `${JSON.stringify(k)}${space}:${space}${write(v, space)}`)
+        .join(`,${space}`)
+    }${space}}`;
+  }
+  if ("array" in doc) return `[${doc.array.map((v) => write(v, space)).join(",")}]`;
+  return JSON.stringify("text" in doc ? doc.text : doc.number);
+}
+
+/** The keys repeated within any one object of the document. */
+function repeatedKeys(doc: Doc, found = new Set<string>()): Set<string> {
+  if ("object" in doc) {
+    const seen = new Set<string>();
+    for (const [key, value] of doc.object) {
+      if (seen.has(key)) found.add(key);
+      seen.add(key);
+      repeatedKeys(value, found);
+    }
+  }
+  if ("array" in doc) { for (const value of doc.array) repeatedKeys(value, found); }
+  return found;
+}
+
+Deno.test("findDuplicateKey finds a repeated key exactly when one exists, whatever the strings hold", () => {
+  // Keys and strings from a few pieces, so that repeats, quotes and escapes are frequent.
+  const piece = fc.constantFrom(
+    "a",
+    "b",
+    '"',
+    "\\",
+    "\\\\",
+    '\\"',
+    ":",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "é",
+    "\n",
+    "\u0001",
+  );
+  const text = fc.array(piece, { maxLength: 4 }).map((pieces) => pieces.join(""));
+  const { doc } = fc.letrec<{ doc: Doc }>((tie) => ({
+    doc: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      text.map((t) => ({ text: t })),
+      fc.integer().map((n) => ({ number: n })),
+      fc.array(fc.tuple(text, tie("doc")), { maxLength: 4 }).map((object) => ({ object })),
+      fc.array(tie("doc"), { maxLength: 3 }).map((array) => ({ array })),
+    ),
+  }));
+  fc.assert(
+    fc.property(doc, fc.constantFrom("", " ", "\n\t "), (value, space) => {
+      const json = write(value, space);
+      const repeated = repeatedKeys(value);
+      const found = findDuplicateKey(json);
+      if (repeated.size === 0) assert.equal(found, null, json);
+      else assert.ok(found !== null && repeated.has(found), json);
+    }),
+    { numRuns: 2000 },
+  );
 });

@@ -182,25 +182,56 @@ export function isUnavailable(error: unknown): boolean {
 }
 
 /**
- * Calls sealog_api.<fn>(ctx, ...args) in one round trip. Arguments travel as bound
- * parameters (jsonb or text), never spliced into SQL.
+ * One argument of an API call as a SQL literal: a string as text, anything else as its JSON
+ * text as jsonb, between dollar quotes. Inside dollar quotes PostgreSQL processes no escape
+ * at all (whatever standard_conforming_strings says): the text ends only at the first
+ * occurrence of the opening tag. The tag is `$` + k underscores + `$`, with k one more than
+ * the longest run of underscores right after any `$` in the text, so the text can neither
+ * contain the tag nor end with its first k + 1 characters (the only ways the closing tag
+ * could be found early; tests/integration/db_literals_test.ts). A NUL cannot travel in a
+ * query string (the protocol ends the text there), and no text column takes one: refused
+ * here, as PostgreSQL refuses it in a bound parameter.
+ */
+export function sqlArgument(value: unknown): string {
+  const isText = typeof value === "string";
+  const text = isText ? value : JSON.stringify(value);
+  if (typeof text !== "string") throw new TypeError("an API argument must be JSON");
+  if (text.includes("\0")) throw new TypeError("an API argument cannot hold NUL");
+  let longest = 0;
+  for (let at = text.indexOf("$"); at !== -1; at = text.indexOf("$", at + 1)) {
+    let run = 0;
+    while (text.charCodeAt(at + 1 + run) === 95 /* _ */) run++;
+    if (run > longest) longest = run;
+  }
+  const tag = `$${"_".repeat(longest + 1)}$`;
+  return `${tag}${text}${tag}::${isText ? "text" : "jsonb"}`;
+}
+
+/**
+ * Calls sealog_api.<fn>(ctx, ...args) in one round trip: the arguments travel as literals
+ * (sqlArgument), not bound parameters. With `prepare: false`, which the transaction pooler
+ * needs, postgres.js 3.4.9 sends a statement with parameters as Parse, Describe and Flush,
+ * waits for the parameter types, then sends Bind, Execute and Sync (`describeFirst` in its
+ * connection.js, whatever the types given): two round trips through the pooler, the server
+ * connection held across both. A statement without parameters goes as Parse, Describe,
+ * Bind, Execute and Sync in one write; the extended protocol (`simple: false`) also refuses
+ * a second statement in the text, which the simple protocol would run. Named prepared
+ * statements would still describe on each server connection's first use, and need the
+ * pooler to track them. The one flight is proven through the real pooler by
+ * tests/integration/db_round_trips_test.ts.
  */
 export async function callApiFunction<F extends keyof ApiFunctions>(
   fn: F,
   ctx: Record<string, unknown>,
   ...args: ApiFunctions[F]
 ): Promise<DbReply> {
-  // postgres.js serialises objects for jsonb parameters itself.
-  const params = [ctx, ...args] as postgres.ParameterOrJSON<never>[];
-  const placeholders = params.map((value, i) =>
-    `$${i + 1}::${typeof value === "string" ? "text" : "jsonb"}`
-  );
+  const statement = `select sealog_api.${fn}(${
+    [ctx, ...args].map(sqlArgument).join(", ")
+  }) as reply`;
   const client = sql();
   const timeoutMs = config().SEALOG_DB_CALL_TIMEOUT_MS;
-  const query = client.unsafe(
-    `select sealog_api.${fn}(${placeholders.join(", ")}) as reply`,
-    params,
-  );
+  // `simple` (postgres.js 3.4.9, untyped): the extended protocol even without parameters.
+  const query = client.unsafe(statement, [], { simple: false } as postgres.UnsafeQueryOptions);
   // A hung connection (not just a slow statement) must still end in a 503, never a hang.
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
