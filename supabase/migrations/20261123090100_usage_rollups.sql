@@ -146,10 +146,6 @@ create table sealog.usage_rollups (
   constraint usage_rollups_bucket_aligned check (bucket = date_bin(make_interval(mins => span_minutes), bucket, timestamptz '2000-01-01 00:00+00'))
 );
 
--- The purge finds expired buckets by their start, across tenants and levels.
-create index usage_rollups_bucket_idx on sealog.usage_rollups (bucket);
-comment on index sealog.usage_rollups_bucket_idx is 'Serves sealog.purge_usage_rollups: the buckets that start before the retention cutoff, without reading the whole table.';
-
 create table sealog.usage_risk_rollups (
   tenant_id uuid not null,
   span_minutes integer not null check (span_minutes = any (sealog.usage_levels())),
@@ -175,9 +171,6 @@ create table sealog.usage_risk_rollups (
   constraint usage_risk_rollups_summed_over_agents check (detailed or (agent_id is null and status is null)),
   constraint usage_risk_rollups_bucket_aligned check (bucket = date_bin(make_interval(mins => span_minutes), bucket, timestamptz '2000-01-01 00:00+00'))
 );
-
-create index usage_risk_rollups_bucket_idx on sealog.usage_risk_rollups (bucket);
-comment on index sealog.usage_risk_rollups_bucket_idx is 'Serves sealog.purge_usage_rollups: the buckets that start before the retention cutoff, without reading the whole table.';
 
 comment on table sealog.usage_deltas is 'INTERNAL; pii=none; retention=telemetry. Changes to the usage rollups not folded yet: appended per telemetry insert (+) or delete (-), folded every minute.';
 comment on table sealog.usage_rollups is 'INTERNAL; pii=none; retention=telemetry. Usage per tenant, level (15 minutes to 1 day), bucket, model, provider, and agent and status (detailed) or not: counts, sums and a latency histogram; no end-user or session id.';
@@ -783,7 +776,7 @@ comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean
 
 /** Section - Retention */
 
-create function sealog.purge_usage_rollups(p_now timestamptz default now())
+create function sealog.purge_usage_rollups(p_now timestamptz default now(), p_rollups boolean default true)
 returns bigint
 language plpgsql
 security definer
@@ -796,17 +789,16 @@ declare
   v_rows bigint := 0;
   v_count bigint;
 begin
-  -- Buckets (of every level) that end at or before the cutoff hold only rows past retention. All
-  -- of them start at least 15 minutes before it: the bucket index finds them, so a run reads only
-  -- the buckets it deletes, never the whole table.
-  delete from sealog.usage_rollups
-   where bucket <= v_cutoff - interval '15 minutes' and bucket + make_interval(mins => span_minutes) <= v_cutoff;
-  get diagnostics v_count = row_count;
-  v_rows := v_rows + v_count;
-  delete from sealog.usage_risk_rollups
-   where bucket <= v_cutoff - interval '15 minutes' and bucket + make_interval(mins => span_minutes) <= v_cutoff;
-  get diagnostics v_count = row_count;
-  v_rows := v_rows + v_count;
+  -- Buckets (of every level) that end at or before the cutoff hold only rows past retention.
+  -- Without p_rollups, only the deltas: for the telemetry purge's second call, inside its lock.
+  if p_rollups then
+    delete from sealog.usage_rollups where bucket + make_interval(mins => span_minutes) <= v_cutoff;
+    get diagnostics v_count = row_count;
+    v_rows := v_rows + v_count;
+    delete from sealog.usage_risk_rollups where bucket + make_interval(mins => span_minutes) <= v_cutoff;
+    get diagnostics v_count = row_count;
+    v_rows := v_rows + v_count;
+  end if;
   delete from sealog.usage_deltas where bucket + interval '15 minutes' <= v_cutoff;
   get diagnostics v_count = row_count;
   v_rows := v_rows + v_count;
@@ -817,14 +809,16 @@ begin
      where o.category = 'telemetry'
      order by o.tenant_id
   loop
-    delete from sealog.usage_rollups
-     where tenant_id = v_override.tenant_id and bucket + make_interval(mins => span_minutes) <= v_override.cutoff;
-    get diagnostics v_count = row_count;
-    v_rows := v_rows + v_count;
-    delete from sealog.usage_risk_rollups
-     where tenant_id = v_override.tenant_id and bucket + make_interval(mins => span_minutes) <= v_override.cutoff;
-    get diagnostics v_count = row_count;
-    v_rows := v_rows + v_count;
+    if p_rollups then
+      delete from sealog.usage_rollups
+       where tenant_id = v_override.tenant_id and bucket + make_interval(mins => span_minutes) <= v_override.cutoff;
+      get diagnostics v_count = row_count;
+      v_rows := v_rows + v_count;
+      delete from sealog.usage_risk_rollups
+       where tenant_id = v_override.tenant_id and bucket + make_interval(mins => span_minutes) <= v_override.cutoff;
+      get diagnostics v_count = row_count;
+      v_rows := v_rows + v_count;
+    end if;
     delete from sealog.usage_deltas
      where tenant_id = v_override.tenant_id and bucket + interval '15 minutes' <= v_override.cutoff;
     get diagnostics v_count = row_count;
@@ -837,7 +831,7 @@ exception when lock_not_available then
   return null;
 end
 $$;
-comment on function sealog.purge_usage_rollups(timestamptz) is 'Deletes the usage rollups (every level) and deltas of buckets that end at or before the telemetry retention cutoff, for everyone and per tenant override; returns the rows deleted, or null when rows were locked (retried at the next run). Called by sealog.purge_telemetry before and after its raw purge.';
+comment on function sealog.purge_usage_rollups(timestamptz, boolean) is 'Deletes the usage rollups (every level; unless p_rollups is false) and deltas of buckets that end at or before the telemetry retention cutoff, for everyone and per tenant override; returns the rows deleted, or null when rows were locked (retried at the next run). Called by sealog.purge_telemetry before its raw purge, and after it for the deltas alone.';
 
 /** Section - RLS and grants */
 
@@ -868,7 +862,7 @@ revoke all on function sealog.fold_usage_deltas() from public, anon, authenticat
 revoke all on function sealog.usage_blocks(integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.usage_signed_head(integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text, boolean) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.purge_usage_rollups(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_usage_rollups(timestamptz, boolean) from public, anon, authenticated, service_role, sealog_edge;
 
 -- Every minute, UTC: the rollup tables lag at most a minute (plus the fold). cron.schedule
 -- upserts by name, so re-running this is harmless.

@@ -319,14 +319,14 @@ declare
   v_run jsonb;
 begin
   -- Stores derived from telemetry and purged with the same cutoff are called here. The rollups'
-  -- expired buckets go first: deleting them takes rows, and the partition drops that follow hold
-  -- the parent's lock, which every ingest needs, until commit (11 expired days of rollups deleted
-  -- inside that window stalled ingest for 1.6 s at 10 million rows: docs/performance.md). After the
-  -- raw deletes, a second call takes their negative deltas, which land in expired buckets, and
-  -- finds nothing else to delete.
+  -- expired buckets go first: deleting them reads both rollup tables, and the partition drops that
+  -- follow hold the parent's lock, which every ingest needs, until commit (inside that window it
+  -- stalled ingest for 1.6 s at 10 million rows: docs/performance.md). After the raw deletes, a
+  -- second call takes only the deltas, theirs included (negative, in expired buckets).
   v_rollup_rows := sealog.purge_usage_rollups(p_now);
   v_run := sealog.partitioned_purge('telemetry', 'sealog.llm_request_logs', p_now);
-  return v_run || jsonb_build_object('usage_rollup_rows_deleted', v_rollup_rows + sealog.purge_usage_rollups(p_now));
+  return v_run || jsonb_build_object('usage_rollup_rows_deleted',
+                                     v_rollup_rows + sealog.purge_usage_rollups(p_now, p_rollups => false));
 end
 $$;
 comment on function sealog.purge_telemetry(timestamptz) is 'Purges telemetry, hourly: drops whole daily partitions past 90 days and deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers; then the usage rollups'' expired buckets.';
