@@ -503,14 +503,14 @@ declare
   v_origin timestamptz := date_bin('1 day', v_inner_from, timestamptz '2000-01-01 00:00+00');
   -- Each ragged edge (under 15 minutes) is its raw rows, or its whole 15-minute bucket (a rollup
   -- block and the unfolded deltas) minus the raw rows of the rest of that bucket, whichever spans
-  -- less time. A range that ends now takes its last bucket whole: only events up to 5 minutes
-  -- ahead (ingest's limit) lie after now, so the raw rows a read scans do not grow with the
-  -- tenant's traffic.
+  -- less time up to now: only events up to 5 minutes ahead (ingest's limit) lie after now, so a
+  -- range that ends now (the API's default `to`, taken just before this call) takes its last
+  -- bucket whole, and the raw rows a read scans do not grow with the tenant's traffic.
   v_head_bucket timestamptz := date_bin('15 minutes', p_from, timestamptz '2000-01-01 00:00+00');
   v_head_whole boolean := p_from < v_inner_from and v_inner_from = v_head_bucket + interval '15 minutes'
                           and v_inner_from - p_from > p_from - v_head_bucket;
   v_tail_whole boolean := v_inner_to < p_to
-                          and (p_to >= now() or p_to - v_inner_to > v_inner_to + interval '15 minutes' - p_to);
+                          and p_to - v_inner_to > least(v_inner_to + interval '15 minutes', now()) - p_to;
   -- The raw rows of each edge, and the sign they count with.
   v_head_raw_from timestamptz := case when v_head_whole then v_head_bucket else p_from end;
   v_head_raw_to timestamptz := case when v_head_whole then p_from else v_inner_from end;
@@ -776,7 +776,7 @@ comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean
 
 /** Section - Retention */
 
-create function sealog.purge_usage_rollups(p_now timestamptz default now())
+create function sealog.purge_usage_rollups(p_now timestamptz default now(), p_rollups boolean default true)
 returns bigint
 language plpgsql
 security definer
@@ -789,14 +789,16 @@ declare
   v_rows bigint := 0;
   v_count bigint;
 begin
-  -- Buckets (of every level) that end at or before the cutoff hold only rows past retention. Called by the
-  -- telemetry purge after its own deletes, so their negative deltas go with their buckets.
-  delete from sealog.usage_rollups where bucket + make_interval(mins => span_minutes) <= v_cutoff;
-  get diagnostics v_count = row_count;
-  v_rows := v_rows + v_count;
-  delete from sealog.usage_risk_rollups where bucket + make_interval(mins => span_minutes) <= v_cutoff;
-  get diagnostics v_count = row_count;
-  v_rows := v_rows + v_count;
+  -- Buckets (of every level) that end at or before the cutoff hold only rows past retention.
+  -- Without p_rollups, only the deltas: for the telemetry purge's second call, inside its lock.
+  if p_rollups then
+    delete from sealog.usage_rollups where bucket + make_interval(mins => span_minutes) <= v_cutoff;
+    get diagnostics v_count = row_count;
+    v_rows := v_rows + v_count;
+    delete from sealog.usage_risk_rollups where bucket + make_interval(mins => span_minutes) <= v_cutoff;
+    get diagnostics v_count = row_count;
+    v_rows := v_rows + v_count;
+  end if;
   delete from sealog.usage_deltas where bucket + interval '15 minutes' <= v_cutoff;
   get diagnostics v_count = row_count;
   v_rows := v_rows + v_count;
@@ -807,14 +809,16 @@ begin
      where o.category = 'telemetry'
      order by o.tenant_id
   loop
-    delete from sealog.usage_rollups
-     where tenant_id = v_override.tenant_id and bucket + make_interval(mins => span_minutes) <= v_override.cutoff;
-    get diagnostics v_count = row_count;
-    v_rows := v_rows + v_count;
-    delete from sealog.usage_risk_rollups
-     where tenant_id = v_override.tenant_id and bucket + make_interval(mins => span_minutes) <= v_override.cutoff;
-    get diagnostics v_count = row_count;
-    v_rows := v_rows + v_count;
+    if p_rollups then
+      delete from sealog.usage_rollups
+       where tenant_id = v_override.tenant_id and bucket + make_interval(mins => span_minutes) <= v_override.cutoff;
+      get diagnostics v_count = row_count;
+      v_rows := v_rows + v_count;
+      delete from sealog.usage_risk_rollups
+       where tenant_id = v_override.tenant_id and bucket + make_interval(mins => span_minutes) <= v_override.cutoff;
+      get diagnostics v_count = row_count;
+      v_rows := v_rows + v_count;
+    end if;
     delete from sealog.usage_deltas
      where tenant_id = v_override.tenant_id and bucket + interval '15 minutes' <= v_override.cutoff;
     get diagnostics v_count = row_count;
@@ -827,7 +831,7 @@ exception when lock_not_available then
   return null;
 end
 $$;
-comment on function sealog.purge_usage_rollups(timestamptz) is 'Deletes the usage rollups (every level) and deltas of buckets that end at or before the telemetry retention cutoff, for everyone and per tenant override; returns the rows deleted, or null when rows were locked (retried at the next run). Called by sealog.purge_telemetry.';
+comment on function sealog.purge_usage_rollups(timestamptz, boolean) is 'Deletes the usage rollups (every level; unless p_rollups is false) and deltas of buckets that end at or before the telemetry retention cutoff, for everyone and per tenant override; returns the rows deleted, or null when rows were locked (retried at the next run). Called by sealog.purge_telemetry before its raw purge, and after it for the deltas alone.';
 
 /** Section - RLS and grants */
 
@@ -858,7 +862,7 @@ revoke all on function sealog.fold_usage_deltas() from public, anon, authenticat
 revoke all on function sealog.usage_blocks(integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.usage_signed_head(integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text, boolean) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.purge_usage_rollups(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_usage_rollups(timestamptz, boolean) from public, anon, authenticated, service_role, sealog_edge;
 
 -- Every minute, UTC: the rollup tables lag at most a minute (plus the fold). cron.schedule
 -- upserts by name, so re-running this is harmless.
