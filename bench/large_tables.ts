@@ -131,6 +131,12 @@ async function purgeBoth(sql: postgres.Sql) {
     const [category, call] of [
       ["telemetry", () => sql`select sealog.purge_telemetry(now()) as summary`],
       ["api_access_logs", () => sql`select sealog.purge_api_access_log(now()) as summary`],
+      // Telemetry's rollups, in their own job and transaction (sealog-purge-usage-rollups).
+      [
+        "usage_rollups",
+        () =>
+          sql`select jsonb_build_object('rows_deleted', sealog.purge_usage_rollups(now())) as summary`,
+      ],
     ] as const
   ) {
     const started = performance.now();
@@ -139,10 +145,10 @@ async function purgeBoth(sql: postgres.Sql) {
     runs.push({
       category,
       seconds: round((performance.now() - started) / 1000),
-      functionMs: Number(summary.duration_ms),
+      functionMs: summary.duration_ms === undefined ? null : Number(summary.duration_ms),
       rowsDeleted: Number(summary.rows_deleted ?? 0),
       partitionsDropped: Number(summary.partitions_dropped ?? 0),
-      complete: summary.complete as boolean,
+      complete: (summary.complete ?? summary.rows_deleted !== null) as boolean,
     });
   }
   return runs;

@@ -301,7 +301,7 @@ function markdown(report: Awaited<ReturnType<typeof main>>): string {
     "|---|---:|---:|---:|---:|---:|---|",
     ...report.purges.flatMap((p) =>
       p.purges.map((run) =>
-        `| ${run.category} | ${int(p.totalRows)} | ${run.seconds} | ${run.functionMs} | ` +
+        `| ${run.category} | ${int(p.totalRows)} | ${run.seconds} | ${run.functionMs ?? "–"} | ` +
         `${run.partitionsDropped} | ${int(run.rowsDeleted)} | ${run.complete} |`
       )
     ),

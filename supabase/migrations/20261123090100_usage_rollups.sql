@@ -790,7 +790,7 @@ declare
   v_count bigint;
 begin
   -- Buckets (of every level) that end at or before the cutoff hold only rows past retention.
-  -- Without p_rollups, only the deltas: for the telemetry purge's second call, inside its lock.
+  -- Without p_rollups, only the deltas: for the telemetry purge, inside its lock.
   if p_rollups then
     delete from sealog.usage_rollups where bucket + make_interval(mins => span_minutes) <= v_cutoff;
     get diagnostics v_count = row_count;
@@ -831,7 +831,7 @@ exception when lock_not_available then
   return null;
 end
 $$;
-comment on function sealog.purge_usage_rollups(timestamptz, boolean) is 'Deletes the usage rollups (every level; unless p_rollups is false) and deltas of buckets that end at or before the telemetry retention cutoff, for everyone and per tenant override; returns the rows deleted, or null when rows were locked (retried at the next run). Called by sealog.purge_telemetry before its raw purge, and after it for the deltas alone.';
+comment on function sealog.purge_usage_rollups(timestamptz, boolean) is 'Deletes the usage rollups (every level; unless p_rollups is false) and deltas of buckets that end at or before the telemetry retention cutoff, for everyone and per tenant override; returns the rows deleted, or null when rows were locked (retried at the next run). Run hourly by pg_cron (sealog-purge-usage-rollups), and by sealog.purge_telemetry for the deltas alone.';
 
 /** Section - RLS and grants */
 

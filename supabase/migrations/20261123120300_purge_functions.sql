@@ -315,21 +315,18 @@ set search_path = ''
 set lock_timeout = '1s'
 as $$
 declare
-  v_rollup_rows bigint;
-  v_run jsonb;
+  v_run jsonb := sealog.partitioned_purge('telemetry', 'sealog.llm_request_logs', p_now);
 begin
-  -- Stores derived from telemetry and purged with the same cutoff are called here. The rollups'
-  -- expired buckets go first: deleting them reads both rollup tables, and the partition drops that
-  -- follow hold the parent's lock, which every ingest needs, until commit (inside that window it
-  -- stalled ingest for 1.6 s at 10 million rows: docs/performance.md). After the raw deletes, a
-  -- second call takes only the deltas, theirs included (negative, in expired buckets).
-  v_rollup_rows := sealog.purge_usage_rollups(p_now);
-  v_run := sealog.partitioned_purge('telemetry', 'sealog.llm_request_logs', p_now);
-  return v_run || jsonb_build_object('usage_rollup_rows_deleted',
-                                     v_rollup_rows + sealog.purge_usage_rollups(p_now, p_rollups => false));
+  -- The raw deletes above append negative deltas to expired buckets: they go in this
+  -- transaction. The rollups' expired buckets go in a job of their own
+  -- (sealog-purge-usage-rollups): deleting them reads both rollup tables, and this
+  -- transaction's drops hold the parent's lock, which every ingest needs, until commit (in the
+  -- same transaction they stalled ingest for 1.3 to 1.6 s: docs/performance.md).
+  return v_run || jsonb_build_object('usage_delta_rows_deleted',
+                                     sealog.purge_usage_rollups(p_now, p_rollups => false));
 end
 $$;
-comment on function sealog.purge_telemetry(timestamptz) is 'Purges telemetry, hourly: drops whole daily partitions past 90 days and deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers; then the usage rollups'' expired buckets.';
+comment on function sealog.purge_telemetry(timestamptz) is 'Purges telemetry, hourly: drops whole daily partitions past 90 days and deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers; then the usage deltas of expired buckets (the rollups go in sealog-purge-usage-rollups).';
 
 create function sealog.purge_api_access_log(p_now timestamptz default now())
 returns jsonb

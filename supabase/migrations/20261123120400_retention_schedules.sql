@@ -6,6 +6,8 @@
  *   00:05  sealog-partitions                (day_partitions) every partitioned table 7 days ahead
  *   hourly at :15  sealog-purge-telemetry       90 days: whole days dropped, the boundary day's
  *   hourly at :20  sealog-purge-api-access-log  expired hours deleted (the hour-aligned cutoff)
+ *   hourly at :16  sealog-purge-usage-rollups   telemetry's rollups, buckets past the same cutoff,
+ *                                               in a transaction apart from the partition drops
  *   00:25  sealog-purge-ephemeral           7 days: idle rate-limit buckets, completed erasure tasks
  *   00:30  sealog-purge-cron-history        14 days of cron.job_run_details
  *   00:35  sealog-purge-purge-log           1 year
@@ -18,6 +20,7 @@ set local statement_timeout = '60s';
 
 select cron.schedule('sealog-purge-telemetry', '15 * * * *', 'select sealog.purge_telemetry()');
 select cron.schedule('sealog-purge-api-access-log', '20 * * * *', 'select sealog.purge_api_access_log()');
+select cron.schedule('sealog-purge-usage-rollups', '16 * * * *', 'select sealog.purge_usage_rollups()');
 select cron.schedule('sealog-purge-ephemeral', '25 0 * * *', 'select sealog.purge_ephemeral()');
 select cron.schedule('sealog-purge-cron-history', '30 0 * * *', 'select sealog.purge_cron_history()');
 select cron.schedule('sealog-purge-purge-log', '35 0 * * *', 'select sealog.purge_purge_log()');

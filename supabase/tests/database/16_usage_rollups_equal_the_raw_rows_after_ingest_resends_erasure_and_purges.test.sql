@@ -265,6 +265,8 @@ select is((select count(*)::int
 
 select sealog_admin.set_retention_override(:'b', 'telemetry', interval '30 days');
 select sealog.purge_telemetry(:'purge_now');
+-- The rollups' expired buckets go in their own pg_cron job (sealog-purge-usage-rollups).
+select sealog.purge_usage_rollups(:'purge_now');
 select is_empty($$select * from pg_temp.all_differences()$$,
   'after the purge (whole days for everyone, row deletes for the shorter retention), the rollups equal the raw rows');
 select is((select count(*)::int

@@ -9,6 +9,7 @@ select set_has(
     ('sealog-partitions', '5 0 * * *', 'select sealog.maintain_partitions()'),
     ('sealog-purge-telemetry', '15 * * * *', 'select sealog.purge_telemetry()'),
     ('sealog-purge-api-access-log', '20 * * * *', 'select sealog.purge_api_access_log()'),
+    ('sealog-purge-usage-rollups', '16 * * * *', 'select sealog.purge_usage_rollups()'),
     ('sealog-purge-auth-events', '40 * * * *', 'select sealog.purge_auth_events()'),
     ('sealog-purge-ephemeral', '25 0 * * *', 'select sealog.purge_ephemeral()'),
     ('sealog-purge-cron-history', '30 0 * * *', 'select sealog.purge_cron_history()'),

@@ -28,7 +28,7 @@ create function pg_temp.remaining() returns text[] language sql as $$
 $$;
 
 -- A: 11:59:59, 'older' is 90 days old, but the cutoff is the top of the hour (11:00).
-select is(sealog.purge_telemetry('2020-06-14 11:59:59+00') - 'purge_id' - 'ran_at' - 'duration_ms' - 'usage_rollup_rows_deleted',
+select is(sealog.purge_telemetry('2020-06-14 11:59:59+00') - 'purge_id' - 'ran_at' - 'duration_ms' - 'usage_delta_rows_deleted',
   '{"category": "telemetry", "complete": true, "rows_deleted": 1, "tenant_overrides": 0, "partitions_dropped": 1}'::jsonb,
   'the day wholly before the cutoff is dropped, the straggler deleted');
 select ok(to_regclass('sealog.llm_request_logs_p20200315') is null, '2020-03-15''s partition is gone');

@@ -43,10 +43,10 @@ $$;
 select set_config('test.tenant', :'tenant_id', true);
 
 -- Telemetry: 90 days; at 2020-06-14 13:20 the cutoff is 2020-03-16 13:00.
--- The rollups' own purge (usage_rollup_rows_deleted) is pgTAP 16's concern.
+-- The usage deltas' purge (usage_delta_rows_deleted) and the rollups' own job are pgTAP 16's concern.
 select is(
   sealog.purge_telemetry('2020-06-14 13:20:00+00') - 'purge_id' - 'ran_at' - 'duration_ms'
-    - 'usage_rollup_rows_deleted',
+    - 'usage_delta_rows_deleted',
   '{"category": "telemetry", "complete": true, "rows_deleted": 130001, "tenant_overrides": 0, "partitions_dropped": 1}'::jsonb,
   'one telemetry run drops the expired day and deletes the boundary day''s 130,001 expired rows'
 );
