@@ -523,6 +523,7 @@ declare
   v_step interval := case p_granularity when 'hour' then interval '1 hour' else interval '1 day' end;
   v_bounds timestamptz[] := array[v_inner_from];
   v_bucket timestamptz;
+  v_edge timestamptz;
   v_next timestamptz;
   v_minutes integer;
   v_floor integer;
@@ -680,20 +681,15 @@ begin
   end loop;
 
   -- An edge taken whole: its bucket's 15-minute block, in that bucket.
-  if v_head_whole then
+  foreach v_edge in array array[case when v_head_whole then v_head_bucket end,
+                                case when v_tail_whole then v_inner_to end] loop
+    continue when v_edge is null;
     v_spans := v_spans || 15;
-    v_starts := v_starts || (extract(epoch from v_head_bucket - v_origin) / 60)::integer;
+    v_starts := v_starts || (extract(epoch from v_edge - v_origin) / 60)::integer;
     v_signs := v_signs || 1;
-    v_ats := v_ats || v_head_bucket;
+    v_ats := v_ats || v_edge;
     v_also_ats := v_also_ats || null::timestamptz;
-  end if;
-  if v_tail_whole then
-    v_spans := v_spans || 15;
-    v_starts := v_starts || (extract(epoch from v_inner_to - v_origin) / 60)::integer;
-    v_signs := v_signs || 1;
-    v_ats := v_ats || v_inner_to;
-    v_also_ats := v_also_ats || null::timestamptz;
-  end if;
+  end loop;
 
   -- Those blocks from the rollups, their figures times their sign (latency_sign: the factor of
   -- their histogram's counts, sent as latency_pairs; also_at: a shared head's second bucket), the deltas not folded yet (15 minutes each, in their own bucket),

@@ -87,11 +87,10 @@ begin
            sum(v.factor * pa.cost_micro_usd) as cost_micro_usd,
            sum(v.factor * pa.pii_or_secret_events) as pii_or_secret_events,
            -- The group's histograms as stored, not merged: the function merges them and reads
-           -- p50/p95 (tenant/latency.ts), per bin far cheaper than jsonb_each_text here. As
-           -- their JSON texts joined by commas: one string, copied whole through the jsonb
-           -- reply, where a jsonb array would be rebuilt element by element at each step
-           -- (New York: 4,000 histograms, 370,000 bins; docs/performance.md). The function adds
-           -- each histogram's counts times its sign.
+           -- p50/p95 (tenant/latency.ts), per bin far cheaper than jsonb_each_text here. Joined
+           -- by commas into one string, copied whole through the jsonb reply, where a jsonb
+           -- array would be rebuilt element by element at each step (docs/performance.md). The
+           -- function adds each histogram's counts times its sign.
            string_agg(h.sent, ',') filter (where v.factor = 1 and pa.also_at is null) as latency_histograms,
            string_agg(h.sent, ',') filter (where v.factor = 1 and pa.also_at is not null) as latency_shared,
            max(date_trunc(v_granularity, pa.also_at, v_zone)) filter (where v.factor = 1) as next_bucket

@@ -72,7 +72,7 @@ Deno.test("a bin's value is within 2.5% (+0.5 ms) of every whole millisecond the
   }
 });
 
-Deno.test("the usage body: each entry's histograms (JSON texts joined by commas) become p50/p95; totals from the series or their own", () => {
+Deno.test("the usage body: each entry's histograms ([sign, bin, count, ...] arrays joined by commas) become p50/p95; totals from the series or their own", () => {
   const body = {
     from: "x",
     series: [
