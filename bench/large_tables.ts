@@ -190,6 +190,21 @@ export async function erasure(
   return results;
 }
 
+/**
+ * Pauses pg_cron's purge jobs, whose hourly runs would otherwise drop the seeded expired days
+ * before the measured purge (or during the load it is compared with); returns their resume.
+ */
+export async function pauseScheduledPurges(sql: postgres.Sql): Promise<() => Promise<void>> {
+  const jobs = await sql<{ jobid: string }[]>`
+    select jobid from cron.job where jobname like 'sealog-purge-%' and active`;
+  for (const { jobid } of jobs) await sql`select cron.alter_job(${jobid}::bigint, active => false)`;
+  return async () => {
+    for (const { jobid } of jobs) {
+      await sql`select cron.alter_job(${jobid}::bigint, active => true)`;
+    }
+  };
+}
+
 /** Section: both purges under ingest load, and ingest p99 during them against the same without. */
 export async function purge(sql: postgres.Sql, totalRows: number) {
   const loadOptions: LoadOptions = {

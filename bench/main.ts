@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { operatorDatabaseUrl } from "../cli/lib/database.ts";
 import { latencyChartSvg } from "./chart.ts";
-import { erasure, purge, seedLargeTable } from "./large_tables.ts";
+import { erasure, pauseScheduledPurges, purge, seedLargeTable } from "./large_tables.ts";
 import { reads, readsMarkdown } from "./reads.ts";
 import { API_KEY, ingestHeaders, load, type LoadResult, progress, TENANT_ID } from "./load.ts";
 import { databaseCeiling, p1, p2, p6, tally } from "./ratios.ts";
@@ -424,17 +424,23 @@ async function main() {
       select count(*)::bigint as stored from sealog.llm_request_logs where tenant_id = ${TENANT_ID}`;
     const stored = count!.stored;
     // The purges at a tenth of the size, then at the full size with the other sections.
-    const smallRows = Math.round(PLAN.largeRows / 10);
-    progress(`large tables: ${smallRows.toLocaleString("en-US")} rows over 100 daily partitions`);
-    const smallSeed = await seedLargeTable(sql, smallRows);
-    const smallPurge = await purge(sql, smallSeed.rows);
-    progress(
-      `large tables: ${PLAN.largeRows.toLocaleString("en-US")} rows over 100 daily partitions`,
-    );
-    const seed = await seedLargeTable(sql, PLAN.largeRows);
-    const readsResult = await reads(sql, seed, { logRows: PLAN.largeRows * 0.3, samples: 20 });
-    const erasureResult = await erasure(sql, seed);
-    const purgeResult = await purge(sql, seed.rows);
+    const resumePurges = await pauseScheduledPurges(sql);
+    let smallSeed, smallPurge, seed, readsResult, erasureResult, purgeResult;
+    try {
+      const smallRows = Math.round(PLAN.largeRows / 10);
+      progress(`large tables: ${smallRows.toLocaleString("en-US")} rows over 100 daily partitions`);
+      smallSeed = await seedLargeTable(sql, smallRows);
+      smallPurge = await purge(sql, smallSeed.rows);
+      progress(
+        `large tables: ${PLAN.largeRows.toLocaleString("en-US")} rows over 100 daily partitions`,
+      );
+      seed = await seedLargeTable(sql, PLAN.largeRows);
+      readsResult = await reads(sql, seed, { logRows: PLAN.largeRows * 0.3, samples: 20 });
+      erasureResult = await erasure(sql, seed);
+      purgeResult = await purge(sql, seed.rows);
+    } finally {
+      await resumePurges();
+    }
     return {
       startedAt,
       quick: flags.quick,
