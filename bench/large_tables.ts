@@ -94,6 +94,12 @@ export async function seedLargeTable(sql: postgres.Sql, rows: number) {
   }
   await accessLog;
   const seconds = (performance.now() - started) / 1000;
+  // Every day has its own partition: a day left in the default would be deleted row by row,
+  // not dropped, and the purge timed would not be the one a deployment runs.
+  const [stray] = await sql`
+    select (select count(*) from sealog.llm_request_logs_default) +
+           (select count(*) from sealog.api_access_log_default) as rows`;
+  if (Number(stray!.rows) > 0) throw new Error(`seed: ${stray!.rows} rows in default partitions`);
   await sql`analyze sealog.llm_request_logs, sealog.api_access_log`;
   return {
     tenantId,
@@ -124,18 +130,25 @@ async function seedAccessLog(sql: postgres.Sql, tenantId: string, perDay: number
   }
 }
 
-/** The two day-partitioned purges, each timed by the client (commit included) and by itself. */
-async function purgeBoth(sql: postgres.Sql) {
+/**
+ * The purges of the day-partitioned tables and the rollups' own, each timed by the client
+ * (commit included) and by itself, as pg_cron would run them at `at` (null: now).
+ */
+async function purgeAll(sql: postgres.Sql, at: Date | null) {
   const runs = [];
   for (
     const [category, call] of [
-      ["telemetry", () => sql`select sealog.purge_telemetry(now()) as summary`],
-      ["api_access_logs", () => sql`select sealog.purge_api_access_log(now()) as summary`],
+      ["telemetry", () => sql`select sealog.purge_telemetry(coalesce(${at}, now())) as summary`],
+      [
+        "api_access_logs",
+        () => sql`select sealog.purge_api_access_log(coalesce(${at}, now())) as summary`,
+      ],
       // Telemetry's rollups, in their own job and transaction (sealog-purge-usage-rollups).
       [
         "usage_rollups",
         () =>
-          sql`select jsonb_build_object('rows_deleted', sealog.purge_usage_rollups(now())) as summary`,
+          sql`select jsonb_build_object('rows_deleted',
+                sealog.purge_usage_rollups(coalesce(${at}, now()))) as summary`,
       ],
     ] as const
   ) {
@@ -205,7 +218,13 @@ export async function pauseScheduledPurges(sql: postgres.Sql): Promise<() => Pro
   };
 }
 
-/** Section: both purges under ingest load, and ingest p99 during them against the same without. */
+/**
+ * Section: the purges under ingest load, and ingest p99 during them against the same load
+ * without them. Twice: the catch-up run on the seed (its 10 expired days and most of an 11th,
+ * the first run of a deployment that has never purged), then the steady state that follows, the
+ * next scheduled runs: an hour later (one hour of the boundary day's rows), then at the next UTC
+ * midnight (one whole day dropped).
+ */
 export async function purge(sql: postgres.Sql, totalRows: number) {
   const loadOptions: LoadOptions = {
     path: "/ingest",
@@ -218,14 +237,6 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
   };
   progress("ingest without a purge (batch 100, 16 connections)");
   const without = await load(loadOptions);
-
-  progress(`purge of the expired days among ${totalRows.toLocaleString("en-US")} rows, under load`);
-  const during = startLoad({ ...loadOptions, seconds: 1800, warmupSeconds: 0 });
-  await sleep(2_000);
-  const purges = await purgeBoth(sql);
-  await sleep(1_000);
-  const withPurge = await during.stop();
-
   const latency = (run: typeof without) => ({
     requestsPerS: run.requestsPerS,
     eventsPerS: run.eventsPerS,
@@ -233,11 +244,45 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
     non2xx: run.requests - run.ok,
     seconds: run.seconds,
   });
+  const underLoad = async <Runs>(runs: () => Promise<Runs>) => {
+    const during = startLoad({ ...loadOptions, seconds: 1800, warmupSeconds: 0 });
+    await sleep(2_000);
+    const purges = await runs();
+    await sleep(1_000);
+    const withPurge = await during.stop();
+    return {
+      purges,
+      ingestDuring: latency(withPurge),
+      p99Ratio: round(withPurge.latencyMs.p99 / without.latencyMs.p99),
+    };
+  };
+
+  // What the catch-up has to remove, counted now: nothing else (pg_cron's runs are paused) may.
+  const [expired] = await sql`
+    select (select count(*) from sealog.llm_request_logs
+             where occurred_at < sealog.retention_cutoff('telemetry', now())) as telemetry,
+           (select count(*) from sealog.api_access_log
+             where received_at < sealog.retention_cutoff('api_access_logs', now())) as access_log`;
+  progress(`purge: catch-up among ${totalRows.toLocaleString("en-US")} rows, under load`);
+  const catchUp = await underLoad(() => purgeAll(sql, null));
+
+  const [next] = await sql<{ hour: Date; midnight: Date }[]>`
+    select now() + interval '1 hour' as hour,
+           date_trunc('day', now() + interval '1 hour', 'UTC') + interval '1 day' as midnight`;
+  progress(`purge: the next scheduled runs among ${totalRows.toLocaleString("en-US")} rows`);
+  const scheduled = await underLoad(async () => [
+    ...(await purgeAll(sql, next!.hour)).map((run) => ({ ...run, at: "an hour later" })),
+    ...(await purgeAll(sql, next!.midnight)).map((run) => ({ ...run, at: "next midnight" })),
+  ]);
+
   return {
     totalRows,
-    purges,
+    expiredRows: {
+      telemetry: Number(expired!.telemetry),
+      apiAccessLogs: Number(expired!.access_log),
+    },
     ingestWithout: latency(without),
-    ingestDuring: latency(withPurge),
-    p99Ratio: round(withPurge.latencyMs.p99 / without.latencyMs.p99),
+    catchUp,
+    scheduled,
   };
 }
