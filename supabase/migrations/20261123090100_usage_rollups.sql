@@ -832,12 +832,17 @@ begin
       v_rows := v_rows + v_count;
     end loop;
   end if;
-  -- The deltas hold at most the minute since the last fold (and the purge's negative ones).
+  -- The deltas of expired buckets: at most the minute since the last fold, and the negative
+  -- ones of the telemetry purge's own row deletes. Each tenant's cutoff is computed once
+  -- (materialized: inlined into the join, it ran once per delta row).
+  with cutoffs as materialized (
+    select tenant_id, sealog.retention_cutoff('telemetry', p_now, tenant_id) as cutoff
+      from (select distinct tenant_id from sealog.usage_deltas) as t
+  )
   delete from sealog.usage_deltas as d
-   using (select tenant_id, sealog.retention_cutoff('telemetry', p_now, tenant_id) as cutoff
-            from (select distinct tenant_id from sealog.usage_deltas) as t) as c
+   using cutoffs as c
    where d.tenant_id = c.tenant_id
-     and d.bucket + interval '15 minutes' <= c.cutoff;
+     and d.bucket <= c.cutoff - interval '15 minutes';
   get diagnostics v_count = row_count;
   v_rows := v_rows + v_count;
   return v_rows;
@@ -847,7 +852,7 @@ exception when lock_not_available then
   return null;
 end
 $$;
-comment on function sealog.purge_usage_rollups(timestamptz, boolean) is 'Deletes the usage rollups (every level; unless p_rollups is false) and deltas of buckets that end at or before the telemetry retention cutoff, for everyone and per tenant override; returns the rows deleted, or null when rows were locked (retried at the next run). Run hourly by pg_cron (sealog-purge-usage-rollups), and by sealog.purge_telemetry for the deltas alone.';
+comment on function sealog.purge_usage_rollups(timestamptz, boolean) is 'Deletes the usage rollups (every level; unless p_rollups is false) and the deltas whose blocks end at or before the telemetry retention cutoff, each tenant at its own cutoff (its override, if any), reading only the expired rows through the rollups'' keys; returns the rows deleted, or null when rows were locked (retried at the next run). Run hourly by pg_cron (sealog-purge-usage-rollups), and by sealog.purge_telemetry for the deltas alone.';
 
 /** Section - RLS and grants */
 
