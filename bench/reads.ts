@@ -132,11 +132,6 @@ export async function reads(
     .api_key;
   progress(`reads: seeding ${options.logRows.toLocaleString("en-US")} access-log rows`);
   await seedAccessLog(sql, seed.tenantId, options.logRows);
-  // The rollups as they stand a minute after the seed: its deltas folded (pg_cron's job), and
-  // vacuumed, as autovacuum keeps 90 days of rollups that the fold no longer changes (the first
-  // read of rows written just now would otherwise set their hint bits).
-  await sql`select sealog.fold_usage_deltas()`;
-  await sql`vacuum (analyze) sealog.usage_rollups, sealog.usage_risk_rollups`;
   const from = new Date(Date.now() - 89 * DAY_MS).toISOString();
   progress("reads: usage over 89 days by day and model");
   const usagePath = `/tenant/usage?from=${from}&granularity=day&group_by=model`;
