@@ -218,8 +218,10 @@ test("unknown keys draw from the reserved bucket, yet are always told 401, never
     assert.equal(unknown.headers.get("Retry-After"), null);
   } finally {
     await sql`
-      update sealog.rate_limit_buckets set tokens = 2000 / 16, refilled_at = now(), last_allowed = true
-       where tenant_id = sealog.unauthenticated_tenant_id()`;
+      update sealog.rate_limit_buckets b set tokens = t.rate_limit_burst / 16, refilled_at = now(),
+                                             last_allowed = true
+        from sealog.tenants t
+       where b.tenant_id = sealog.unauthenticated_tenant_id() and t.tenant_id = b.tenant_id`;
   }
 });
 

@@ -27,9 +27,18 @@ test("session totals, and the same 404 for unknown, expired, malformed and forei
           risk_tags: ["PII_PHONE", "PII_EMAIL"],
         }),
         telemetryEvent({ session_id: "s-expired" }),
+        telemetryEvent({ session_id: "s-2", risk_tags: ["PII_IBAN"] }),
       ],
     },
   });
+  // Each session of a batch gets its own events' tags, and an untagged one none.
+  const own = await sql`select session_id, to_jsonb(risk_tags) as tags from sealog.session_state
+                         where tenant_id = ${tenant.tenantId} order by session_id`;
+  assert.deepEqual(own.map((row) => [row.session_id, row.tags]), [
+    ["s-1", ["PII_EMAIL", "PII_PHONE"]],
+    ["s-2", ["PII_IBAN"]],
+    ["s-expired", []],
+  ]);
   const live = await call("/ingest/sessions/s-1", { apiKey: tenant.apiKey });
   assert.equal(live.status, 200);
   assert.equal(live.body.calls, 2);

@@ -3,7 +3,7 @@
 -- of a reserved tenant that can never be enabled, and is answered 401 with a reply of the
 -- same shape.
 begin;
-select plan(14);
+select plan(15);
 
 select is(
   (select disabled_at is not null from sealog.tenants where tenant_id = sealog.unauthenticated_tenant_id()),
@@ -15,6 +15,16 @@ select throws_ok(
   '23514',
   null,
   'the reserved tenant can never be enabled'
+);
+
+-- Its tokens limit nothing (a bad key is always told 401), so it refills as fast as any tenant
+-- may: a flood of unknown keys never finds it dry, which would cost more than a valid key.
+select throws_ok(
+  $$update sealog.tenants set rate_limit_per_second = rate_limit_per_second + 1
+     where tenant_id = sealog.unauthenticated_tenant_id()$$,
+  '23514',
+  'new row for relation "tenants" violates check constraint "tenants_rate_limit_per_second_check"',
+  'the reserved bucket refills at the highest rate a tenant may have'
 );
 
 select throws_ok(
