@@ -7,7 +7,6 @@
  * SEALOG_PORT=0 picks a free port, printed on stderr. Each function's index.ts also runs on
  * its own, as on Supabase.
  */
-import { rawPath } from "../supabase/functions/_shared/pipeline.ts";
 import { type AnyApp, functions } from "./functions.ts";
 
 const port = Number(Deno.env.get("SEALOG_PORT") ?? "54321");
@@ -23,8 +22,9 @@ const CLIENT_IP_FIELD = (Deno.env.get("SEALOG_CLIENT_IP_HEADER") || "cf-connecti
   .toLowerCase();
 
 const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, (request, info) => {
-  // Paths cut from the URL's text: a URL object and its second parse cost more per request.
-  const pathname = rawPath(request.url);
+  // Parsed once: a raw request target's dot segments are resolved here, not in its text.
+  const url = new URL(request.url);
+  const pathname = url.pathname;
   if (pathname === "/health") return new Response("ok");
   const slug = pathname.startsWith(PREFIX)
     ? pathname.slice(PREFIX.length).split("/")[0]
@@ -61,10 +61,9 @@ const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, (
     "x-forwarded-for",
     forwarded ? `${forwarded}, ${peer}` : peer,
   ]);
-  // The first PREFIX is the path's start: the scheme and host hold no "/".
-  const url = request.url.replace(PREFIX, "/");
+  const forwardedUrl = `${url.origin}${pathname.slice(PREFIX.length - 1)}${url.search}`;
   return app.fetch(
-    new Request(url, { method: request.method, headers: fields, body: request.body }),
+    new Request(forwardedUrl, { method: request.method, headers: fields, body: request.body }),
     info,
   );
 });

@@ -190,23 +190,11 @@ function requestMetadata(c: Context<SealogEnv>): Record<string, unknown> {
     method: c.req.method.slice(0, 16).toUpperCase().replace(/[^A-Z]/g, "") || "UNKNOWN",
     // As sent, still percent-encoded: hono's decoded c.req.path can hold NUL (%00), which
     // jsonb refuses, and control characters.
-    path: truncate(rawPath(c.req.url), 256),
+    path: truncate(new URL(c.req.url).pathname, 256),
     user_agent: truncate(c.req.header("User-Agent") ?? "", 256) || null,
     client_ip: clientIp(c),
     elapsed_ms: Math.round(performance.now() - c.get("startedAt")),
   };
-}
-
-/**
- * The path of a Request's URL, cut from its text, which the Request has already normalised
- * (what `new URL(url).pathname` answers, without a second parse per request).
- */
-export function rawPath(url: string): string {
-  const pathAt = url.indexOf("/", url.indexOf("://") + 3);
-  const query = url.indexOf("?", pathAt);
-  const fragment = url.indexOf("#", pathAt);
-  const end = Math.min(query === -1 ? url.length : query, fragment === -1 ? url.length : fragment);
-  return url.slice(pathAt, end);
 }
 
 /**
