@@ -18,13 +18,16 @@ if (Deno.env.get("SEALOG_BENCH_ROUTES") === "1") {
 }
 
 const PREFIX = "/functions/v1/";
-const CLIENT_IP_HEADER = Deno.env.get("SEALOG_CLIENT_IP_HEADER") || "cf-connecting-ip";
+const CLIENT_IP_FIELD = (Deno.env.get("SEALOG_CLIENT_IP_HEADER") || "cf-connecting-ip")
+  .toLowerCase();
 
 const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, (request, info) => {
+  // Parsed once: a raw request target's dot segments are resolved here, not in its text.
   const url = new URL(request.url);
-  if (url.pathname === "/health") return new Response("ok");
-  const slug = url.pathname.startsWith(PREFIX)
-    ? url.pathname.slice(PREFIX.length).split("/")[0]
+  const pathname = url.pathname;
+  if (pathname === "/health") return new Response("ok");
+  const slug = pathname.startsWith(PREFIX)
+    ? pathname.slice(PREFIX.length).split("/")[0]
     : undefined;
   const app = slug ? apps.get(slug) : undefined;
   if (!app) {
@@ -44,13 +47,25 @@ const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, (
       },
     );
   }
-  url.pathname = url.pathname.slice(PREFIX.length - 1);
-  const headers = new Headers(request.headers);
   const peer = (info.remoteAddr as Deno.NetAddr).hostname;
-  headers.set(CLIENT_IP_HEADER, peer);
-  const forwarded = headers.get("X-Forwarded-For");
-  headers.set("X-Forwarded-For", forwarded ? `${forwarded}, ${peer}` : peer);
-  return app.fetch(new Request(url, { method: request.method, headers, body: request.body }), info);
+  // The forwarded request's fields as one list, converted once by the Request (a Headers copy
+  // that is then passed on is converted twice): the client-address header replaced, the peer
+  // appended to X-Forwarded-For.
+  const fields: [string, string][] = [];
+  let forwarded: string | undefined;
+  request.headers.forEach((value, name) => {
+    if (name === "x-forwarded-for") forwarded = value;
+    else if (name !== CLIENT_IP_FIELD) fields.push([name, value]);
+  });
+  fields.push([CLIENT_IP_FIELD, peer], [
+    "x-forwarded-for",
+    forwarded ? `${forwarded}, ${peer}` : peer,
+  ]);
+  const forwardedUrl = `${url.origin}${pathname.slice(PREFIX.length - 1)}${url.search}`;
+  return app.fetch(
+    new Request(forwardedUrl, { method: request.method, headers: fields, body: request.body }),
+    info,
+  );
 });
 
 console.error(

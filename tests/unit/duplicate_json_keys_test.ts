@@ -5,7 +5,11 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Hono } from "hono";
-import { findDuplicateKey, readJsonBody } from "../../supabase/functions/_shared/body.ts";
+import {
+  findDuplicateKey,
+  hasDuplicateKey,
+  readJsonBody,
+} from "../../supabase/functions/_shared/body.ts";
 import type { SealogEnv } from "../../supabase/functions/_shared/context.ts";
 import { ApiError, problem } from "../../supabase/functions/_shared/problems.ts";
 
@@ -24,6 +28,20 @@ Deno.test("findDuplicateKey accepts the same key in sibling or nested objects, a
   assert.equal(findDuplicateKey("[1,2,3]"), null);
   assert.equal(findDuplicateKey('"a"'), null);
   assert.equal(findDuplicateKey("[".repeat(100_000) + "]".repeat(100_000)), null);
+});
+
+Deno.test("hasDuplicateKey counts members, and takes the full scan when a \\u escape could hide a ':'", () => {
+  const check = (text: string) => hasDuplicateKey(text, JSON.parse(text));
+  assert.equal(check('{"a":1,"a":2}'), true);
+  assert.equal(check('{"a:b":"c:d","e":{"f":"g:"}}'), false);
+  assert.equal(check('{"a":{"b:":1},"a":{"c":"::"}}'), true);
+  assert.equal(check('{"__proto__":1,"__proto__":2}'), true);
+  assert.equal(check('{"__proto__":{"a":1}}'), false);
+  // Counted, the repeat would hide: the kept string's decoded ':' stands in for the lost member.
+  assert.equal(check('{"a":1,"a":"\\u003a"}'), true);
+  assert.equal(check('{"a":"\\u003a","b":1}'), false);
+  assert.equal(check("[".repeat(100_000) + "]".repeat(100_000)), false);
+  assert.equal(check('"a:b"'), false);
 });
 
 Deno.test("readJsonBody answers 400 malformed_json to a body with a duplicate key", async () => {
@@ -67,7 +85,7 @@ function repeatedKeys(doc: Doc, found = new Set<string>()): Set<string> {
   return found;
 }
 
-Deno.test("findDuplicateKey finds a repeated key exactly when one exists, whatever the strings hold", () => {
+Deno.test("findDuplicateKey and hasDuplicateKey find a repeated key exactly when one exists, whatever the strings hold", () => {
   // Keys and strings from a few pieces, so that repeats, quotes and escapes are frequent.
   const piece = fc.constantFrom(
     "a",
@@ -103,6 +121,7 @@ Deno.test("findDuplicateKey finds a repeated key exactly when one exists, whatev
       const found = findDuplicateKey(json);
       if (repeated.size === 0) assert.equal(found, null, json);
       else assert.ok(found !== null && repeated.has(found), json);
+      assert.equal(hasDuplicateKey(json, JSON.parse(json)), repeated.size > 0, json);
     }),
     { numRuns: 2000 },
   );

@@ -25,7 +25,8 @@ export const INVALID_STRING = "invalid_string";
 export function boundedText(max: number) {
   return z.string()
     .refine(isCleanText, { error: INVALID_STRING, abort: true })
-    .refine((value) => codePoints(value) >= 1 && codePoints(value) <= max, {
+    // A string has at most as many code points as UTF-16 units: count only past `max` units.
+    .refine((value) => value.length >= 1 && (value.length <= max || codePoints(value) <= max), {
       error: `must be 1 to ${max} characters`,
     })
     .meta({ maxLength: max });
