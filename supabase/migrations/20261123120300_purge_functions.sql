@@ -242,6 +242,7 @@ declare
   v_cutoff timestamptz := sealog.retention_cutoff(p_category, p_now);
   v_cutoff_day timestamptz := pg_catalog.date_trunc('day', v_cutoff, 'UTC');
   v_default regclass := (p_table::text || '_default')::regclass;
+  v_boundary regclass;
   v_step record;
 begin
   select * into strict v_policy from sealog.retention_policies where category = p_category;
@@ -261,18 +262,32 @@ begin
   complete := v_step.complete;
   note := v_step.note;
 
-  -- 2. The boundary day's rows at or before the cutoff (the day itself is kept), and rows of
-  --    that day still in the default partition: partition pruning reads those two only.
+  -- 2. The boundary day's rows before the cutoff (the day itself is kept), from its partition
+  --    directly. A statement on a partition fires none of the parent's statement triggers, so
+  --    telemetry's usage trigger does not aggregate these rows (about 15 us a row) into negative
+  --    deltas that the purge would delete at once: their 15-minute buckets have expired, and the
+  --    rollups' own purge deletes the blocks that held them.
+  v_boundary := to_regclass(format('%s_p%s', p_table, to_char(v_cutoff_day at time zone 'UTC', 'YYYYMMDD')));
+  if v_boundary is not null then
+    select * into v_step
+      from sealog.delete_in_batches(v_boundary, null, format('%I < %L', v_column, v_cutoff), null, null);
+    rows_deleted := rows_deleted + v_step.rows_deleted;
+    complete := complete and v_step.complete;
+    note := nullif(concat_ws('; ', note, v_step.note), '');
+  end if;
+
+  -- 3. Rows exactly at the cutoff, through the parent: their bucket starts there and has not
+  --    expired, so their negative deltas must reach it.
   select * into v_step
-    from sealog.delete_in_batches(
-      p_table, null, format('%I >= %L and %I <= %L', v_column, v_cutoff_day, v_column, v_cutoff), null, null);
+    from sealog.delete_in_batches(p_table, null, format('%I = %L', v_column, v_cutoff), null, null);
   rows_deleted := rows_deleted + v_step.rows_deleted;
   complete := complete and v_step.complete;
   note := nullif(concat_ws('; ', note, v_step.note), '');
 
-  -- 3. Older stragglers in the default partition (days that never had a partition).
+  -- 4. Stragglers in the default partition before the cutoff (days without a partition, the
+  --    boundary day's included), directly, as in step 2.
   select * into v_step
-    from sealog.delete_in_batches(v_default, null, format('%I < %L', v_column, v_cutoff_day), null, null);
+    from sealog.delete_in_batches(v_default, null, format('%I < %L', v_column, v_cutoff), null, null);
   rows_deleted := rows_deleted + v_step.rows_deleted;
   complete := complete and v_step.complete;
   note := nullif(concat_ws('; ', note, v_step.note), '');
