@@ -332,8 +332,9 @@ as $$
 declare
   v_run jsonb := sealog.partitioned_purge('telemetry', 'sealog.llm_request_logs', p_now);
 begin
-  -- The raw deletes above append negative deltas to expired buckets: they go in this
-  -- transaction. The rollups' expired buckets go in a job of their own
+  -- The raw deletes above that go through the parent (shorter tenant retentions, rows at the
+  -- cutoff) append negative deltas: those of expired buckets go in this transaction. The
+  -- rollups' expired buckets go in a job of their own
   -- (sealog-purge-usage-rollups): deleting them reads both rollup tables, and this
   -- transaction's drops hold the parent's lock, which every ingest needs, until commit (in the
   -- same transaction they stalled ingest for 1.3 to 1.6 s: docs/performance.md).
