@@ -4,7 +4,8 @@
  * or credentials.
  *
  * Range-partitioned by day of received_at (UTC), like telemetry: the retention purge drops
- * whole days (sealog.drop_expired_partitions), so its cost does not grow with the traffic.
+ * whole days (sealog.detach_expired_partitions, then sealog.purge_detached_days), so its cost
+ * does not grow with the traffic.
  * The primary key must hold the partition key, hence (log_id, received_at).
  */
 

@@ -5,9 +5,10 @@
  * scheduler's role: postgres, which owns the pg_cron jobs), and takes p_now so that tests can
  * freeze time. Tables that grow with traffic (telemetry, the API access log, auth events and
  * hook deliveries) are partitioned by day and purged hourly (sealog.partitioned_purge): whole
- * expired days are dropped, whatever they hold, and the rest past the policy (the boundary
- * day's expired hours, tenants' shorter overrides, default-partition stragglers) is deleted
- * without a cap, so one run leaves no row past the cutoff at any volume. Small tables go in
+ * expired days are detached, whatever they hold (and dropped apart, within the minute, by
+ * sealog.purge_detached_days), and the rest past the policy (the boundary day's expired hours,
+ * tenants' shorter overrides, default-partition stragglers) is deleted without a cap, so one
+ * run leaves no row past the cutoff in its table at any volume. Small tables go in
  * bounded batches (p_batch_size rows, at most p_max_batches per run). lock_timeout keeps a
  * purge from queueing ingest behind it: a step that cannot get its lock within a second is
  * skipped and retried at the next run. Every run writes one sealog.purge_log row;
@@ -250,7 +251,7 @@ begin
   -- Every row past the policy goes in this run, without a cap: what is deleted row by row is
   -- bounded by time (the boundary day's expired hours, about one hour of rows when the purge
   -- runs hourly), not by a count that traffic could outgrow. Whole expired days are left to
-  -- sealog.drop_expired_partitions, which the caller runs last.
+  -- sealog.detach_expired_partitions, which the caller runs last.
 
   -- 1. Each tenant's rows past its shorter retention, in the hours that stay for everyone,
   --    by the tenant-led index on (tenant_id, time): bounded by that tenant's rows.
@@ -295,6 +296,35 @@ end
 $$;
 comment on function sealog.delete_expired_partitioned_rows(text, regclass, timestamptz, text) is 'Deletes, without a cap, a day-partitioned table''s rows past the policy that no whole-day drop removes: tenants'' rows past their shorter override, the boundary day''s expired hours and default-partition stragglers.';
 
+create function sealog.finish_partitioned_purge(
+  p_category text,
+  p_table regclass,
+  p_now timestamptz,
+  p_started timestamptz,
+  p_rows_deleted bigint,
+  p_tenant_overrides bigint,
+  p_complete boolean,
+  p_note text
+)
+returns jsonb
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_drops record;
+begin
+  -- The partition detaches last, because they lock the parent until this transaction
+  -- commits, which must then come at once (their drops come after it:
+  -- sealog.purge_detached_days).
+  select * into v_drops from sealog.detach_expired_partitions(p_table, sealog.retention_cutoff(p_category, p_now));
+  return sealog.record_purge(p_category, p_now, p_started, p_rows_deleted, v_drops.partitions_dropped,
+                             p_tenant_overrides, p_complete and v_drops.complete,
+                             nullif(concat_ws('; ', p_note, v_drops.note), ''));
+end
+$$;
+comment on function sealog.finish_partitioned_purge(text, regclass, timestamptz, timestamptz, bigint, bigint, boolean, text) is 'The end of a day-partitioned category''s run, once its rows are deleted (the figures of delete_expired_partitioned_rows): whole expired days detached, then its purge-log row, returned as the run''s result.';
+
 create function sealog.partitioned_purge(
   p_category text,
   p_table regclass,
@@ -308,19 +338,14 @@ as $$
 declare
   v_started timestamptz := clock_timestamp();
   v_rows record;
-  v_drops record;
 begin
-  -- Row deletes first, while ingest runs alongside them (they take row locks only); the
-  -- partition drops last, because they lock the parent until this transaction commits,
-  -- which must then come at once.
+  -- Row deletes first, while ingest runs alongside them (they take row locks only).
   select * into v_rows from sealog.delete_expired_partitioned_rows(p_category, p_table, p_now);
-  select * into v_drops from sealog.drop_expired_partitions(p_table, sealog.retention_cutoff(p_category, p_now));
-  return sealog.record_purge(p_category, p_now, v_started, v_rows.rows_deleted, v_drops.partitions_dropped,
-                             v_rows.tenant_overrides, v_rows.complete and v_drops.complete,
-                             nullif(concat_ws('; ', v_rows.note, v_drops.note), ''));
+  return sealog.finish_partitioned_purge(p_category, p_table, p_now, v_started, v_rows.rows_deleted,
+                                         v_rows.tenant_overrides, v_rows.complete, v_rows.note);
 end
 $$;
-comment on function sealog.partitioned_purge(text, regclass, timestamptz) is 'The whole run of a day-partitioned category kept in one table: delete_expired_partitioned_rows, then whole expired days dropped, then its purge-log row.';
+comment on function sealog.partitioned_purge(text, regclass, timestamptz) is 'The whole run of a day-partitioned category kept in one table: delete_expired_partitioned_rows, then finish_partitioned_purge (whole expired days detached, its purge-log row).';
 
 create function sealog.purge_telemetry(p_now timestamptz default now())
 returns jsonb
@@ -330,19 +355,24 @@ set search_path = ''
 set lock_timeout = '1s'
 as $$
 declare
-  v_run jsonb := sealog.partitioned_purge('telemetry', 'sealog.llm_request_logs', p_now);
+  v_started timestamptz := clock_timestamp();
+  v_rows record;
+  v_deltas bigint;
 begin
+  select * into v_rows from sealog.delete_expired_partitioned_rows('telemetry', 'sealog.llm_request_logs', p_now);
   -- The raw deletes above that go through the parent (shorter tenant retentions, rows at the
-  -- cutoff) append negative deltas: those of expired buckets go in this transaction. The
-  -- rollups' expired buckets go in a job of their own
-  -- (sealog-purge-usage-rollups): deleting them reads both rollup tables, and this
-  -- transaction's drops hold the parent's lock, which every ingest needs, until commit (in the
-  -- same transaction they stalled ingest for 1.3 to 1.6 s: docs/performance.md).
-  return v_run || jsonb_build_object('usage_delta_rows_deleted',
-                                     sealog.purge_usage_rollups(p_now, p_rollups => false));
+  -- cutoff) append negative deltas: those of expired buckets go now, before the detaches take
+  -- the parent's lock. The rollups' expired buckets go in a job of their own
+  -- (sealog-purge-usage-rollups): deleting them reads both rollup tables, and under the
+  -- parent's lock they stalled ingest for 1.3 to 1.6 s (docs/performance.md).
+  v_deltas := sealog.purge_usage_rollups(p_now, p_rollups => false);
+  return sealog.finish_partitioned_purge('telemetry', 'sealog.llm_request_logs', p_now, v_started,
+                                         v_rows.rows_deleted, v_rows.tenant_overrides, v_rows.complete,
+                                         v_rows.note)
+         || jsonb_build_object('usage_delta_rows_deleted', v_deltas);
 end
 $$;
-comment on function sealog.purge_telemetry(timestamptz) is 'Purges telemetry, hourly: drops whole daily partitions past 90 days and deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers; then the usage deltas of expired buckets (the rollups go in sealog-purge-usage-rollups).';
+comment on function sealog.purge_telemetry(timestamptz) is 'Purges telemetry, hourly: deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers, then the usage deltas of expired buckets (the rollups go in sealog-purge-usage-rollups), then detaches whole daily partitions past 90 days (dropped by sealog-purge-detached-days).';
 
 create function sealog.purge_api_access_log(p_now timestamptz default now())
 returns jsonb
@@ -449,6 +479,7 @@ revoke all on function sealog.delete_in_batches(regclass, text, text, integer, i
 revoke all on function sealog.delete_past_overrides(text, regclass, text, timestamptz, integer, integer, text, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.delete_expired_partitioned_rows(text, regclass, timestamptz, text) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.finish_partitioned_purge(text, regclass, timestamptz, timestamptz, bigint, bigint, boolean, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.partitioned_purge(text, regclass, timestamptz) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.batched_purge(text, regclass, text, timestamptz, integer, integer, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_telemetry(timestamptz) from public, anon, authenticated, service_role, sealog_edge;

@@ -98,12 +98,35 @@ begin
     end if;
   end loop;
 
+  -- The purges' expired days leave their tables detached; this job drops them within the
+  -- minute. Without it they would keep their rows on disk.
+  v_job := null;
+  select j.jobname, j.active, d.status as last_status
+    into v_job
+    from cron.job j
+    left join lateral (
+      select r.status
+        from cron.job_run_details r
+       where r.jobid = j.jobid
+       order by r.start_time desc nulls last
+       limit 1) d on true
+   where j.jobname = 'sealog-purge-detached-days';
+  if v_job.jobname is null or not v_job.active then
+    v_findings := v_findings || sealog.soc2_finding('purge_job_missing', 'sealog-purge-detached-days',
+      'no active pg_cron job drops the expired days that the purges detach');
+  elsif v_job.last_status = 'failed' then
+    v_findings := v_findings || sealog.soc2_finding('purge_job_failed', 'sealog-purge-detached-days',
+      'the last run of the job that drops detached expired days failed');
+  end if;
+
   return sealog.soc2_control(
     'data_retention',
     'Data retention: a policy per category, enforced by scheduled purges, oldest rows within policy',
     v_findings,
     jsonb_build_object(
       'policies', v_policies,
+      'detached_days_awaiting_drop', (
+        select coalesce(jsonb_agg(d::text), '[]') from sealog.detached_days() as d),
       'cron_jobs', (
         select coalesce(jsonb_agg(jsonb_build_object(
                  'job', j.jobname, 'schedule', j.schedule, 'active', j.active,
@@ -120,7 +143,7 @@ begin
   );
 end
 $$;
-comment on function sealog.soc2_data_retention(timestamptz) is 'CC6.1 data retention: every policy with its job, last run, last purge and oldest row; findings for missing or failed purges and rows older than policy plus grace.';
+comment on function sealog.soc2_data_retention(timestamptz) is 'CC6.1 data retention: every policy with its job, last run, last purge and oldest row; findings for missing or failed purges (the drop of detached expired days included) and rows older than policy plus grace; the detached days awaiting their drop.';
 
 -- Owner (postgres) only.
 revoke all on function sealog.soc2_data_retention(timestamptz) from public, anon, authenticated, service_role, sealog_edge;

@@ -45,14 +45,14 @@ declare
   v_event_days record;
   v_delivery_days record;
 begin
-  -- Both tables' row deletes first, then both tables' drops, which lock each parent until
-  -- commit (as in sealog.partitioned_purge).
+  -- Both tables' row deletes first, then both tables' detaches, which lock each parent until
+  -- commit (as in sealog.finish_partitioned_purge).
   select * into v_events
     from sealog.delete_expired_partitioned_rows('auth_events', 'sealog.auth_events', p_now);
   select * into v_deliveries
     from sealog.delete_expired_partitioned_rows('auth_events', 'sealog.auth_hook_deliveries', p_now, 'received_at');
-  select * into v_event_days from sealog.drop_expired_partitions('sealog.auth_events', v_cutoff);
-  select * into v_delivery_days from sealog.drop_expired_partitions('sealog.auth_hook_deliveries', v_cutoff);
+  select * into v_event_days from sealog.detach_expired_partitions('sealog.auth_events', v_cutoff);
+  select * into v_delivery_days from sealog.detach_expired_partitions('sealog.auth_hook_deliveries', v_cutoff);
   return sealog.record_purge(
     'auth_events', p_now, v_started, v_events.rows_deleted + v_deliveries.rows_deleted,
     v_event_days.partitions_dropped + v_delivery_days.partitions_dropped, v_events.tenant_overrides,

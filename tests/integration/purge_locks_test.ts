@@ -1,9 +1,10 @@
 /**
- * A purge never queues ingest behind it for longer than its lock_timeout. Dropping a
- * partition needs the parent's exclusive lock, which an open ingest transaction's insert
+ * A purge never queues ingest behind it for longer than its lock_timeout. Detaching an expired
+ * day needs the parent's exclusive lock, which an open ingest transaction's insert
  * (RowExclusiveLock) holds off: the purge gives up after its lock_timeout, logs
  * complete = false, lets the inserts queued behind its request through, and the next run,
- * once the lock is free, drops the day. Frozen in 2019, away from every other test's rows; the
+ * once the lock is free, detaches the day. Its files are dropped in a transaction apart, which
+ * holds no lock ingest needs. Frozen in 2019, away from every other test's rows; the
  * test removes what it wrote (its rows and its purge-log rows), which pgTAP's checks of the
  * purge log and the access log would otherwise find.
  *
@@ -20,7 +21,7 @@ const connect = () =>
   postgres(operatorDatabaseUrl(), { max: 1, onnotice: () => {}, fetch_types: false });
 
 const PATH = "/purge-lock-test";
-const insertLogRow = (db: postgres.Sql, at: string) =>
+const insertLogRow = (db: postgres.Sql | postgres.TransactionSql, at: string) =>
   db`insert into sealog.api_access_log (request_id, received_at, method, path, status_code, duration_ms, caller_kind, db_role)
      values (gen_random_uuid(), ${at}, 'POST', ${PATH}, 200, 1, 'none', 'sealog_functions')`;
 
@@ -134,7 +135,60 @@ test("a lock held on a day that is not expired fails no purge run and no oldest-
     await holder`rollback`.catch(() => {});
     await Promise.all([holder, purger].map((db) => db.end()));
     await sql`delete from sealog.api_access_log where path = ${PATH}`;
-    await sql`select sealog.drop_expired_partitions('sealog.api_access_log', '2019-01-13 00:00:00+00')`;
+    await sql`select sealog.detach_expired_partitions('sealog.api_access_log', '2019-01-13 00:00:00+00')`;
+    await sql`select sealog.purge_detached_days()`;
+    if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
+  }
+});
+
+test("an expired day leaves its table in the purge's transaction and is dropped in another, which holds no lock that ingest needs", async () => {
+  const [holder, purger, ingest] = [connect(), connect(), connect()];
+  const runs: number[] = [];
+  const DAY = "sealog.api_access_log_p20190114_expired";
+  try {
+    // pg_cron's sealog-purge-detached-days runs at every minute's start and would drop the
+    // detached day before the holder locks it: start well inside a minute.
+    while (new Date().getUTCSeconds() >= 50) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    // 2019-01-14 is past its 90 days at 2019-04-15 00:20 (the cutoff is 2019-01-15 00:00).
+    await sql`select sealog.create_day_partitions('sealog.api_access_log', '2019-01-14', 0, 0)`;
+    await insertLogRow(sql, "2019-01-14 12:00:00+00");
+
+    const [first] =
+      await purger`select sealog.purge_api_access_log('2019-04-15 00:20:00+00') as run`;
+    runs.push(first!.run.purge_id);
+    assert.equal(first!.run.partitions_dropped, 1);
+    const [after] = await sql`
+      select (select count(*)::int from sealog.api_access_log
+               where received_at >= '2019-01-14' and received_at < '2019-01-15') as rows,
+             (select not relispartition from pg_class where oid = to_regclass(${DAY})) as detached`;
+    assert.equal(after!.rows, 0, "the day's rows are gone from the table at the purge's commit");
+    assert.equal(after!.detached, true, "its files wait, detached, for a transaction of their own");
+
+    // The drop waits behind a lock on the detached day (as a slow unlink would hold it)...
+    await holder`begin`;
+    await holder.unsafe(`lock table ${DAY} in access share mode`);
+    const drop = purger`select sealog.purge_detached_days() as dropped`.execute();
+    await waitsForLock("select sealog.purge_detached_days()%");
+    // ...while ingest writes the parent, under a lock_timeout it would hit if the drop held it.
+    await ingest.begin(async (tx) => {
+      await tx`set local lock_timeout = '500ms'`;
+      await insertLogRow(tx, new Date().toISOString());
+    });
+    const [dropped] = await drop;
+    assert.equal(dropped!.dropped, 0, "the held day is left for the next run");
+    await holder`commit`;
+
+    const [next] = await purger`select sealog.purge_detached_days() as dropped`;
+    assert.ok(next!.dropped >= 1);
+    const [gone] = await sql`select to_regclass(${DAY}) is null as gone`;
+    assert.equal(gone!.gone, true, "the next run drops it");
+  } finally {
+    await holder`rollback`.catch(() => {});
+    await Promise.all([holder, purger, ingest].map((db) => db.end()));
+    await sql`delete from sealog.api_access_log where path = ${PATH}`;
+    await sql`select sealog.purge_detached_days()`;
     if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
   }
 });

@@ -7,6 +7,7 @@ select set_has(
   $$select jobname::text, schedule, command from cron.job where active and username = 'postgres'$$,
   $$values
     ('sealog-partitions', '5 0 * * *', 'select sealog.maintain_partitions()'),
+    ('sealog-purge-detached-days', '* * * * *', 'select sealog.purge_detached_days()'),
     ('sealog-purge-telemetry', '15 * * * *', 'select sealog.purge_telemetry()'),
     ('sealog-purge-api-access-log', '20 * * * *', 'select sealog.purge_api_access_log()'),
     ('sealog-purge-usage-rollups', '16 * * * *', 'select sealog.purge_usage_rollups()'),
@@ -16,7 +17,7 @@ select set_has(
     ('sealog-purge-purge-log', '35 0 * * *', 'select sealog.purge_purge_log()'),
     ('sealog-purge-session-state', '*/15 * * * *', 'select sealog.purge_session_state()'),
     ('sealog-soc2-report', '0 6 * * 1', 'select sealog_admin.generate_soc2_report()')$$,
-  'the retention, partition and report jobs are scheduled hourly, daily, every 15 minutes and weekly'
+  'the retention, partition and report jobs are scheduled every minute, hourly, daily, every 15 minutes and weekly'
 );
 
 select is_empty(

@@ -1,7 +1,7 @@
 -- Seeded with one violation per control, the report fails each control with the expected
 -- finding; the personal data seeded alongside never appears in it.
 begin;
-select plan(16);
+select plan(17);
 
 -- Logical access, classification, tenant isolation: a table without RLS or comments, open to PUBLIC.
 create table sealog.violation_probe (tenant_id uuid, note text);
@@ -20,6 +20,8 @@ insert into sealog.api_access_log (request_id, received_at, tenant_id, user_id, 
 values (gen_random_uuid(), now() - interval '120 days', :'tenant_id', 'a1b2c3d4-0000-4000-8000-00000000dead',
         'GET', '/ingest/whoami', 200, 1, 'ViolationAgent/9.9', '203.0.113.99', 'user', 'sealog_functions');
 select cron.unschedule('sealog-purge-cron-history');
+-- ...and the job that drops the purges' detached expired days, paused.
+select cron.alter_job(jobid, active => false) from cron.job where jobname = 'sealog-purge-detached-days';
 
 select sealog_admin.generate_soc2_report() as report \gset
 
@@ -43,6 +45,7 @@ select ok(pg_temp.has_finding(:'report', 'tenant_isolation', 'edge_role_table_pr
 select ok(pg_temp.has_finding(:'report', 'audit_logging', 'audit_trail_writable', 'sealog.api_access_log'), 'a writable audit trail is found');
 select ok(pg_temp.has_finding(:'report', 'data_retention', 'retention_exceeded', 'sealog.api_access_log'), 'a row past its retention is found');
 select ok(pg_temp.has_finding(:'report', 'data_retention', 'purge_job_missing', 'sealog-purge-cron-history'), 'a missing purge job is found');
+select ok(pg_temp.has_finding(:'report', 'data_retention', 'purge_job_missing', 'sealog-purge-detached-days'), 'a paused drop of detached expired days is found');
 select ok(pg_temp.has_finding(:'report', 'least_privilege', 'search_path_not_pinned', 'sealog.violation_definer()'), 'a definer function without search_path is found');
 select ok(pg_temp.has_finding(:'report', 'least_privilege', 'definer_executable_by_client', 'sealog.violation_definer()'), 'a definer function executable by anon is found');
 select ok(pg_temp.has_finding(:'report', 'data_classification', 'unclassified', 'sealog.violation_probe%'), 'an unclassified table and its columns are found');

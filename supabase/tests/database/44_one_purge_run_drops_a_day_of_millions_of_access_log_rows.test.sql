@@ -1,10 +1,11 @@
--- No row outlives its policy at any volume: one run drops a whole expired day and deletes the
+-- No row outlives its policy at any volume: one run drops a whole expired day (detached, then
+-- dropped by sealog.purge_detached_days) and deletes the
 -- expired hours of a boundary day holding 3 million access-log rows, 1.6 million of them past
 -- the cutoff (more than the 200 batches of 5,000 that once capped a run), leaves nothing at
 -- or before the cutoff, keeps every younger row, and the SOC 2 data-retention control then
 -- finds nothing past policy. Frozen in 2020: at 13:20 the cutoff is 2020-03-16 13:00.
 begin;
-select plan(6);
+select plan(8);
 
 select sealog.create_day_partitions('sealog.api_access_log', '2020-03-16 00:00:00+00', 0, 1);
 -- A whole expired day: 500,000 rows.
@@ -25,6 +26,10 @@ select is(
   'one run drops the expired day, deletes the boundary day''s 1,625,001 expired rows and is complete'
 );
 select ok(to_regclass('sealog.api_access_log_p20200315') is null, 'the expired day''s partition is gone');
+-- The run's other half, in pg_cron's next minute: the detached day's files, apart from the
+-- parent's lock.
+select is(sealog.purge_detached_days(), 1, 'the detached day is then dropped');
+select is_empty('select * from sealog.detached_days()', 'no detached day is left');
 select is(
   (select count(*)::int from sealog.api_access_log where received_at <= '2020-03-16 13:00:00+00'),
   0,
