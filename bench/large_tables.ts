@@ -7,16 +7,24 @@
  * five models and seven agents, with 2% errors and some risk tags (the usage reads' real work).
  *   erasure  one end user erased (sealog.request_erasure, no grace period) with 10k rows,
  *            then one with 100k rows, among them
- *   purge    sealog.purge_telemetry() then sealog.purge_api_access_log() on the expired days
- *            under ingest load, once per size, and ingest p99 during them against the same
- *            load without them
+ *   purge    the purges (telemetry, access log, rollups, the drop of detached days) on the
+ *            expired days under ingest load, once per size, and ingest p99 during them against
+ *            the same load between them
  */
 import { createHash } from "node:crypto";
 import { Buffer } from "node:buffer";
 import postgres from "postgres";
 import { operatorDatabaseUrl } from "../cli/lib/database.ts";
 import { startProfile } from "./profile.ts";
-import { API_KEY, ingestHeaders, load, type LoadOptions, progress, startLoad } from "./load.ts";
+import {
+  API_KEY,
+  ingestHeaders,
+  type LoadOptions,
+  type LoadResult,
+  progress,
+  startLoad,
+} from "./load.ts";
+import { percentile } from "./stats.ts";
 
 const DAYS = 100;
 const SUBJECTS = { "10k": 10_000, "100k": 100_000 } as const;
@@ -136,11 +144,17 @@ async function seedAccessLog(sql: postgres.Sql, tenantId: string, perDay: number
   }
 }
 
+/** When each purge ran, in Unix ms: the windows that split a load run's responses. */
+type Window = [number, number];
+
 /**
  * The purges of the day-partitioned tables and the rollups' own, each timed by the client
- * (commit included) and by itself, as pg_cron would run them at `at` (null: now).
+ * (commit included) and by itself, as pg_cron would run them at `at` (null: now), then the drop
+ * of the days they detached (sealog-purge-detached-days, within the minute). Each call's window
+ * goes into `windows`; `pauseMs` of load alone separates the calls, so that the responses
+ * outside every window are the same load's, between them.
  */
-async function purgeAll(sql: postgres.Sql, at: Date | null) {
+async function purgeAll(sql: postgres.Sql, at: Date | null, windows: Window[], pauseMs: number) {
   const runs = [];
   for (
     const [category, call] of [
@@ -156,14 +170,25 @@ async function purgeAll(sql: postgres.Sql, at: Date | null) {
           sql`select jsonb_build_object('rows_deleted',
                 sealog.purge_usage_rollups(coalesce(${at}, now()))) as summary`,
       ],
+      // The days the two purges above detached, dropped in a transaction of their own.
+      [
+        "detached days",
+        () =>
+          sql`select jsonb_build_object('partitions_dropped', sealog.purge_detached_days(),
+                                        'complete', true) as summary`,
+      ],
     ] as const
   ) {
+    await sleep(pauseMs);
+    const startedAt = Date.now();
     const started = performance.now();
     const [result] = await call();
+    const seconds = (performance.now() - started) / 1000;
+    windows.push([startedAt, Date.now()]);
     const summary = result!.summary as Record<string, unknown>;
     runs.push({
       category,
-      seconds: round((performance.now() - started) / 1000),
+      seconds: round(seconds),
       functionMs: summary.duration_ms === undefined ? null : Number(summary.duration_ms),
       rowsDeleted: Number(summary.rows_deleted ?? 0),
       partitionsDropped: Number(summary.partitions_dropped ?? 0),
@@ -225,11 +250,41 @@ export async function pauseScheduledPurges(sql: postgres.Sql): Promise<() => Pro
 }
 
 /**
+ * The responses of one load run that overlap a purge's window against the rest, which ran
+ * between and around the purges under the same load: latency percentiles of each, and the
+ * ratio of their p99s.
+ */
+function splitByWindows(run: LoadResult, windows: Window[]) {
+  const during: number[] = [];
+  const without: number[] = [];
+  for (const [end, latency] of run.timeline ?? []) {
+    const overlaps = windows.some(([from, to]) => end >= from && end - latency <= to);
+    (overlaps ? during : without).push(latency);
+  }
+  const summary = (latencies: number[]) => {
+    const sorted = Float64Array.from(latencies).sort();
+    return {
+      requests: sorted.length,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      p99: percentile(sorted, 99),
+    };
+  };
+  const [d, w] = [summary(during), summary(without)];
+  return {
+    during: d,
+    without: w,
+    p99Ratio: d.p99 === null || w.p99 === null ? null : round(d.p99 / w.p99),
+  };
+}
+
+/**
  * Section: the purges under ingest load, and ingest p99 during them against the same load
- * without them. Twice: the catch-up run on the seed (its 10 expired days and most of an 11th,
- * the first run of a deployment that has never purged), then the steady state that follows, the
- * next scheduled runs: an hour later (one hour of the boundary day's rows), then at the next UTC
- * midnight (one whole day dropped).
+ * without them, both from one load run: the responses that overlap a purge's window against
+ * those between and around them. Twice: the catch-up run on the seed (its 10 expired days and
+ * most of an 11th, the first run of a deployment that has never purged), then the steady state
+ * that follows, the next scheduled runs: three hourly runs (an hour of the boundary day's rows
+ * each), then three midnights' (one whole day detached and dropped each).
  */
 export async function purge(sql: postgres.Sql, totalRows: number) {
   const loadOptions: LoadOptions = {
@@ -238,28 +293,26 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
     headers: ingestHeaders(API_KEY),
     batch: 100,
     connections: 16,
-    seconds: 10,
+    seconds: 1800,
     warmupSeconds: 2,
+    timeline: true,
   };
-  progress("ingest without a purge (batch 100, 16 connections)");
-  const without = await load(loadOptions);
-  const latency = (run: typeof without) => ({
-    requestsPerS: run.requestsPerS,
-    eventsPerS: run.eventsPerS,
-    latencyMs: run.latencyMs,
-    non2xx: run.requests - run.ok,
-    seconds: run.seconds,
-  });
-  const underLoad = async <Runs>(runs: () => Promise<Runs>) => {
-    const during = startLoad({ ...loadOptions, seconds: 1800, warmupSeconds: 0 });
-    await sleep(2_000);
-    const purges = await runs();
-    await sleep(1_000);
-    const withPurge = await during.stop();
+  const underLoad = async <Runs>(runs: (windows: Window[]) => Promise<Runs>) => {
+    const during = startLoad(loadOptions);
+    await sleep(2_000 + 3_000); // the warm-up, then load alone
+    const windows: Window[] = [];
+    const purges = await runs(windows);
+    await sleep(3_000);
+    const run = await during.stop();
     return {
       purges,
-      ingestDuring: latency(withPurge),
-      p99Ratio: round(withPurge.latencyMs.p99 / without.latencyMs.p99),
+      ingest: {
+        requestsPerS: run.requestsPerS,
+        eventsPerS: run.eventsPerS,
+        non2xx: run.requests - run.ok,
+        seconds: run.seconds,
+      },
+      ...splitByWindows(run, windows),
     };
   };
 
@@ -270,16 +323,28 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
            (select count(*) from sealog.api_access_log
              where received_at < sealog.retention_cutoff('api_access_logs', now())) as access_log`;
   progress(`purge: catch-up among ${totalRows.toLocaleString("en-US")} rows, under load`);
-  const catchUp = await underLoad(() => purgeAll(sql, null));
+  const catchUp = await underLoad((windows) => purgeAll(sql, null, windows, 1_000));
 
   const [next] = await sql<{ hour: Date; midnight: Date }[]>`
     select now() + interval '1 hour' as hour,
            date_trunc('day', now() + interval '1 hour', 'UTC') + interval '1 day' as midnight`;
+  const HOUR = 3_600_000;
+  const DAY = 24 * HOUR;
+  const times = [
+    ...[0, 1, 2].map((n) => ["an hour later", new Date(next!.hour.getTime() + n * HOUR)] as const),
+    ...[0, 1, 2].map((n) => ["at midnight", new Date(next!.midnight.getTime() + n * DAY)] as const),
+  ];
   progress(`purge: the next scheduled runs among ${totalRows.toLocaleString("en-US")} rows`);
-  const scheduled = await underLoad(async () => [
-    ...(await purgeAll(sql, next!.hour)).map((run) => ({ ...run, at: "an hour later" })),
-    ...(await purgeAll(sql, next!.midnight)).map((run) => ({ ...run, at: "next midnight" })),
-  ]);
+  const scheduled = await underLoad(async (windows) => {
+    const runs = [];
+    for (const [label, at] of times) {
+      const ran = await purgeAll(sql, at, windows, 1_000);
+      runs.push(
+        ...ran.map((run) => ({ ...run, at: `${label} (${at.toISOString().slice(0, 16)})` })),
+      );
+    }
+    return runs;
+  });
 
   return {
     totalRows,
@@ -287,7 +352,6 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
       telemetry: Number(expired!.telemetry),
       apiAccessLogs: Number(expired!.access_log),
     },
-    ingestWithout: latency(without),
     catchUp,
     scheduled,
   };

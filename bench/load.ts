@@ -27,6 +27,8 @@ export type LoadResult = {
   eventsPerS: number | null;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   clientCpuUsPerRequest: number;
+  /** With `timeline`: each measured response's [end (Unix ms), latency ms]. */
+  timeline?: [number, number][];
 };
 
 export type LoadOptions = {
@@ -41,6 +43,8 @@ export type LoadOptions = {
   connections: number;
   seconds: number;
   warmupSeconds?: number;
+  /** Report each response's end time and latency (LoadResult.timeline). */
+  timeline?: boolean;
 };
 
 export const ingestHeaders = (key: string) => ({

@@ -6,7 +6,9 @@
  * event ids; each connection writes its own sessions, like one SDK per agent process.
  * With `keys`, connection n sends keys[n % keys.length] as its bearer token (one tenant per
  * connection, or a flood of unknown keys).
- * Output: one JSON line with status counts and exact p50/p95/p99 from every response.
+ * Output: one JSON line with status counts and exact p50/p95/p99 from every response; with
+ * `timeline`, also each measured response's [end, latency] in ms (end in Unix time), for a
+ * caller that splits the run by what happened when (the purges' windows).
  */
 import autocannon from "autocannon";
 
@@ -38,6 +40,7 @@ process.on("SIGTERM", () => current?.stop());
 
 async function run(seconds, record) {
   const latencies = [];
+  const timeline = [];
   const statuses = {};
   let errors = 0;
   const instance = autocannon({
@@ -68,13 +71,16 @@ async function run(seconds, record) {
   });
   instance.on("response", (_client, status, _bytes, responseTime) => {
     if (record) latencies.push(responseTime);
+    if (record && options.timeline) {
+      timeline.push([Date.now(), Math.round(responseTime * 100) / 100]);
+    }
     statuses[status] = (statuses[status] ?? 0) + 1;
   });
   instance.on("reqError", () => errors++);
   current = instance;
   const result = await instance;
   current = null;
-  return { result, latencies, statuses, errors };
+  return { result, latencies, timeline, statuses, errors };
 }
 
 function percentile(sorted, p) {
@@ -89,7 +95,7 @@ const okCount = (statuses) =>
 // Warm-up requests are not measured, but their stored events are counted.
 const warmup = options.warmupSeconds ? await run(options.warmupSeconds, false) : null;
 const cpuBefore = process.cpuUsage();
-const { result, latencies, statuses, errors } = await run(options.seconds, true);
+const { result, latencies, timeline, statuses, errors } = await run(options.seconds, true);
 const cpu = process.cpuUsage(cpuBefore);
 const sorted = Float64Array.from(latencies).sort();
 const seconds = result.duration;
@@ -113,4 +119,5 @@ console.log(JSON.stringify({
     max: round(sorted[sorted.length - 1] ?? null),
   },
   clientCpuUsPerRequest: requests ? Math.round((cpu.user + cpu.system) / requests) : null,
+  ...(options.timeline && { timeline }),
 }));
