@@ -322,7 +322,7 @@ function purgesMarkdown(purges: Awaited<ReturnType<typeof purge>>[]): string[] {
       )
     ),
     "",
-    "Ingest under the purges (100 events/request, 16 connections, one load run per row): the responses that overlap a purge call's window against the rest of the same run, before, between (1 s of load alone before each call) and after the calls.",
+    "Ingest under the purges (100 events/request, 16 connections, one load run per row): the requests sent while a purge call ran against those sent at least 0.5 s from every call, before, between (1 s of load alone before each call) and after them.",
     "",
     "| ingest, 100 events/request, 16 connections | requests/s | non-2xx | responses during / without | p50 ms during / without | p99 ms during / without | p99 ÷ without |",
     "|---|---:|---:|---:|---:|---:|---:|",
