@@ -320,6 +320,7 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
         requestsPerS: run.requestsPerS,
         eventsPerS: run.eventsPerS,
         non2xx: run.requests - run.ok,
+        statuses: run.statuses,
         seconds: run.seconds,
       },
       ...splitByWindows(run, windows),

@@ -140,6 +140,8 @@ set search_path = ''
 as $$
 declare
   v_partition record;
+  v_days regclass[] := '{}';
+  v_day regclass;
 begin
   partitions_dropped := 0;
   complete := true;
@@ -154,22 +156,36 @@ begin
   -- pg_get_expr would lock it, so a lock held on any day, expired or not, would fail the
   -- listing and so the whole run.
   for v_partition in
-    select c.oid::regclass as partition, c.relname,
+    select c.oid::regclass as partition,
            substring(pg_catalog.pg_get_expr(c.relpartbound, 0) from 'TO \(''([^'']+)''\)')::timestamptz as upper_bound
       from pg_catalog.pg_inherits i
       join pg_catalog.pg_class c on c.oid = i.inhrelid
      where i.inhparent = p_parent
        and pg_catalog.pg_get_expr(c.relpartbound, 0) <> 'DEFAULT'
-     order by 3
+     order by 2
   loop
     exit when v_partition.upper_bound > p_cutoff;
+    -- Each day's own lock first, before the parent's: a vacuum of an old day (autovacuum
+    -- cancels itself only after deadlock_timeout; an anti-wraparound one never does) is waited
+    -- for here, while ingest still runs, not with the parent locked by an earlier detach.
     begin
-      execute format('alter table %s detach partition %s', p_parent, v_partition.partition);
-      execute format('alter table %s rename to %I', v_partition.partition, v_partition.relname || '_expired');
-      partitions_dropped := partitions_dropped + 1;
+      execute format('lock table %s in access exclusive mode', v_partition.partition);
+      v_days := v_days || v_partition.partition;
     exception when lock_not_available then
       complete := false;
       note := format('%s: lock not available; retried at the next run', v_partition.partition);
+      exit;
+    end;
+  end loop;
+  foreach v_day in array v_days loop
+    begin
+      execute format('alter table %s detach partition %s', p_parent, v_day);
+      execute format('alter table %s rename to %I', v_day,
+                     (select c.relname from pg_catalog.pg_class c where c.oid = v_day) || '_expired');
+      partitions_dropped := partitions_dropped + 1;
+    exception when lock_not_available then
+      complete := false;
+      note := format('%s: lock not available; retried at the next run', v_day);
       exit;
     end;
   end loop;
