@@ -144,17 +144,24 @@ async function seedAccessLog(sql: postgres.Sql, tenantId: string, perDay: number
   }
 }
 
-/** When each purge ran, in Unix ms: the windows that split a load run's responses. */
+/** A time span in Unix ms: a purge call's, or its control's. */
 type Window = [number, number];
+
+/** The windows that split a load run: the purge calls', their controls', and what neither counts. */
+type Windows = { purges: Window[]; controls: Window[]; excluded: Window[] };
+
+/** Load alone between a window and the next, so that each window's requests are its own (ms). */
+const GAP_MS = 750;
 
 /**
  * The purges of the day-partitioned tables and the rollups' own, each timed by the client
  * (commit included) and by itself, as pg_cron would run them at `at` (null: now), then the drop
  * of the days they detached (sealog-purge-detached-days, within the minute). Each call's window
- * goes into `windows`; `pauseMs` of load alone separates the calls, so that the responses
- * outside every window are the same load's, between them.
+ * goes into `windows.purges`, and after it a control window of the same length, with load alone:
+ * the requests in flight during the controls are the baseline of those in flight during the
+ * calls, drawn the same way from the same run.
  */
-async function purgeAll(sql: postgres.Sql, at: Date | null, windows: Window[], pauseMs: number) {
+async function purgeAll(sql: postgres.Sql, at: Date | null, windows: Windows) {
   const runs = [];
   for (
     const [category, call] of [
@@ -179,12 +186,16 @@ async function purgeAll(sql: postgres.Sql, at: Date | null, windows: Window[], p
       ],
     ] as const
   ) {
-    await sleep(pauseMs);
+    await sleep(GAP_MS);
     const startedAt = Date.now();
     const started = performance.now();
     const [result] = await call();
     const seconds = (performance.now() - started) / 1000;
-    windows.push([startedAt, Date.now()]);
+    const endedAt = Date.now();
+    windows.purges.push([startedAt, endedAt]);
+    await sleep(GAP_MS);
+    windows.controls.push([Date.now(), Date.now() + (endedAt - startedAt)]);
+    await sleep(endedAt - startedAt);
     const summary = result!.summary as Record<string, unknown>;
     runs.push({
       category,
@@ -249,28 +260,27 @@ export async function pauseScheduledPurges(sql: postgres.Sql): Promise<() => Pro
   };
 }
 
-/** Around each purge's window, the responses that neither side counts (ms). */
-const GUARD_MS = 500;
-
 /**
- * One load run's responses, by when each was sent: those sent while a purge ran against those
- * sent at least GUARD_MS away from every purge, which ran before, between and after them under
- * the same load. By the send time, not by overlap: a response overlaps a window with a
- * probability that grows with its own latency, so the overlapping ones are the slower ones even
- * when the purge changes nothing (a first version split them so, and its "during" p50 came out
- * 1.5 times the rest's). Those sent just before a window (still in flight when it began) or just
- * after it go to neither side, as do those around `excluded` windows (the vacuums that stand for
- * the time between scheduled runs).
+ * One load run's requests in flight during a purge call against those in flight during its
+ * control window (the same length, load alone, moments later). Both sides are drawn the same
+ * way, so both favour slow requests alike: a request overlaps a window with a probability that
+ * grows with its own latency (a first version compared the overlapping requests with all the
+ * others, and its "during" p50 came out 1.5 times the rest's with no purge effect to show).
+ * Requests that overlap both a call and a control, or an excluded window (the vacuums that stand
+ * for the time between scheduled runs), count on neither side.
  */
-function splitByWindows(run: LoadResult, windows: Window[], excluded: Window[]) {
+function splitByWindows(run: LoadResult, windows: Windows) {
   const during: number[] = [];
   const without: number[] = [];
-  const clear = (sent: number) =>
-    [...windows, ...excluded].every(([from, to]) => sent < from - GUARD_MS || sent > to + GUARD_MS);
+  const overlaps = (sent: number, end: number, list: Window[]) =>
+    list.some(([from, to]) => end >= from && sent <= to);
   for (const [end, latency] of run.timeline ?? []) {
     const sent = end - latency;
-    if (windows.some(([from, to]) => sent >= from && sent <= to)) during.push(latency);
-    else if (clear(sent)) without.push(latency);
+    if (overlaps(sent, end, windows.excluded)) continue;
+    const inPurge = overlaps(sent, end, windows.purges);
+    const inControl = overlaps(sent, end, windows.controls);
+    if (inPurge && !inControl) during.push(latency);
+    else if (inControl && !inPurge) without.push(latency);
   }
   const summary = (latencies: number[]) => {
     const sorted = Float64Array.from(latencies).sort();
@@ -291,11 +301,11 @@ function splitByWindows(run: LoadResult, windows: Window[], excluded: Window[]) 
 
 /**
  * Section: the purges under ingest load, and ingest p99 during them against the same load
- * without them, both from one load run: the responses sent while a purge ran against those sent
- * between and around them. Twice: the catch-up run on the seed (its 10 expired days and
+ * without them, both from one load run: the requests in flight during each purge call against
+ * those in flight during a control window of the same length moments later. Twice: the catch-up run on the seed (its 10 expired days and
  * most of an 11th, the first run of a deployment that has never purged), then the steady state
- * that follows, the next scheduled runs: four hourly runs (an hour of the boundary day's rows
- * each), then four midnights' (one whole day detached and dropped each).
+ * that follows, the next scheduled runs: six hourly runs (an hour of the boundary day's rows
+ * each), then six midnights' (one whole day detached and dropped each).
  */
 export async function purge(sql: postgres.Sql, totalRows: number) {
   const loadOptions: LoadOptions = {
@@ -309,13 +319,12 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
     timeline: true,
   };
   const underLoad = async <Runs>(
-    runs: (windows: Window[], excluded: Window[]) => Promise<Runs>,
+    runs: (windows: Windows) => Promise<Runs>,
   ) => {
     const during = startLoad(loadOptions);
     await sleep(2_000 + 3_000); // the warm-up, then load alone
-    const windows: Window[] = [];
-    const excluded: Window[] = [];
-    const purges = await runs(windows, excluded);
+    const windows: Windows = { purges: [], controls: [], excluded: [] };
+    const purges = await runs(windows);
     await sleep(3_000);
     const run = await during.stop();
     return {
@@ -327,7 +336,7 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
         statuses: run.statuses,
         seconds: run.seconds,
       },
-      ...splitByWindows(run, windows, excluded),
+      ...splitByWindows(run, windows),
     };
   };
 
@@ -338,7 +347,7 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
            (select count(*) from sealog.api_access_log
              where received_at < sealog.retention_cutoff('api_access_logs', now())) as access_log`;
   progress(`purge: catch-up among ${totalRows.toLocaleString("en-US")} rows, under load`);
-  const catchUp = await underLoad((windows) => purgeAll(sql, null, windows, 1_000));
+  const catchUp = await underLoad((windows) => purgeAll(sql, null, windows));
   // What autovacuum does before the next runs, hours or days later in a deployment and seconds
   // later here: it removes the rollups' deleted rows once they pass 1% of the table
   // (usage_rollups migration), which the next purge would otherwise read again in the index.
@@ -351,15 +360,15 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
   const HOUR = 3_600_000;
   const DAY = 24 * HOUR;
   const times = [
-    ...[0, 1, 2, 3].map((n) =>
+    ...[0, 1, 2, 3, 4, 5].map((n) =>
       ["an hour later", new Date(next!.hour.getTime() + n * HOUR)] as const
     ),
-    ...[0, 1, 2, 3].map((n) =>
+    ...[0, 1, 2, 3, 4, 5].map((n) =>
       ["at midnight", new Date(next!.midnight.getTime() + n * DAY)] as const
     ),
   ];
   progress(`purge: the next scheduled runs among ${totalRows.toLocaleString("en-US")} rows`);
-  const scheduled = await underLoad(async (windows, excluded) => {
+  const scheduled = await underLoad(async (windows) => {
     const runs = [];
     for (const [label, at] of times) {
       // A day's deletes (about 21,000 rollup rows at 10 million events) pass that 1%: before
@@ -367,9 +376,9 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
       if (label === "at midnight") {
         const started = Date.now();
         await vacuumRollups();
-        excluded.push([started, Date.now()]);
+        windows.excluded.push([started, Date.now()]);
       }
-      const ran = await purgeAll(sql, at, windows, 1_000);
+      const ran = await purgeAll(sql, at, windows);
       runs.push(
         ...ran.map((run) => ({ ...run, at: `${label} (${at.toISOString().slice(0, 16)})` })),
       );

@@ -322,7 +322,7 @@ function purgesMarkdown(purges: Awaited<ReturnType<typeof purge>>[]): string[] {
       )
     ),
     "",
-    "Ingest under the purges (100 events/request, 16 connections, one load run per row): the requests sent while a purge call ran against those sent at least 0.5 s from every call, before, between (1 s of load alone before each call) and after them.",
+    "Ingest under the purges (100 events/request, 16 connections, one load run per row): the requests in flight during each purge call against those in flight during a control window of the same length 0.75 s after it, with load alone.",
     "",
     "| ingest, 100 events/request, 16 connections | requests/s | non-2xx | responses during / without | p50 ms during / without | p99 ms during / without | p99 ÷ without |",
     "|---|---:|---:|---:|---:|---:|---:|",
