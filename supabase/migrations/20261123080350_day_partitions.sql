@@ -140,7 +140,7 @@ set search_path = ''
 as $$
 declare
   v_partition record;
-  v_days regclass[] := '{}';
+  v_days regclass[] := '{}'::regclass[];
   v_day regclass;
 begin
   partitions_dropped := 0;
