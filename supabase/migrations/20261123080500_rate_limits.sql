@@ -10,7 +10,8 @@
 
 -- A domain rather than a table check, as in 20261123080600_api_access_log.sql: a table's check
 -- runs again, parsed and planned, for every row an update writes (one per request here), a
--- domain's only where the shard itself is written (docs/performance.md, "Checks as domains").
+-- domain's only where the shard itself is written (docs/performance.md, "The database's fixed
+-- CPU per request").
 create domain sealog.rate_limit_shard as smallint
   check (value between 0 and 15);
 comment on domain sealog.rate_limit_shard is 'A shard of a tenant''s rate-limit bucket, 0 to 15.';

@@ -13,7 +13,7 @@
 -- The columns' rules are domains, not table checks: PostgreSQL reads a table's checks from
 -- their stored text and plans them again for every statement that writes a row, where a
 -- domain's are kept, planned, in the type cache. Every request writes one row here
--- (docs/performance.md, "Checks as domains").
+-- (docs/performance.md, "The database's fixed CPU per request").
 create domain sealog.http_method as text
   check (char_length(value) between 1 and 16 and value ~ '^[A-Z]+$');
 comment on domain sealog.http_method is 'An HTTP method as the access log keeps it: 1 to 16 upper-case letters.';

@@ -16,7 +16,8 @@
 
 -- Domains rather than table checks, as in 20261123080600_api_access_log.sql: a table's checks
 -- are read from their stored text and planned again by every statement that writes a row, a
--- domain's are kept in the type cache (docs/performance.md, "Checks as domains").
+-- domain's are kept in the type cache (docs/performance.md, "The database's fixed CPU per
+-- request").
 create domain sealog.event_status as text
   check (value in ('ok', 'error'));
 comment on domain sealog.event_status is 'The outcome of an LLM call: ok or error.';

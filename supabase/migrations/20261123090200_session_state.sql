@@ -4,8 +4,8 @@
  * 24 hours after the session's last activity.
  */
 
--- A domain rather than a table check, as in 20261123080600_api_access_log.sql: every
--- single-event ingest upserts a row here (docs/performance.md, "Checks as domains").
+-- A domain rather than a table check, as in 20261123080600_api_access_log.sql: every ingest
+-- upserts rows here (docs/performance.md, "The database's fixed CPU per request").
 create domain sealog.session_risk_tags as sealog.risk_tag[]
   check (cardinality(value) <= 256);
 comment on domain sealog.session_risk_tags is 'The union of a session''s risk tags, at most 256.';

@@ -1,7 +1,7 @@
 -- The rules of the columns every request writes (the access log, telemetry, session state, the
--- rate-limit shards) are domains, not table checks (docs/performance.md, "Checks as domains"):
--- each refuses its bad value with check_violation, as the table checks did, and no table check
--- is left on those tables to be parsed and planned again by every statement.
+-- rate-limit shards) are domains, not table checks (docs/performance.md, "The database's fixed
+-- CPU per request"): each refuses its bad value with check_violation, as the table checks did,
+-- and no table check is left on those tables to be parsed and planned again by every statement.
 begin;
 select plan(20);
 
