@@ -53,23 +53,25 @@ begin
     on conflict do nothing
     returning session_id, occurred_at, input_tokens, output_tokens, cost_micro_usd, risk_tags, end_user_id
   ),
-  -- Each session's totals and tags in one grouped pass: every stored row once with a null
-  -- tag, which the totals count, then once per risk tag, which the tags collect. (A subquery
+  -- Each session's totals and tags in one grouped pass: every stored row once as itself,
+  -- which the totals count, then once per risk tag, which the tags collect. (A subquery
   -- per session rescanned all the rows, sessions x events; a second grouping of the tags
   -- joined to the first cost every request its sort and join: docs/performance.md.)
   per_session as (
     select st.session_id,
-           count(*) filter (where k.tag is null) as calls,
-           least(sum(st.input_tokens) filter (where k.tag is null), 9007199254740991) as input_tokens,
-           least(sum(st.output_tokens) filter (where k.tag is null), 9007199254740991) as output_tokens,
-           least(coalesce(sum(st.cost_micro_usd) filter (where k.tag is null), 0), 9007199254740991) as cost_micro_usd,
+           count(*) filter (where k.is_row) as calls,
+           least(sum(st.input_tokens) filter (where k.is_row), 9007199254740991) as input_tokens,
+           least(sum(st.output_tokens) filter (where k.is_row), 9007199254740991) as output_tokens,
+           least(coalesce(sum(st.cost_micro_usd) filter (where k.is_row), 0), 9007199254740991) as cost_micro_usd,
            min(st.occurred_at) as first_seen_at,
            max(st.occurred_at) as last_seen_at,
            (array_agg(st.end_user_id order by st.occurred_at desc)
-              filter (where k.tag is null and st.end_user_id is not null))[1] as end_user_id,
-           coalesce((array_agg(distinct k.tag order by k.tag) filter (where k.tag is not null))[1:256], '{}') as risk_tags
+              filter (where k.is_row and st.end_user_id is not null))[1] as end_user_id,
+           coalesce((array_agg(distinct k.tag order by k.tag) filter (where not k.is_row))[1:256], '{}') as risk_tags
       from stored as st
-     cross join lateral (select null::sealog.risk_tag as tag union all select unnest(st.risk_tags)) as k
+     cross join lateral (select true as is_row, null::sealog.risk_tag as tag
+                         union all
+                         select false, t.tag from unnest(st.risk_tags) as t(tag)) as k
      group by st.session_id
   ),
   sessions as (
