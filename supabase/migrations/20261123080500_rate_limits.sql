@@ -8,9 +8,17 @@
  * at once instead of one (sealog.take_rate_limit_token).
  */
 
+-- A domain rather than a table check, as in 20261123080600_api_access_log.sql: a table's check
+-- runs again, parsed and planned, for every row an update writes (one per request here), a
+-- domain's only where the shard itself is written (docs/performance.md, "The database's fixed
+-- CPU per request").
+create domain sealog.rate_limit_shard as smallint
+  check (value between 0 and 15);
+comment on domain sealog.rate_limit_shard is 'A shard of a tenant''s rate-limit bucket, 0 to 15.';
+
 create table sealog.rate_limit_buckets (
   tenant_id uuid not null references sealog.tenants (tenant_id) on delete cascade,
-  shard smallint not null default 0 check (shard between 0 and 15),
+  shard sealog.rate_limit_shard not null default 0,
   tokens double precision not null,
   refilled_at timestamptz not null,
   last_allowed boolean not null,

@@ -179,17 +179,20 @@ begin
     -- refills at its share of the rate since refilled_at, up to its capacity, so all of them
     -- empty and fill together. Out of the scan: their tokens' sum, the soonest one regains a
     -- token, and the first with a token counting from the home shard (its offset from it).
-    select count(*), coalesce(sum(s.tokens), 0), min((1 - s.tokens) / c.rate),
-           min((b.shard - v_home + v_shards) % v_shards) filter (where s.tokens >= 1)
+    -- `offset 0` keeps each shard's tokens one expression: pulled up, the planner copied it
+    -- into each of the three aggregates that read it, and every request built the copies
+    -- again (3.5% of a single-event ingest's instructions, docs/performance.md).
+    select count(*), coalesce(sum(s.tokens), 0), min((1 - s.tokens) / s.rate),
+           min((s.shard - v_home + v_shards) % v_shards) filter (where s.tokens >= 1)
       into v_stored, v_sum, v_wait, v_first
-      from sealog.rate_limit_buckets b
-     cross join lateral (select v_base + (b.shard < v_extra)::integer as capacity) as k
-     cross join lateral (select k.capacity, v_rate * k.capacity::double precision / v_burst as rate) as c
-     cross join lateral (
-       select least(c.capacity, b.tokens + greatest(pg_catalog.date_part('epoch', p_now - b.refilled_at), 0) * c.rate) as tokens
-     ) as s
-     where b.tenant_id = p_auth.tenant_id
-       and b.shard < v_shards;
+      from (select b.shard, c.rate,
+                   least(c.capacity, b.tokens + greatest(pg_catalog.date_part('epoch', p_now - b.refilled_at), 0) * c.rate) as tokens
+              from sealog.rate_limit_buckets b
+             cross join lateral (select v_base + (b.shard < v_extra)::integer as capacity) as k
+             cross join lateral (select k.capacity, v_rate * k.capacity::double precision / v_burst as rate) as c
+             where b.tenant_id = p_auth.tenant_id
+               and b.shard < v_shards
+            offset 0) as s;
 
     -- Lock a shard with a token that no request in flight holds, without waiting: a
     -- primary-key probe from that first one on, in the common case one probe only. The lock

@@ -4,6 +4,12 @@
  * 24 hours after the session's last activity.
  */
 
+-- A domain rather than a table check, as in 20261123080600_api_access_log.sql: every ingest
+-- upserts rows here (docs/performance.md, "The database's fixed CPU per request").
+create domain sealog.session_risk_tags as sealog.risk_tag[]
+  check (cardinality(value) <= 256);
+comment on domain sealog.session_risk_tags is 'The union of a session''s risk tags, at most 256.';
+
 create table sealog.session_state (
   tenant_id uuid not null references sealog.tenants (tenant_id) on delete cascade,
   session_id sealog.session_id not null,
@@ -13,7 +19,7 @@ create table sealog.session_state (
   cost_micro_usd sealog.counter not null,
   first_seen_at timestamptz not null,
   last_seen_at timestamptz not null,
-  risk_tags sealog.risk_tag[] not null default '{}' check (cardinality(risk_tags) <= 256),
+  risk_tags sealog.session_risk_tags not null default '{}',
   end_user_id sealog.label,
   last_activity_at timestamptz not null,
   expires_at timestamptz not null,

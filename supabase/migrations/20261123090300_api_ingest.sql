@@ -24,16 +24,18 @@ begin
   -- Events arrive validated and truncated by the Edge Function; the domains check them again.
   -- Rows are inserted in key order so that concurrent batches lock in the same order. The
   -- primary key (tenant_id, occurred_at, event_id) drops a resent event: only fresh rows are
-  -- returned, so session totals count each event once (README "Idempotency").
+  -- returned, so session totals count each event once (README "Idempotency"). A repeated key
+  -- within the batch keeps its first copy; the one sort that finds them also gives the
+  -- insert its order.
   with input as (
-    select distinct on (e.event_id, e.occurred_at) e.*
+    select distinct on (e.occurred_at, e.event_id) e.*
       from jsonb_to_recordset(p_events) as e(
         i integer, event_id uuid, session_id text, occurred_at timestamptz, model text, provider text,
         input_tokens bigint, output_tokens bigint, cache_read_input_tokens bigint,
         cache_creation_input_tokens bigint, reasoning_tokens bigint, latency_ms bigint,
         cost_micro_usd bigint, status text, error_type text, risk_tags text[], end_user_id text,
         agent_id text)
-     order by e.event_id, e.occurred_at, e.i
+     order by e.occurred_at, e.event_id, e.i
   ),
   stored as (
     insert into sealog.llm_request_logs (
@@ -51,23 +53,25 @@ begin
     on conflict do nothing
     returning session_id, occurred_at, input_tokens, output_tokens, cost_micro_usd, risk_tags, end_user_id
   ),
+  -- Each session's totals and tags in one grouped pass: every stored row once as itself,
+  -- which the totals count, then once per risk tag, which the tags collect. (A subquery
+  -- per session rescanned all the rows, sessions x events; a second grouping of the tags
+  -- joined to the first cost every request its sort and join: docs/performance.md.)
   per_session as (
     select st.session_id,
-           count(*) as calls,
-           least(sum(st.input_tokens), 9007199254740991) as input_tokens,
-           least(sum(st.output_tokens), 9007199254740991) as output_tokens,
-           least(sum(coalesce(st.cost_micro_usd, 0)), 9007199254740991) as cost_micro_usd,
+           count(*) filter (where k.is_row) as calls,
+           least(sum(st.input_tokens) filter (where k.is_row), 9007199254740991) as input_tokens,
+           least(sum(st.output_tokens) filter (where k.is_row), 9007199254740991) as output_tokens,
+           least(coalesce(sum(st.cost_micro_usd) filter (where k.is_row), 0), 9007199254740991) as cost_micro_usd,
            min(st.occurred_at) as first_seen_at,
            max(st.occurred_at) as last_seen_at,
-           (array_agg(st.end_user_id order by st.occurred_at desc) filter (where st.end_user_id is not null))[1] as end_user_id
+           (array_agg(st.end_user_id order by st.occurred_at desc)
+              filter (where k.is_row and st.end_user_id is not null))[1] as end_user_id,
+           coalesce((array_agg(distinct k.tag order by k.tag) filter (where not k.is_row))[1:256], '{}') as risk_tags
       from stored as st
-     group by st.session_id
-  ),
-  -- Each session's tags in one pass over the stored rows (a subquery per session rescanned
-  -- them all, sessions x events rows: 4% of a 100-event request's CPU, docs/performance.md).
-  per_session_tags as (
-    select st.session_id, array_agg(distinct tag order by tag) as risk_tags
-      from stored as st, unnest(st.risk_tags) as tag
+     cross join lateral (select true as is_row, null::sealog.risk_tag as tag
+                         union all
+                         select false, t.tag from unnest(st.risk_tags) as t(tag)) as k
      group by st.session_id
   ),
   sessions as (
@@ -76,10 +80,9 @@ begin
       last_seen_at, risk_tags, end_user_id, last_activity_at, expires_at
     )
     select v_auth.tenant_id, ps.session_id, ps.calls, ps.input_tokens, ps.output_tokens,
-           ps.cost_micro_usd, ps.first_seen_at, ps.last_seen_at, coalesce(pt.risk_tags[1:256], '{}'),
+           ps.cost_micro_usd, ps.first_seen_at, ps.last_seen_at, ps.risk_tags,
            ps.end_user_id, now(), now() + interval '24 hours'
       from per_session as ps
-      left join per_session_tags as pt on pt.session_id = ps.session_id
      order by ps.session_id
     on conflict (tenant_id, session_id) do update set
       -- A session past its expiry that the purge has not removed yet starts afresh. Totals
