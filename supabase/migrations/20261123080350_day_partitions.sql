@@ -139,9 +139,9 @@ volatile
 set search_path = ''
 as $$
 declare
-  v_partition record;
-  v_days regclass[] := '{}'::regclass[];
+  v_days regclass[];
   v_day regclass;
+  v_waiting_for regclass;
 begin
   partitions_dropped := 0;
   complete := true;
@@ -150,48 +150,45 @@ begin
   -- renamed <day>_expired; sealog.purge_detached_days drops it in a transaction of its own.
   -- Dropping it here would unlink its files at this transaction's commit (about 10 ms per
   -- 20 MB on our machines) while the detach still holds the parent's lock, which every insert
-  -- needs: ingest stalled for the whole unlink. Callers detach last; lock_timeout (set by the
-  -- caller) gives up rather than queue ingest behind it, and the days left go at the next
-  -- run. The bounds are read with no relation (pg_get_expr(..., 0)): given the partition,
-  -- pg_get_expr would lock it, so a lock held on any day, expired or not, would fail the
-  -- listing and so the whole run.
-  for v_partition in
-    select c.oid::regclass as partition,
-           substring(pg_catalog.pg_get_expr(c.relpartbound, 0) from 'TO \(''([^'']+)''\)')::timestamptz as upper_bound
-      from pg_catalog.pg_inherits i
-      join pg_catalog.pg_class c on c.oid = i.inhrelid
-     where i.inhparent = p_parent
-       and pg_catalog.pg_get_expr(c.relpartbound, 0) <> 'DEFAULT'
-     order by 2
-  loop
-    exit when v_partition.upper_bound > p_cutoff;
-    -- Each day's own lock first, before the parent's: a vacuum of an old day (autovacuum
-    -- cancels itself only after deadlock_timeout; an anti-wraparound one never does) is waited
-    -- for here, while ingest still runs, not with the parent locked by an earlier detach.
-    begin
-      execute format('lock table %s in access exclusive mode', v_partition.partition);
-      v_days := v_days || v_partition.partition;
-    exception when lock_not_available then
-      complete := false;
-      note := format('%s: lock not available; retried at the next run', v_partition.partition);
-      exit;
-    end;
-  end loop;
-  foreach v_day in array v_days loop
-    begin
+  -- needs: ingest stalled for the whole unlink. Callers detach last. The bounds are read with
+  -- no relation (pg_get_expr(..., 0)): given the partition, pg_get_expr would lock it, so a
+  -- lock held on any day, expired or not, would fail the listing and so the whole run.
+  select coalesce(array_agg(d.partition order by d.upper_bound), '{}')
+    into v_days
+    from (select c.oid::regclass as partition,
+                 substring(pg_catalog.pg_get_expr(c.relpartbound, 0) from 'TO \(''([^'']+)''\)')::timestamptz as upper_bound
+            from pg_catalog.pg_inherits i
+            join pg_catalog.pg_class c on c.oid = i.inhrelid
+           where i.inhparent = p_parent
+             and pg_catalog.pg_get_expr(c.relpartbound, 0) <> 'DEFAULT') as d
+   where d.upper_bound <= p_cutoff;
+  begin
+    -- Each day's own lock first, before the parent's: a vacuum of an old day (autovacuum gives
+    -- way only after deadlock_timeout, an anti-wraparound one never) is waited for while ingest
+    -- still runs, not with the parent locked by an earlier detach. Every lock is waited for at
+    -- most 500 ms, under deadlock_timeout (1 s): a read that holds the parent and then asks for
+    -- a day this run holds would make a deadlock, and this run gives way first. Giving way
+    -- undoes the block, every lock and detach of it, and the days go at the next run.
+    perform pg_catalog.set_config('lock_timeout', '500ms', true);
+    foreach v_day in array v_days loop
+      v_waiting_for := v_day;
+      execute format('lock table %s in access exclusive mode', v_day);
+    end loop;
+    foreach v_day in array v_days loop
+      v_waiting_for := p_parent;
       execute format('alter table %s detach partition %s', p_parent, v_day);
       execute format('alter table %s rename to %I', v_day,
                      (select c.relname from pg_catalog.pg_class c where c.oid = v_day) || '_expired');
       partitions_dropped := partitions_dropped + 1;
-    exception when lock_not_available then
-      complete := false;
-      note := format('%s: lock not available; retried at the next run', v_day);
-      exit;
-    end;
-  end loop;
+    end loop;
+  exception when lock_not_available or deadlock_detected then
+    partitions_dropped := 0;
+    complete := false;
+    note := format('%s: lock not available; retried at the next run', v_waiting_for);
+  end;
 end
 $$;
-comment on function sealog.detach_expired_partitions(regclass, timestamptz) is 'Detaches the daily partitions of a table whose whole day is at or before the cutoff, renamed <day>_expired for sealog.purge_detached_days to drop; partitions_dropped counts them; complete is false when a lock was not available.';
+comment on function sealog.detach_expired_partitions(regclass, timestamptz) is 'Detaches the daily partitions of a table whose whole day is at or before the cutoff, renamed <day>_expired for sealog.purge_detached_days to drop; partitions_dropped counts them; all or none: complete is false, and none is detached, when a lock was not available within 500 ms.';
 
 create function sealog.detached_days()
 returns setof regclass

@@ -65,7 +65,7 @@ test("a partition detach behind an open ingest transaction gives up at its lock_
     assert.equal(run.partitions_dropped, 0);
     assert.match(
       String(run.note),
-      /api_access_log_p20190110: lock not available; retried at the next run/,
+      /^sealog\.api_access_log: lock not available; retried at the next run$/,
     );
     const [logged] = await sql`
       select complete, note from sealog.purge_log where purge_id = ${run.purge_id}`;
@@ -119,7 +119,7 @@ test("a lock held on a day that is not expired fails no purge run and no oldest-
       // above: then only the expired day's drop waits, never the held day.
       assert.equal(
         run.note,
-        "sealog.api_access_log_p20190112: lock not available; retried at the next run",
+        "sealog.api_access_log: lock not available; retried at the next run",
       );
     }
 
@@ -229,6 +229,40 @@ test("a purge waits for a lock on an expired day (a vacuum's) before it locks th
     await Promise.all([holder, purger, ingest].map((db) => db.end()));
     await sql`delete from sealog.api_access_log where path = ${PATH}`;
     await sql`select sealog.detach_expired_partitions('sealog.api_access_log', '2019-01-17 00:00:00+00')`;
+    await sql`select sealog.purge_detached_days()`;
+    if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
+  }
+});
+
+test("a read that holds the parent and then asks for a day the purge holds goes on: the purge gives way before a deadlock", async () => {
+  const [reader, purger] = [connect(), connect()];
+  const runs: number[] = [];
+  try {
+    // 2019-01-18 is past its 90 days at 2019-04-19 00:20 (the cutoff is 2019-01-19 00:00).
+    await sql`select sealog.create_day_partitions('sealog.api_access_log', '2019-01-18', 0, 0)`;
+    await insertLogRow(sql, "2019-01-18 12:00:00+00");
+
+    // A read through the parent, as a generic plan locks it before its days.
+    await reader`begin`;
+    await reader`lock table only sealog.api_access_log in access share mode`;
+    const purge = purger`select sealog.purge_api_access_log('2019-04-19 00:20:00+00') as run`
+      .execute();
+    await waitsForLock("select sealog.purge_api_access_log(%");
+    // The purge holds the expired day and waits for the parent; the read now asks for the day.
+    await reader`lock table sealog.api_access_log_p20190118 in access share mode`;
+    await reader`commit`;
+
+    const [first] = await purge;
+    const run = first!.run;
+    runs.push(run.purge_id);
+    assert.equal(run.complete, false);
+    assert.equal(run.partitions_dropped, 0, "all or none: nothing detached");
+    assert.equal(run.note, "sealog.api_access_log: lock not available; retried at the next run");
+  } finally {
+    await reader`rollback`.catch(() => {});
+    await Promise.all([reader, purger].map((db) => db.end()));
+    await sql`delete from sealog.api_access_log where path = ${PATH}`;
+    await sql`select sealog.detach_expired_partitions('sealog.api_access_log', '2019-01-19 00:00:00+00')`;
     await sql`select sealog.purge_detached_days()`;
     if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
   }
