@@ -314,8 +314,8 @@ as $$
 declare
   v_drops record;
 begin
-  -- The partition detaches last, because they lock the parent until this transaction
-  -- commits, which must then come at once (their drops come after it:
+  -- The expired days are detached last: a detach locks the parent until this transaction
+  -- commits, which must then come at once (their drops come after it, in
   -- sealog.purge_detached_days).
   select * into v_drops from sealog.detach_expired_partitions(p_table, sealog.retention_cutoff(p_category, p_now));
   return sealog.record_purge(p_category, p_now, p_started, p_rows_deleted, v_drops.partitions_dropped,
