@@ -191,14 +191,15 @@ $$;
 comment on function sealog.detach_expired_partitions(regclass, timestamptz) is 'Detaches the daily partitions of a table whose whole day is at or before the cutoff, renamed <day>_expired for sealog.purge_detached_days to drop; partitions_dropped counts them; all or none: complete is false, and none is detached, when a lock was not available within 500 ms.';
 
 create function sealog.detached_days()
-returns setof regclass
+returns setof text
 language sql
 stable
 set search_path = ''
 as $$
   -- By the name sealog.detach_expired_partitions gives them: no other code names a table
-  -- <table>_pYYYYMMDD_expired.
-  select c.oid::regclass
+  -- <table>_pYYYYMMDD_expired. As names, not oids: a day another run drops in the meantime
+  -- is then a name that no longer resolves, not an oid printed as a bare number.
+  select format('sealog.%I', c.relname)
     from pg_catalog.pg_class c
    where c.relnamespace = 'sealog'::regnamespace
      and c.relkind = 'r'
@@ -224,7 +225,7 @@ begin
   -- goes at the next.
   for v_day in select d as day from sealog.detached_days() as d loop
     begin
-      execute format('drop table %s', v_day.day);
+      execute format('drop table if exists %s', v_day.day);
       v_dropped := v_dropped + 1;
     exception when lock_not_available then
       raise notice '%: lock not available; dropped at the next run', v_day.day;

@@ -46,7 +46,7 @@ set search_path = ''
 as $$
 declare
   v_oldest timestamptz;
-  v_partition regclass;
+  v_partition text;
   v_found timestamptz;
 begin
   if not exists (select 1 from pg_catalog.pg_partitioned_table where partrelid = p_table) then
@@ -56,17 +56,24 @@ begin
   -- Partitioned by day: the default partition can hold any day; otherwise the oldest
   -- non-empty partition holds the oldest row, so only it is read. The bounds are read with no
   -- relation (pg_get_expr(..., 0)), which would otherwise lock every partition, read or not.
+  -- Each day by the name it has now: a purge may detach (and rename) or drop one before it is
+  -- read, and then it holds no row of the table any more.
   for v_partition in
-    select c.oid::regclass
+    select format('%I.%I', n.nspname, c.relname)
       from pg_catalog.pg_inherits i
       join pg_catalog.pg_class c on c.oid = i.inhrelid
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
      where i.inhparent = p_table
      order by pg_catalog.pg_get_expr(c.relpartbound, 0) <> 'DEFAULT',
               substring(pg_catalog.pg_get_expr(c.relpartbound, 0) from 'FROM \(''([^'']+)''\)')::timestamptz
   loop
-    execute format('select min(%I) from %s', p_column, v_partition) into v_found;
+    begin
+      execute format('select min(%I) from %s', p_column, v_partition) into v_found;
+    exception when undefined_table then
+      continue;
+    end;
     v_oldest := least(v_oldest, v_found);
-    exit when v_found is not null and v_partition::text not like '%\_default';
+    exit when v_found is not null and v_partition not like '%\_default';
   end loop;
   return v_oldest;
 end
