@@ -23,12 +23,17 @@ import {
   type LoadResult,
   progress,
   startLoad,
+  TENANT_ID,
 } from "./load.ts";
+import { startEvidence, writeEvidence } from "./purge_evidence.ts";
 import { percentile } from "./stats.ts";
+import { sideOf, type Windows } from "./purge_windows.ts";
 
 const DAYS = 100;
 const SUBJECTS = { "10k": 10_000, "100k": 100_000 } as const;
 
+/** This bench run's start, naming its evidence files (.sealog/purge-evidence/). */
+const STARTED = new Date().toISOString().slice(0, 19).replaceAll(":", "");
 const round = (value: number) => Math.round(value * 100) / 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -143,12 +148,6 @@ async function seedAccessLog(sql: postgres.Sql, tenantId: string, perDay: number
     });
   }
 }
-
-/** A time span in Unix ms: a purge call's, or its control's. */
-type Window = [number, number];
-
-/** The windows that split a load run: the purge calls', their controls', and what neither counts. */
-type Windows = { purges: Window[]; controls: Window[]; excluded: Window[] };
 
 /** Load alone between a window and the next, so that each window's requests are its own (ms). */
 const GAP_MS = 750;
@@ -272,15 +271,10 @@ export async function pauseScheduledPurges(sql: postgres.Sql): Promise<() => Pro
 function splitByWindows(run: LoadResult, windows: Windows) {
   const during: number[] = [];
   const without: number[] = [];
-  const overlaps = (sent: number, end: number, list: Window[]) =>
-    list.some(([from, to]) => end >= from && sent <= to);
   for (const [end, latency] of run.timeline ?? []) {
-    const sent = end - latency;
-    if (overlaps(sent, end, windows.excluded)) continue;
-    const inPurge = overlaps(sent, end, windows.purges);
-    const inControl = overlaps(sent, end, windows.controls);
-    if (inPurge && !inControl) during.push(latency);
-    else if (inControl && !inPurge) without.push(latency);
+    const side = sideOf(end - latency, end, windows);
+    if (side === "during") during.push(latency);
+    else if (side === "control") without.push(latency);
   }
   const summary = (latencies: number[]) => {
     const sorted = Float64Array.from(latencies).sort();
@@ -318,15 +312,28 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
     warmupSeconds: 2,
     timeline: true,
   };
-  const underLoad = async <Runs>(
+  const underLoad = async <Runs extends { category: string; at?: string }[]>(
+    name: string,
     runs: (windows: Windows) => Promise<Runs>,
   ) => {
+    const evidence = startEvidence();
     const during = startLoad(loadOptions);
     await sleep(2_000 + 3_000); // the warm-up, then load alone
     const windows: Windows = { purges: [], controls: [], excluded: [] };
     const purges = await runs(windows);
     await sleep(3_000);
     const run = await during.stop();
+    // What explains a slow request, for bench/purge_why.ts: not a result, so not committed.
+    const file = await writeEvidence(`${STARTED}-${totalRows}-${name}`, {
+      name,
+      totalRows,
+      windows,
+      labels: purges.map((p) => `${p.category}${p.at ? ` ${p.at}` : ""}`),
+      timeline: run.timeline,
+      loopStalls: run.loopStalls,
+      ...await evidence.stop(TENANT_ID),
+    });
+    progress(`purge: evidence in ${file}`);
     return {
       purges,
       ingest: {
@@ -347,7 +354,7 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
            (select count(*) from sealog.api_access_log
              where received_at < sealog.retention_cutoff('api_access_logs', now())) as access_log`;
   progress(`purge: catch-up among ${totalRows.toLocaleString("en-US")} rows, under load`);
-  const catchUp = await underLoad((windows) => purgeAll(sql, null, windows));
+  const catchUp = await underLoad("catch-up", (windows) => purgeAll(sql, null, windows));
   // What autovacuum does before the next runs, hours or days later in a deployment and seconds
   // later here: it removes the rollups' deleted rows once they pass 1% of the table
   // (usage_rollups migration), which the next purge would otherwise read again in the index.
@@ -368,7 +375,7 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
     ),
   ];
   progress(`purge: the next scheduled runs among ${totalRows.toLocaleString("en-US")} rows`);
-  const scheduled = await underLoad(async (windows) => {
+  const scheduled = await underLoad("scheduled", async (windows) => {
     const runs = [];
     for (const [label, at] of times) {
       // A day's deletes (about 21,000 rollup rows at 10 million events) pass that 1%: before

@@ -29,6 +29,8 @@ export type LoadResult = {
   clientCpuUsPerRequest: number;
   /** With `timeline`: each measured response's [end (Unix ms), latency ms]. */
   timeline?: [number, number][];
+  /** With `timeline`: when the load generator's event loop was late, [end (Unix ms), ms late]. */
+  loopStalls?: [number, number][];
 };
 
 export type LoadOptions = {

@@ -8,7 +8,8 @@
  * connection, or a flood of unknown keys).
  * Output: one JSON line with status counts and exact p50/p95/p99 from every response; with
  * `timeline`, also each measured response's [end, latency] in ms (end in Unix time), for a
- * caller that splits the run by what happened when (the purges' windows).
+ * caller that splits the run by what happened when (the purges' windows), and when this
+ * process's event loop stalled.
  */
 import autocannon from "autocannon";
 
@@ -92,6 +93,17 @@ const okCount = (statuses) =>
   Object.entries(statuses)
     .filter(([status]) => Number(status) >= 200 && Number(status) < 300)
     .reduce((sum, [, count]) => sum + count, 0);
+// With `timeline`: when this process's own event loop was late by 20 ms or more, as
+// [end (Unix ms), ms late]. A stall here (GC, the machine) delays every response in flight.
+const loopStalls = [];
+if (options.timeline) {
+  let due = Date.now() + 10;
+  setInterval(() => {
+    const now = Date.now();
+    if (now - due >= 20) loopStalls.push([now, now - due]);
+    due = now + 10;
+  }, 10).unref();
+}
 // Warm-up requests are not measured, but their stored events are counted.
 const warmup = options.warmupSeconds ? await run(options.warmupSeconds, false) : null;
 const cpuBefore = process.cpuUsage();
@@ -119,5 +131,5 @@ console.log(JSON.stringify({
     max: round(sorted[sorted.length - 1] ?? null),
   },
   clientCpuUsPerRequest: requests ? Math.round((cpu.user + cpu.system) / requests) : null,
-  ...(options.timeline && { timeline }),
+  ...(options.timeline && { timeline, loopStalls }),
 }));
