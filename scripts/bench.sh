@@ -49,7 +49,7 @@ CONF
 fi
 as_admin -c 'create extension if not exists pg_stat_statements with schema extensions' \
   -c 'grant execute on function extensions.pg_stat_statements_reset(oid, oid, bigint) to postgres' \
-  -c 'grant pg_read_all_stats to postgres'
+  -c 'grant pg_read_all_stats to postgres' -c 'grant pg_checkpoint to postgres'
 # What explains a slow request under the purges (bench/purge_evidence.ts reads the log).
 as_admin -c 'alter system set log_checkpoints = on' \
   -c 'alter system set log_autovacuum_min_duration = 0' -c 'alter system set log_lock_waits = on' \
