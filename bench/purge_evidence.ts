@@ -38,7 +38,11 @@ export function startEvidence() {
   const startedAt = Date.now();
   const samples: Sample[] = [];
   let stopped = false;
+  // The purge log's rows from here on: their ran_at is the run's p_now, hours or days ahead.
+  let lastPurgeBefore = "0";
   const loop = (async () => {
+    const [last] = await sql`select coalesce(max(purge_id), 0)::text as id from sealog.purge_log`;
+    lastPurgeBefore = last!.id;
     let due = Date.now();
     let ticks = machineTicks();
     while (!stopped) {
@@ -79,9 +83,7 @@ export function startEvidence() {
       try {
         const purgeLog = await sql`
           select category, ran_at, duration_ms, rows_deleted, partitions_dropped, complete, note
-            from sealog.purge_log where ran_at between ${from} and ${to}
-              or (ran_at > now() and purge_id > (select max(purge_id) - 100 from sealog.purge_log))
-           order by purge_id`;
+            from sealog.purge_log where purge_id > ${lastPurgeBefore}::bigint order by purge_id`;
         const cron = await sql`
           select j.jobname, d.start_time, d.end_time, d.status
             from cron.job_run_details d join cron.job j using (jobid)

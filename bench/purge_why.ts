@@ -176,11 +176,14 @@ function stalls(e: Evidence, origin: number) {
   );
   for (const x of big) {
     const cpu = e.samples.filter((y) => y.at >= x.from && y.at <= x.to).map((y) => y.cpu);
+    const loadgen = (e.loopStalls ?? []).filter(([at]) => at >= x.from && at <= x.to + 50);
     console.log(
       `   stall ${s(x.from, origin)} ${Math.round(x.to - x.from)} ms, ${x.latencies.length} ` +
         `requests, max ${Math.max(...x.latencies)} ms, ${[...x.sides].join("+")}; cpu ${
           cpu.join("/")
-        }; ${waitsIn(e, x.from, x.to)}`,
+        }; ${waitsIn(e, x.from, x.to)}${
+          loadgen.length ? `; loadgen stalled ${loadgen.map(([, l]) => l).join(",")} ms` : ""
+        }`,
     );
   }
 }
