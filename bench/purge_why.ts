@@ -39,7 +39,7 @@ const DIR = new URL("../.sealog/purge-evidence/", import.meta.url);
 function newest(): string[] {
   const names = [...Deno.readDirSync(DIR)].map((e) => e.name).filter((n) => n.endsWith(".json"))
     .sort();
-  const run = names.at(-1)?.split("-")[0];
+  const run = names.at(-1)?.match(/^.*?T\d{6}/)?.[0]; // the run's start, 2026-11-25T033024
   return names.filter((n) => n.startsWith(`${run}-`)).map((n) => new URL(n, DIR).pathname);
 }
 
