@@ -9,7 +9,8 @@
  * Each request stays whole: the database authenticates it, takes its rate-limit token and
  * writes its access-log row as when it is sent alone, and its 2xx is sent after the group
  * commits. A group is one key's requests (one tenant), each within one session, ordered by
- * session, so concurrent groups lock the session rows in one order. When the database
+ * session and first event id, so that concurrent groups lock the session rows and insert a
+ * resent event's key in one order (a deadlock left, the database ends it). When the database
  * refuses the group's statement (a deadlock, a timeout, a bad value), nothing of it
  * committed and each request is sent again alone, to get its own answer.
  */
@@ -28,7 +29,8 @@ export const GROUP_CALLS = 32;
 export const GROUP_EVENTS = 500;
 
 type Waiting = IngestCall & {
-  session: string;
+  /** The group's order: session, then first event id. */
+  order: string;
   resolve: (reply: DbReply) => void;
   reject: (error: unknown) => void;
 };
@@ -48,7 +50,8 @@ export function callIngest(ctx: Record<string, unknown>, events: unknown[]): Pro
       ? `request:${ctx.request_id}`
       : `key:${ctx.key_digest ?? ""}:${ctx.static_tenant_id ?? ""}`;
     const queue = waiting.get(key) ?? [];
-    queue.push({ ctx, events, session: session ?? "", resolve, reject });
+    const firstEvent = String((events[0] as { event_id?: unknown } | undefined)?.event_id ?? "");
+    queue.push({ ctx, events, order: `${session ?? ""}\u0000${firstEvent}`, resolve, reject });
     waiting.set(key, queue);
     sendNextGroup();
   });
@@ -94,7 +97,7 @@ function send(group: Waiting[]): void {
     callApiFunction("ingest", only!.ctx, only!.events).then(only!.resolve, only!.reject);
     return;
   }
-  group.sort((a, b) => (a.session < b.session ? -1 : a.session > b.session ? 1 : 0));
+  group.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
   callIngestGroup(group.map(({ ctx, events }) => ({ ctx, events }))).then(
     (replies) => group.forEach((call, i) => call.resolve(replies[i]!)),
     (error) => {
