@@ -126,7 +126,7 @@ set search_path = ''
 as $$
 declare
   v_call jsonb;
-  v_replies jsonb := '[]';
+  v_replies jsonb := '[]'::jsonb;
 begin
   if jsonb_typeof(p_calls) is distinct from 'array' or jsonb_array_length(p_calls) not between 1 and 64 then
     raise exception 'sealog_api.ingest_group takes an array of 1 to 64 requests' using errcode = '22023';
