@@ -244,9 +244,9 @@ export async function callIngestGroup(calls: IngestCall[]): Promise<DbReply[]> {
 let outstanding = 0;
 const onSettled = new Set<() => void>();
 
-/** True while the pool has as many calls under way as it has connections. */
-export function poolBusy(): boolean {
-  return outstanding >= config().SEALOG_DB_POOL_SIZE;
+/** Calls sent and not yet answered, and the pool's size. */
+export function callsUnderWay(): { calls: number; connections: number } {
+  return { calls: outstanding, connections: config().SEALOG_DB_POOL_SIZE };
 }
 
 /** Runs `listener` each time a call is answered or fails, after the pool counts it free. */

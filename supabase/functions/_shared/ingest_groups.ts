@@ -1,24 +1,27 @@
 /**
  * Group commit for POST /ingest. A single-event request spends most of its database time
  * waiting for its commit's WAL flush, and a pool of 2 connections lets only two flushes
- * overlap (docs/performance.md, "Grouped ingest"). So while the pool is busy, the requests
- * that wait are queued by credential, and when a connection frees, the oldest credential's
- * waiting requests go as one call of sealog_api.ingest_group: one transaction, one flush.
- * A request that finds the pool free goes at once, alone: grouping adds no wait.
+ * overlap (docs/performance.md, "Group commit for single-event ingest"). So while every
+ * connection has a call running and one queued behind it (postgres.js pipelines a call
+ * behind a busy one, so that the connection never idles between two), the requests that
+ * wait are queued by credential; when a call ends, the oldest credential's waiting requests
+ * go as one call of sealog_api.ingest_group: one transaction, one flush. A request that
+ * finds room goes at once, alone: grouping adds no wait.
  *
  * Each request stays whole: the database authenticates it, takes its rate-limit token and
  * writes its access-log row as when it is sent alone, and its 2xx is sent after the group
  * commits. A group is one key's requests (one tenant), each within one session, ordered by
  * session and first event id, so that concurrent groups lock the session rows and insert a
- * resent event's key in one order (a deadlock left, the database ends it). When the database
- * refuses the group's statement (a deadlock, a timeout, a bad value), nothing of it
- * committed and each request is sent again alone, to get its own answer.
+ * resent event's key in one order (a deadlock left, the database ends it). A request over
+ * several sessions is never held back or grouped. When the database refuses the group's
+ * statement (a deadlock, a timeout, a bad value), nothing of it committed and each request
+ * is sent again alone, to get its own answer.
  */
 import {
   callApiFunction,
   callIngestGroup,
+  callsUnderWay,
   type DbReply,
-  poolBusy,
   statementRefused,
   whenCallSettles,
 } from "./db.ts";
@@ -27,6 +30,8 @@ import type { IngestCall } from "./db.ts";
 /** At most this many requests, and about this many events, in one group. */
 export const GROUP_CALLS = 32;
 export const GROUP_EVENTS = 500;
+/** Calls per connection (one running, one queued behind it) before requests wait to group. */
+const CALLS_PER_CONNECTION = 2;
 
 type Waiting = IngestCall & {
   /** The group's order: session, then first event id. */
@@ -40,21 +45,25 @@ const waiting = new Map<string, Waiting[]>();
 
 whenCallSettles(sendNextGroup);
 
-/** POST /ingest's one call: alone when the pool is free, else in the next group of its key. */
+/** POST /ingest's one call: at once while there is room, else in the next group of its key. */
 export function callIngest(ctx: Record<string, unknown>, events: unknown[]): Promise<DbReply> {
-  if (!poolBusy() && waiting.size === 0) return callApiFunction("ingest", ctx, events);
+  const session = onlySession(events);
+  if (session === null || (!full() && waiting.size === 0)) {
+    return callApiFunction("ingest", ctx, events);
+  }
   return new Promise((resolve, reject) => {
-    const session = onlySession(events);
-    // A request over several sessions goes in a group of its own (see the lock order above).
-    const key = session === null
-      ? `request:${ctx.request_id}`
-      : `key:${ctx.key_digest ?? ""}:${ctx.static_tenant_id ?? ""}`;
+    const key = `${ctx.key_digest ?? ""}:${ctx.static_tenant_id ?? ""}`;
     const queue = waiting.get(key) ?? [];
     const firstEvent = String((events[0] as { event_id?: unknown } | undefined)?.event_id ?? "");
-    queue.push({ ctx, events, order: `${session ?? ""}\u0000${firstEvent}`, resolve, reject });
+    queue.push({ ctx, events, order: `${session}\u0000${firstEvent}`, resolve, reject });
     waiting.set(key, queue);
     sendNextGroup();
   });
+}
+
+function full(): boolean {
+  const { calls, connections } = callsUnderWay();
+  return calls >= connections * CALLS_PER_CONNECTION;
 }
 
 /** The session every event names, "" for none, null for two or more. */
@@ -69,7 +78,7 @@ function onlySession(events: unknown[]): string | null {
 }
 
 function sendNextGroup(): void {
-  while (!poolBusy() && waiting.size > 0) {
+  while (!full() && waiting.size > 0) {
     const [key, queue] = waiting.entries().next().value!;
     const group: Waiting[] = [];
     let events = 0;
