@@ -15,8 +15,9 @@
  *
  * Writes bench/results/bench.json, bench.md and ingest-latency.svg (bench-quick.* with --quick).
  * --only reads seeds the large table at --large-rows and runs the reads section alone;
- * --only purge seeds both sizes and runs the purge section alone (bench/results/purge-only.json)
- * (bench/results/reads-only.json).
+ * (bench/results/reads-only.json); --only purge seeds both sizes and runs the purge section alone
+ * (bench/results/purge-only.json); --only ratios runs P1, P2 and P6 alone
+ * (bench/results/ratios-only.json).
  */
 import { Buffer } from "node:buffer";
 import { parseArgs } from "node:util";
@@ -26,7 +27,7 @@ import { latencyChartSvg } from "./chart.ts";
 import { erasure, pauseScheduledPurges, purge, seedLargeTable } from "./large_tables.ts";
 import { reads, readsMarkdown } from "./reads.ts";
 import { API_KEY, ingestHeaders, load, type LoadResult, progress, TENANT_ID } from "./load.ts";
-import { databaseCeiling, p1, p2, p6, tally } from "./ratios.ts";
+import { databaseCeiling, p1, p2, p6, type RowTally, tally } from "./ratios.ts";
 import type { Profile } from "./profile.ts";
 
 const { values: flags } = parseArgs({
@@ -35,7 +36,7 @@ const { values: flags } = parseArgs({
     quick: { type: "boolean", default: false },
     "large-rows": { type: "string" },
     // --only reads: the large table's seed at --large-rows and the reads section, nothing else;
-    // --only purge: both sizes' seeds and the purges, nothing else.
+    // --only purge: both sizes' seeds and the purges, nothing else; --only ratios: P1, P2, P6.
     only: { type: "string" },
   },
 });
@@ -358,7 +359,7 @@ function statementRows(statements: Profile["statements"]): string[] {
   );
 }
 
-function ratiosMarkdown(report: Awaited<ReturnType<typeof main>>): string[] {
+function ratiosMarkdown(report: Awaited<ReturnType<typeof ratios>>): string[] {
   const { p1: r1, p2: r2, p6: r6 } = report;
   const profiles: Profile[] = [
     ...r1.profiles,
@@ -424,6 +425,19 @@ function ratiosMarkdown(report: Awaited<ReturnType<typeof main>>): string[] {
   ];
 }
 
+/** Section: P1, P2 and P6 (bench/ratios.ts). */
+async function ratios(sql: postgres.Sql, rows: RowTally) {
+  const plan = {
+    seconds: PLAN.ratioSeconds,
+    warmup: PLAN.ratioWarmup,
+    copyRows: PLAN.copyRows / 2,
+  };
+  const p1Result = await p1(sql, plan, rows);
+  const p2Result = await p2(sql, plan, rows);
+  const p6Result = await p6(sql, plan, rows);
+  return { p1: p1Result, p2: p2Result, p6: p6Result };
+}
+
 async function main() {
   const sql = postgres(operatorDatabaseUrl(), { max: 1, onnotice: () => {} });
   try {
@@ -435,15 +449,8 @@ async function main() {
     const ingest = await ingestGrid(databaseCeilingResult.rowsPerS);
     const authResult = await auth();
     const poolerResult = await poolerVsDirect();
-    const ratioPlan = {
-      seconds: PLAN.ratioSeconds,
-      warmup: PLAN.ratioWarmup,
-      copyRows: PLAN.copyRows / 2,
-    };
     const ratioRows = tally();
-    const p1Result = await p1(sql, ratioPlan, ratioRows);
-    const p2Result = await p2(sql, ratioPlan, ratioRows);
-    const p6Result = await p6(sql, ratioPlan, ratioRows);
+    const { p1: p1Result, p2: p2Result, p6: p6Result } = await ratios(sql, ratioRows);
     const [count] = await sql`
       select count(*)::bigint as stored from sealog.llm_request_logs where tenant_id = ${TENANT_ID}`;
     const stored = count!.stored;
@@ -516,6 +523,24 @@ if (flags.only === "purge") {
     console.log(purgesMarkdown(purges).join("\n"));
   } finally {
     await resumePurges();
+    await sql.end({ timeout: 5 });
+  }
+  Deno.exit(0);
+}
+
+if (flags.only === "ratios") {
+  const sql = postgres(operatorDatabaseUrl(), { max: 1, onnotice: () => {} });
+  try {
+    const startedAt = new Date().toISOString();
+    const info = await machine(sql);
+    const result = await ratios(sql, tally());
+    await Deno.mkdir(RESULTS_DIR, { recursive: true });
+    await Deno.writeTextFile(
+      new URL("ratios-only.json", RESULTS_DIR),
+      JSON.stringify({ startedAt, machine: info, ...result }, null, 2) + "\n",
+    );
+    console.log(ratiosMarkdown(result).join("\n"));
+  } finally {
     await sql.end({ timeout: 5 });
   }
   Deno.exit(0);

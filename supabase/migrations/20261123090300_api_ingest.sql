@@ -109,6 +109,36 @@ end
 $$;
 comment on function sealog_api.ingest(jsonb, jsonb) is 'POST /ingest: stores a validated batch once per event id, updates session totals, and reports accepted and duplicate counts; 200, 207 (some rejected by the Edge Function) or 422 (none valid).';
 
+/** Section - POST /ingest, requests grouped into one transaction */
+
+-- When every pooled connection is busy, the Edge Function sends the POST /ingest requests that
+-- waited, one key's and one session each, as one call here (_shared/ingest_groups.ts): one
+-- commit, so one WAL flush, for the group instead of one per request. Each request is still
+-- whole on its own: sealog_api.ingest authenticates it, takes its token and writes its
+-- access-log row, exactly as when it is sent alone. The group commits or fails as one; after a
+-- failure the Edge Function sends each request alone. The Edge Function orders a group by
+-- session, so that concurrent groups lock the sessions' rows in one order.
+create function sealog_api.ingest_group(p_calls jsonb)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_call jsonb;
+  v_replies jsonb := '[]'::jsonb;
+begin
+  if jsonb_typeof(p_calls) is distinct from 'array' or jsonb_array_length(p_calls) not between 1 and 64 then
+    raise exception 'sealog_api.ingest_group takes an array of 1 to 64 requests' using errcode = '22023';
+  end if;
+  for v_call in select c.value from jsonb_array_elements(p_calls) as c loop
+    v_replies := v_replies || jsonb_build_array(sealog_api.ingest(v_call -> 'ctx', v_call -> 'events'));
+  end loop;
+  return v_replies;
+end
+$$;
+comment on function sealog_api.ingest_group(jsonb) is 'POST /ingest for a group of requests [{ctx, events}] in one transaction, in the order given: each is answered by sealog_api.ingest as if alone; the replies come back in the same order. One commit for the group; all or none.';
+
 /** Section - GET /ingest/sessions/{session_id} */
 
 create function sealog_api.get_session(p_ctx jsonb, p_session_id text)
@@ -150,5 +180,7 @@ comment on function sealog_api.get_session(jsonb, text) is 'GET /ingest/sessions
 
 revoke all on function sealog_api.ingest(jsonb, jsonb) from public, anon, authenticated, service_role;
 revoke all on function sealog_api.get_session(jsonb, text) from public, anon, authenticated, service_role;
+revoke all on function sealog_api.ingest_group(jsonb) from public, anon, authenticated, service_role;
 grant execute on function sealog_api.ingest(jsonb, jsonb) to sealog_edge;
 grant execute on function sealog_api.get_session(jsonb, text) to sealog_edge;
+grant execute on function sealog_api.ingest_group(jsonb) to sealog_edge;

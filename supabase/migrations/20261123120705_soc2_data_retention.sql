@@ -6,6 +6,27 @@
 set local lock_timeout = '5s';
 set local statement_timeout = '60s';
 
+-- Each Sealog pg_cron job with its last run, as the control reads it three times: per
+-- policy, for the drop of detached days, and in the evidence.
+create function sealog.cron_job_states()
+returns table (jobname text, schedule text, active boolean, last_status text,
+               last_start timestamptz, last_end timestamptz)
+language sql
+stable
+set search_path = ''
+as $$
+  select j.jobname::text, j.schedule, j.active, d.status, d.start_time, d.end_time
+    from cron.job j
+    left join lateral (
+      select r.status, r.start_time, r.end_time
+        from cron.job_run_details r
+       where r.jobid = j.jobid
+       order by r.start_time desc nulls last
+       limit 1) d on true
+   where j.jobname like 'sealog-%'
+$$;
+comment on function sealog.cron_job_states() is 'Every sealog-* pg_cron job: its schedule, whether it is active, and the status, start and end of its last run (null before the first).';
+
 create function sealog.soc2_data_retention(p_now timestamptz)
 returns jsonb
 language plpgsql
@@ -36,16 +57,7 @@ begin
     if v_policy.retention is not null and v_policy.relid is not null then
       v_oldest := sealog.oldest_row_at(v_policy.relid, v_policy.time_column);
     end if;
-    select j.jobname, j.schedule, j.active, d.status as last_status, d.start_time as last_start, d.end_time as last_end
-      into v_job
-      from cron.job j
-      left join lateral (
-        select r.status, r.start_time, r.end_time
-          from cron.job_run_details r
-         where r.jobid = j.jobid
-         order by r.start_time desc nulls last
-         limit 1) d on true
-     where j.jobname = v_policy.purge_job;
+    select * into v_job from sealog.cron_job_states() as j where j.jobname = v_policy.purge_job;
     select jsonb_build_object('ran_at', l.ran_at, 'rows_deleted', l.rows_deleted,
                               'partitions_dropped', l.partitions_dropped, 'complete', l.complete,
                               'duration_ms', l.duration_ms)
@@ -101,16 +113,7 @@ begin
   -- The purges' expired days leave their tables detached; this job drops them within the
   -- minute. Without it they would keep their rows on disk.
   v_job := null;
-  select j.jobname, j.active, d.status as last_status
-    into v_job
-    from cron.job j
-    left join lateral (
-      select r.status
-        from cron.job_run_details r
-       where r.jobid = j.jobid
-       order by r.start_time desc nulls last
-       limit 1) d on true
-   where j.jobname = 'sealog-purge-detached-days';
+  select * into v_job from sealog.cron_job_states() as j where j.jobname = 'sealog-purge-detached-days';
   if v_job.jobname is null or not v_job.active then
     v_findings := v_findings || sealog.soc2_finding('purge_job_missing', 'sealog-purge-detached-days',
       'no active pg_cron job drops the expired days that the purges detach');
@@ -130,15 +133,8 @@ begin
       'cron_jobs', (
         select coalesce(jsonb_agg(jsonb_build_object(
                  'job', j.jobname, 'schedule', j.schedule, 'active', j.active,
-                 'last_run_status', d.status, 'last_run_started_at', d.start_time) order by j.jobname), '[]')
-          from cron.job j
-          left join lateral (
-            select r.status, r.start_time
-              from cron.job_run_details r
-             where r.jobid = j.jobid
-             order by r.start_time desc nulls last
-             limit 1) d on true
-         where j.jobname like 'sealog-%')
+                 'last_run_status', j.last_status, 'last_run_started_at', j.last_start) order by j.jobname), '[]')
+          from sealog.cron_job_states() as j)
     )
   );
 end
@@ -146,4 +142,5 @@ $$;
 comment on function sealog.soc2_data_retention(timestamptz) is 'CC6.1 data retention: every policy with its job, last run, last purge and oldest row; findings for missing or failed purges (the drop of detached expired days included) and rows older than policy plus grace; the detached days awaiting their drop.';
 
 -- Owner (postgres) only.
+revoke all on function sealog.cron_job_states() from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.soc2_data_retention(timestamptz) from public, anon, authenticated, service_role, sealog_edge;

@@ -3,7 +3,8 @@
  * a member of sealog_edge only) through the transaction pooler. It may execute the
  * sealog_api functions and nothing else; its timeouts are set on the role, so no startup
  * parameter beyond application_name is sent (poolers drop or refuse the others). Every
- * request makes exactly one call here.
+ * request makes one call here, except that POST /ingest requests waiting for a busy pool
+ * share one (ingest_groups.ts).
  */
 import postgres from "postgres";
 import { z } from "zod";
@@ -225,9 +226,36 @@ export async function callApiFunction<F extends keyof ApiFunctions>(
   ctx: Record<string, unknown>,
   ...args: ApiFunctions[F]
 ): Promise<DbReply> {
-  const statement = `select sealog_api.${fn}(${
-    [ctx, ...args].map(sqlArgument).join(", ")
-  }) as reply`;
+  return DbReply.parse(await runApiCall(fn, [ctx, ...args]));
+}
+
+/** One POST /ingest request as sealog_api.ingest takes it. */
+export type IngestCall = { ctx: Record<string, unknown>; events: unknown[] };
+
+/**
+ * Sends POST /ingest requests as one call of sealog_api.ingest_group, one transaction: their
+ * replies, in the same order (_shared/ingest_groups.ts decides when).
+ */
+export async function callIngestGroup(calls: IngestCall[]): Promise<DbReply[]> {
+  return DbReply.array().length(calls.length).parse(await runApiCall("ingest_group", [calls]));
+}
+
+/** Calls sent and not yet answered, postgres.js's queue included. */
+let outstanding = 0;
+const onSettled = new Set<() => void>();
+
+/** Calls sent and not yet answered, and the pool's size. */
+export function callsUnderWay(): { calls: number; connections: number } {
+  return { calls: outstanding, connections: config().SEALOG_DB_POOL_SIZE };
+}
+
+/** Runs `listener` each time a call is answered or fails, after the pool counts it free. */
+export function whenCallSettles(listener: () => void): void {
+  onSettled.add(listener);
+}
+
+async function runApiCall(fn: string, args: unknown[]): Promise<unknown> {
+  const statement = `select sealog_api.${fn}(${args.map(sqlArgument).join(", ")}) as reply`;
   const client = sql();
   const timeoutMs = config().SEALOG_DB_CALL_TIMEOUT_MS;
   // `simple` (postgres.js 3.4.9, untyped): the extended protocol even without parameters.
@@ -242,9 +270,10 @@ export async function callApiFunction<F extends keyof ApiFunctions>(
       reject(Object.assign(new Error("database call timed out"), { code: "ETIMEDOUT" }));
     }, timeoutMs);
   });
+  outstanding++;
   try {
     const rows = await Promise.race([query, deadline]);
-    return DbReply.parse(rows[0]!.reply);
+    return rows[0]!.reply;
   } catch (error) {
     if (isMisconfigured(error)) {
       throw new DatabaseMisconfigured("SEALOG_DB_URL", `sqlstate_${errorCode(error)}`, {
@@ -258,7 +287,21 @@ export async function callApiFunction<F extends keyof ApiFunctions>(
     throw error;
   } finally {
     clearTimeout(timer);
+    outstanding--;
+    for (const listener of onSettled) listener();
   }
+}
+
+/**
+ * True when the server refused the statement itself, on a sound connection: its transaction
+ * rolled back, so sending its work again cannot repeat any of it. Not for a lost connection
+ * or a timeout, after which the commit may or may not have happened.
+ */
+export function statementRefused(error: unknown): boolean {
+  const cause = error instanceof DatabaseUnavailable ? error.cause : error;
+  const code = errorCode(cause);
+  return (cause as Error | undefined)?.name === "PostgresError" && code !== undefined &&
+    !/^(08|53|57P)/.test(code) && !MISCONFIGURED_CODES.has(code);
 }
 
 /**

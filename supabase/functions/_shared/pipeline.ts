@@ -20,6 +20,7 @@ import {
   DatabaseUnavailable,
   type DbReply,
 } from "./db.ts";
+import { callIngest } from "./ingest_groups.ts";
 import { ApiError, problem, problemDocument, problemHeaders, sendJson } from "./problems.ts";
 import { allowedMethods } from "./routes.ts";
 import { truncate } from "./strings.ts";
@@ -111,15 +112,15 @@ export async function callApi<F extends keyof ApiFunctions>(
   ...args: ApiFunctions[F]
 ): Promise<DbReply> {
   const failure = c.get("validationFailure");
-  const reply = await callApiFunction(
-    fn,
-    {
-      ...requestMetadata(c),
-      ...extra,
-      ...(failure ? { validation_failure: { status: failure.status, code: failure.code } } : {}),
-    },
-    ...args,
-  );
+  const ctx = {
+    ...requestMetadata(c),
+    ...extra,
+    ...(failure ? { validation_failure: { status: failure.status, code: failure.code } } : {}),
+  };
+  // POST /ingest may share its transaction with others waiting for the pool (ingest_groups.ts).
+  const reply = fn === "ingest"
+    ? await callIngest(ctx, (args as ApiFunctions["ingest"])[0])
+    : await callApiFunction(fn, ctx, ...args);
   c.set("accessLogged", true);
   // The database refused a login other than the least-privileged one (it logged the row).
   if (reply.code === "database_misconfigured") {
