@@ -28,8 +28,8 @@ import {
 import type { IngestCall } from "./db.ts";
 
 /** At most this many requests, and about this many events, in one group. */
-export const GROUP_CALLS = 32;
-export const GROUP_EVENTS = 500;
+const GROUP_CALLS = 32;
+const GROUP_EVENTS = 500;
 /** Calls per connection (one running, one queued behind it) before requests wait to group. */
 const CALLS_PER_CONNECTION = 2;
 
