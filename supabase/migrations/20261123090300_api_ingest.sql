@@ -111,18 +111,22 @@ comment on function sealog_api.ingest(jsonb, jsonb) is 'POST /ingest: stores a v
 
 /** Section - POST /ingest, requests grouped into one transaction */
 
--- When every pooled connection is busy, the Edge Function sends the POST /ingest requests that
--- waited, one key's and one session each, as one call here (_shared/ingest_groups.ts): one
--- commit, so one WAL flush, for the group instead of one per request. Each request is still
--- whole on its own: sealog_api.ingest authenticates it, takes its token and writes its
--- access-log row, exactly as when it is sent alone. The group commits or fails as one; after a
--- failure the Edge Function sends each request alone. The Edge Function orders a group by
--- session, so that concurrent groups lock the sessions' rows in one order.
+-- When the pool is busy, the Edge Function sends the POST /ingest requests that waited, each
+-- within one session, as one call here (_shared/ingest_groups.ts): one commit, so one WAL flush,
+-- for the group instead of one per request. Each request is still whole on its own:
+-- sealog_api.ingest authenticates it, takes its token, stores its events in its own tenant's
+-- rows and writes its access-log row, exactly as when it is sent alone. The group commits or
+-- fails as one; after a failure the Edge Function sends each request alone. The Edge Function
+-- orders a group by key and session, so that concurrent groups lock a tenant's session rows in
+-- one order. A group may hold several tenants' requests, so it waits for a lock 200 ms at most:
+-- a request held by a lock on its own tenant's rows (an erasure, a concurrent resend) sends the
+-- group back to be sent request by request, and delays the other tenants' requests that long.
 create function sealog_api.ingest_group(p_calls jsonb)
 returns jsonb
 language plpgsql
 security definer
 set search_path = ''
+set lock_timeout = '200ms'
 as $$
 declare
   v_call jsonb;
@@ -137,7 +141,7 @@ begin
   return v_replies;
 end
 $$;
-comment on function sealog_api.ingest_group(jsonb) is 'POST /ingest for a group of requests [{ctx, events}] in one transaction, in the order given: each is answered by sealog_api.ingest as if alone; the replies come back in the same order. One commit for the group; all or none.';
+comment on function sealog_api.ingest_group(jsonb) is 'POST /ingest for a group of requests [{ctx, events}] in one transaction, in the order given: each is answered by sealog_api.ingest as if alone; the replies come back in the same order. One commit for the group; all or none; a lock is waited for 200 ms at most.';
 
 /** Section - GET /ingest/sessions/{session_id} */
 

@@ -33,15 +33,29 @@ test("requests waiting for the pool share a transaction, each stored, answered a
       { length: 30 },
       (_, i) => telemetryEvent({ session_id: `group-${i % 4}`, input_tokens: i + 1 }),
     );
+    const neighbour = await createTenant({ ratePerSecond: 100_000 });
     // Every event twice at once, so a resend often shares the first copy's group, beside an
-    // unknown key and an invalid event.
-    const [replies, unknown, invalid] = await Promise.all([
+    // unknown key, an invalid event and another tenant's requests.
+    const [replies, unknown, invalid, neighbours] = await Promise.all([
       Promise.all(
         [...events, ...events].map((event) => post(server.baseUrl, tenant.apiKey, [event])),
       ),
       post(server.baseUrl, `slg_live_${"x".repeat(43)}`, [telemetryEvent()]),
       post(server.baseUrl, tenant.apiKey, [telemetryEvent({ input_tokens: -1 })]),
+      Promise.all(
+        Array.from(
+          { length: 10 },
+          () => post(server.baseUrl, neighbour.apiKey, [telemetryEvent()]),
+        ),
+      ),
     ]);
+    assert.deepEqual(
+      neighbours.map((r) => [r.status, r.body.accepted]),
+      neighbours.map(() => [200, 1]),
+    );
+    const [theirs] = await sql`select count(*)::int as n from sealog.llm_request_logs
+                                where tenant_id = ${neighbour.tenantId}`;
+    assert.equal(theirs!.n, 10, "the other tenant's events under its own tenant");
 
     assert.deepEqual(replies.map((r) => r.status), replies.map(() => 200));
     assert.equal(replies.reduce((sum, r) => sum + r.body.accepted!, 0), 30);
@@ -68,7 +82,7 @@ test("requests waiting for the pool share a transaction, each stored, answered a
       "each session counts each event once",
     );
 
-    const ids = [...replies, unknown, invalid].map((r) => r.requestId);
+    const ids = [...replies, unknown, invalid, ...neighbours].map((r) => r.requestId);
     const [logged] = await sql`
       select count(*)::int as rows, count(distinct request_id)::int as requests,
              count(distinct received_at) filter (where tenant_id is not null)::int as transactions
@@ -93,7 +107,7 @@ test("a group the database refuses is sent again request by request: only the bl
       (await post(server.baseUrl, tenant.apiKey, [telemetryEvent({ session_id: "held" })])).status,
       200,
     );
-    // The session's row stays locked past the functions' lock_timeout (4 s).
+    // The session's row stays locked past the functions' lock_timeout (4 s; a group's 200 ms).
     await holder`begin`;
     await holder`select 1 from sealog.session_state
                   where tenant_id = ${tenant.tenantId} and session_id = 'held' for update`;

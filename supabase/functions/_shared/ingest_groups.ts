@@ -4,18 +4,20 @@
  * overlap (docs/performance.md, "Group commit for single-event ingest"). So while every
  * connection has a call running and one queued behind it (postgres.js pipelines a call
  * behind a busy one, so that the connection never idles between two), the requests that
- * wait are queued by credential; when a call ends, the oldest credential's waiting requests
- * go as one call of sealog_api.ingest_group: one transaction, one flush. A request that
- * finds room goes at once, alone: grouping adds no wait.
+ * wait are queued; when a call ends, the oldest waiting requests go as one call of
+ * sealog_api.ingest_group: one transaction, one flush. A request that finds room goes at
+ * once, alone: grouping adds no wait.
  *
- * Each request stays whole: the database authenticates it, takes its rate-limit token and
- * writes its access-log row as when it is sent alone, and its 2xx is sent after the group
- * commits. A group is one key's requests (one tenant), each within one session, ordered by
- * session and first event id, so that concurrent groups lock the session rows and insert a
- * resent event's key in one order (a deadlock left, the database ends it). A request over
- * several sessions is never held back or grouped. When the database refuses the group's
- * statement (a deadlock, a timeout, a bad value), nothing of it committed and each request
- * is sent again alone, to get its own answer.
+ * Each request stays whole: the database authenticates it, takes its rate-limit token,
+ * stores its events and writes its access-log row as when it is sent alone, and its 2xx is
+ * sent after the group commits. Requests of several keys may share a group: each touches
+ * only its own tenant's rows, and its reply goes to its own HTTP request alone. A group is
+ * ordered by key, session and first event id, and each request in it names one session, so
+ * that concurrent groups lock a tenant's session rows and insert a resent event's key in one
+ * order (a deadlock left, the database ends it). A request over several sessions is never
+ * held back or grouped. When the database refuses the group's statement (a deadlock, a
+ * timeout, a bad value), nothing of it committed and each request is sent again alone, to
+ * get its own answer.
  */
 import {
   callApiFunction,
@@ -34,29 +36,33 @@ const GROUP_EVENTS = 500;
 const CALLS_PER_CONNECTION = 2;
 
 type Waiting = IngestCall & {
-  /** The group's order: session, then first event id. */
+  /** The group's order: key, session, then first event id. */
   order: string;
   resolve: (reply: DbReply) => void;
   reject: (error: unknown) => void;
 };
 
-/** Requests waiting for a connection, by credential, oldest credential first. */
-const waiting = new Map<string, Waiting[]>();
+/** Requests waiting for room, oldest first. */
+const waiting: Waiting[] = [];
 
 whenCallSettles(sendNextGroup);
 
-/** POST /ingest's one call: at once while there is room, else in the next group of its key. */
+/** POST /ingest's one call: at once while there is room, else in the next group. */
 export function callIngest(ctx: Record<string, unknown>, events: unknown[]): Promise<DbReply> {
   const session = onlySession(events);
-  if (session === null || (!full() && waiting.size === 0)) {
+  if (session === null || (!full() && waiting.length === 0)) {
     return callApiFunction("ingest", ctx, events);
   }
   return new Promise((resolve, reject) => {
     const key = `${ctx.key_digest ?? ""}:${ctx.static_tenant_id ?? ""}`;
-    const queue = waiting.get(key) ?? [];
     const firstEvent = String((events[0] as { event_id?: unknown } | undefined)?.event_id ?? "");
-    queue.push({ ctx, events, order: `${session}\u0000${firstEvent}`, resolve, reject });
-    waiting.set(key, queue);
+    waiting.push({
+      ctx,
+      events,
+      order: `${key}\u0000${session}\u0000${firstEvent}`,
+      resolve,
+      reject,
+    });
     sendNextGroup();
   });
 }
@@ -78,25 +84,17 @@ function onlySession(events: unknown[]): string | null {
 }
 
 function sendNextGroup(): void {
-  while (!full() && waiting.size > 0) {
-    const [key, queue] = waiting.entries().next().value!;
-    const group: Waiting[] = [];
-    let events = 0;
+  while (!full() && waiting.length > 0) {
+    let calls = 1;
+    let events = waiting[0]!.events.length;
     while (
-      queue.length > 0 && group.length < GROUP_CALLS &&
-      (group.length === 0 || events + queue[0]!.events.length <= GROUP_EVENTS)
+      calls < waiting.length && calls < GROUP_CALLS &&
+      events + waiting[calls]!.events.length <= GROUP_EVENTS
     ) {
-      const next = queue.shift()!;
-      events += next.events.length;
-      group.push(next);
+      events += waiting[calls]!.events.length;
+      calls++;
     }
-    if (queue.length === 0) waiting.delete(key);
-    else {
-      // Its key goes behind the others, so one busy key cannot hold the rest back.
-      waiting.delete(key);
-      waiting.set(key, queue);
-    }
-    send(group);
+    send(waiting.splice(0, calls));
   }
 }
 

@@ -1,12 +1,15 @@
 -- sealog_api.ingest_group runs the POST /ingest requests that waited for the pool in one
 -- transaction: each is authenticated, stored once and logged as if it had been sent alone,
 -- the replies keep the requests' order, and a request that fails takes the whole group with
--- it, so that the Edge Function can send each again alone (nothing half-written).
+-- it, so that the Edge Function can send each again alone (nothing half-written). Requests of
+-- several tenants may share a group; each writes its own tenant's rows only.
 begin;
-select plan(10);
+select plan(12);
 
 select sealog_admin.create_tenant('ingest group tenant', 1000) as tenant_id \gset
 select sealog_admin.issue_key(:'tenant_id', sha256('group-key'), 'slg_live_grp1', array['ingest']) is not null as issued \gset
+select sealog_admin.create_tenant('ingest group neighbour', 1000) as neighbour_id \gset
+select sealog_admin.issue_key(:'neighbour_id', sha256('neighbour-key'), 'slg_live_grp2', array['ingest']) is not null as issued \gset
 
 create temporary table probe on commit drop as
   select gen_random_uuid() as event_id, gen_random_uuid() as first_request, gen_random_uuid() as resend_request,
@@ -28,16 +31,20 @@ set local role sealog_edge;
 select sealog_api.ingest_group(jsonb_build_array(
   pg_temp.ingest_call(first_request, 'group-key', event_id, 5),
   pg_temp.ingest_call(resend_request, 'group-key', event_id, 5),
-  pg_temp.ingest_call(unknown_request, 'unknown-key', gen_random_uuid(), 5)
+  pg_temp.ingest_call(unknown_request, 'unknown-key', gen_random_uuid(), 5),
+  pg_temp.ingest_call(gen_random_uuid(), 'neighbour-key', gen_random_uuid(), 9)
 )) as replies from probe \gset
 reset role;
 
-select is(jsonb_array_length(:'replies'), 3, 'one reply per request');
+select is(jsonb_array_length(:'replies'), 4, 'one reply per request');
 select is((:'replies'::jsonb -> 0) -> 'body', '{"accepted": 1, "duplicates": 0}', 'the first copy of an event is stored');
 select is((:'replies'::jsonb -> 1) -> 'body', '{"accepted": 0, "duplicates": 1}',
   'its resend in the same group is a duplicate, as when sent after it');
 select is((:'replies'::jsonb -> 2) ->> 'code', 'unauthorized', 'an unknown key in the group still gets its 401');
 select is((select count(*)::int from sealog.llm_request_logs where tenant_id = :'tenant_id'), 1, 'the event is stored once');
+select is(
+  (select array_agg(input_tokens::int) from sealog.llm_request_logs where tenant_id = :'neighbour_id'),
+  array[9], 'another tenant''s request in the group is stored under its own tenant only');
 select is((select calls::int from sealog.session_state where tenant_id = :'tenant_id' and session_id = 'grouped'), 1,
   'and counted once in its session');
 select is(
@@ -72,6 +79,10 @@ select throws_ok(
     (select jsonb_agg(pg_temp.ingest_call(gen_random_uuid(), 'group-key', gen_random_uuid(), 1))
        from generate_series(1, 65)))),
   '22023', null, 'a group holds at most 64 requests');
+
+select ok(
+  (select 'lock_timeout=200ms' = any (proconfig) from pg_proc where oid = 'sealog_api.ingest_group(jsonb)'::regprocedure),
+  'a group waits for a lock 200 ms at most, so one tenant''s held row delays the others that long only');
 
 select * from finish();
 rollback;
