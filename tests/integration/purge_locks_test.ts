@@ -37,6 +37,27 @@ async function waitsForLock(pattern: string): Promise<void> {
   throw new Error(`no backend waits for a lock running ${pattern}`);
 }
 
+/**
+ * Ends a test: rolls back the transaction it may have left open, closes its connections, then
+ * removes what it wrote: its access-log rows, the day it left attached (detached at
+ * `detachBefore`), every detached day, and its purge-log rows.
+ */
+async function cleanUp(
+  connections: postgres.Sql[],
+  runs: number[],
+  options: { rollback?: postgres.Sql; detachBefore?: string } = {},
+): Promise<void> {
+  const open = options.rollback;
+  if (open) await open`rollback`.catch(() => {});
+  await Promise.all(connections.map((db) => db.end()));
+  await sql`delete from sealog.api_access_log where path = ${PATH}`;
+  if (options.detachBefore) {
+    await sql`select sealog.detach_expired_partitions('sealog.api_access_log', ${options.detachBefore})`;
+  }
+  await sql`select sealog.purge_detached_days()`;
+  if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
+}
+
 test("a partition detach behind an open ingest transaction gives up at its lock_timeout, and the next run detaches it", async () => {
   const [holder, purger, ingest] = [connect(), connect(), connect()];
   const runs: number[] = [];
@@ -85,10 +106,7 @@ test("a partition detach behind an open ingest transaction gives up at its lock_
     const [gone] = await sql`select to_regclass('sealog.api_access_log_p20190110') is null as gone`;
     assert.equal(gone!.gone, true, "the next run takes the expired day out of the table");
   } finally {
-    await Promise.all([holder, purger, ingest].map((db) => db.end()));
-    await sql`delete from sealog.api_access_log where path = ${PATH}`;
-    await sql`select sealog.purge_detached_days()`;
-    if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
+    await cleanUp([holder, purger, ingest], runs);
   }
 });
 
@@ -133,12 +151,10 @@ test("a lock held on a day that is not expired fails no purge run and no oldest-
     );
     await holder`commit`;
   } finally {
-    await holder`rollback`.catch(() => {});
-    await Promise.all([holder, purger].map((db) => db.end()));
-    await sql`delete from sealog.api_access_log where path = ${PATH}`;
-    await sql`select sealog.detach_expired_partitions('sealog.api_access_log', '2019-01-13 00:00:00+00')`;
-    await sql`select sealog.purge_detached_days()`;
-    if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
+    await cleanUp([holder, purger], runs, {
+      rollback: holder,
+      detachBefore: "2019-01-13 00:00:00+00",
+    });
   }
 });
 
@@ -186,11 +202,7 @@ test("an expired day leaves its table in the purge's transaction and is dropped 
     const [gone] = await sql`select to_regclass(${DAY}) is null as gone`;
     assert.equal(gone!.gone, true, "the next run drops it");
   } finally {
-    await holder`rollback`.catch(() => {});
-    await Promise.all([holder, purger, ingest].map((db) => db.end()));
-    await sql`delete from sealog.api_access_log where path = ${PATH}`;
-    await sql`select sealog.purge_detached_days()`;
-    if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
+    await cleanUp([holder, purger, ingest], runs, { rollback: holder });
   }
 });
 
@@ -225,12 +237,10 @@ test("a purge waits for a lock on an expired day (a vacuum's) before it locks th
       assert.match(String(run.note), /api_access_log_p20190116: lock not available/);
     }
   } finally {
-    await holder`rollback`.catch(() => {});
-    await Promise.all([holder, purger, ingest].map((db) => db.end()));
-    await sql`delete from sealog.api_access_log where path = ${PATH}`;
-    await sql`select sealog.detach_expired_partitions('sealog.api_access_log', '2019-01-17 00:00:00+00')`;
-    await sql`select sealog.purge_detached_days()`;
-    if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
+    await cleanUp([holder, purger, ingest], runs, {
+      rollback: holder,
+      detachBefore: "2019-01-17 00:00:00+00",
+    });
   }
 });
 
@@ -259,11 +269,9 @@ test("a read that holds the parent and then asks for a day the purge holds goes 
     assert.equal(run.partitions_dropped, 0, "all or none: nothing detached");
     assert.equal(run.note, "sealog.api_access_log: lock not available; retried at the next run");
   } finally {
-    await reader`rollback`.catch(() => {});
-    await Promise.all([reader, purger].map((db) => db.end()));
-    await sql`delete from sealog.api_access_log where path = ${PATH}`;
-    await sql`select sealog.detach_expired_partitions('sealog.api_access_log', '2019-01-19 00:00:00+00')`;
-    await sql`select sealog.purge_detached_days()`;
-    if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
+    await cleanUp([reader, purger], runs, {
+      rollback: reader,
+      detachBefore: "2019-01-19 00:00:00+00",
+    });
   }
 });
