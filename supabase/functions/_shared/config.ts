@@ -78,13 +78,19 @@ const gracePeriod = z.string().transform((value, ctx) => {
   return seconds;
 });
 
+/**
+ * Connections per instance to the pooler. No call waits behind another on one (db.ts), so a
+ * connection idles from a reply to the next call; four hide that for large batches, and the
+ * pooler's server pool, shared by every instance, caps the database's side (docs/performance.md).
+ */
+export const DB_POOL_SIZE_DEFAULT = 4;
+
 const EnvSchema = z.object({
   // The functions' least-privileged login (sealog_functions) through the transaction pooler.
   // Checked by db.ts on first use, so that a missing or wrong URL answers every request with
   // 500 database_misconfigured and a log line naming it (docs/deployment.md).
   SEALOG_DB_URL: z.string().optional(),
-  // One or two per instance: the pooler multiplexes, and instances multiply (docs/performance.md).
-  SEALOG_DB_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(2),
+  SEALOG_DB_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(DB_POOL_SIZE_DEFAULT),
   SEALOG_DB_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).max(60).default(3),
   // The client's own deadline for one call; the server's timeouts are set on the role.
   SEALOG_DB_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(7_000),

@@ -95,6 +95,13 @@ function sql(): postgres.Sql {
     // A transaction pooler hands each transaction to any server connection: no named
     // server-side prepared statements.
     prepare: false,
+    // No call written behind another on one connection: a transaction pooler may hand the
+    // server connection to another client at a call's ReadyForQuery while the next call's
+    // bytes are on their way, and the backend then reads from a message's middle ("invalid
+    // frontend message type", the connection lost; supabase/supavisor#1164, pgbouncer#759).
+    // Requests that wait for a connection queue here; POST /ingest's share a commit.
+    // (Spread: the option is missing from postgres.js 3.4.9's types.)
+    ...{ max_pipeline: 0 },
     // No array-type catalog fetch on connect: every parameter is text or jsonb, and a
     // backend killed during that fetch (a restart) can wedge or poison the new connection
     // (porsager/postgres#1192, #1223).

@@ -1,12 +1,11 @@
 /**
  * Group commit for POST /ingest. A single-event request spends most of its database time
- * waiting for its commit's WAL flush, and a pool of 2 connections lets only two flushes
- * overlap (docs/performance.md, "Group commit for single-event ingest"). So while every
- * connection has a call running and one queued behind it (postgres.js pipelines a call
- * behind a busy one, so that the connection never idles between two), the requests that
- * wait are queued; when a call ends, the oldest waiting requests go as one call of
- * sealog_api.ingest_group: one transaction, one flush. A request that finds room goes at
- * once, alone: grouping adds no wait.
+ * waiting for its commit's WAL flush, one flush per call (docs/performance.md, "Group commit
+ * for single-event ingest"). So while two such
+ * calls are under way, or every connection has a call running (none is sent behind another:
+ * db.ts), the requests that wait are queued here; when a call ends, the oldest waiting
+ * requests go as one call of sealog_api.ingest_group: one transaction, one flush. A request
+ * that finds room goes at once, alone.
  *
  * Each request stays whole: the database authenticates it, takes its rate-limit token,
  * stores its events and writes its access-log row as when it is sent alone, and its 2xx is
@@ -32,8 +31,14 @@ import type { IngestCall } from "./db.ts";
 /** At most this many requests, and about this many events, in one group. */
 const GROUP_CALLS = 32;
 const GROUP_EVENTS = 500;
-/** Calls per connection (one running, one queued behind it) before requests wait to group. */
-const CALLS_PER_CONNECTION = 2;
+
+/**
+ * Single-session calls (alone or grouped) under way at once before requests wait: two
+ * commits overlap, one flushing while the next fills; more would split the waiting requests
+ * into smaller groups, each its own flush (a pool of 16 served 995 single-event requests/s
+ * where two calls at once served 1,594: docs/performance.md).
+ */
+const INGEST_CALLS = 2;
 
 type Waiting = IngestCall & {
   /** The group's order: key, session, then first event id. */
@@ -44,15 +49,16 @@ type Waiting = IngestCall & {
 
 /** Requests waiting for room, oldest first. */
 const waiting: Waiting[] = [];
+/** Single-session calls (alone or grouped) sent and not answered. */
+let ingestCallsUnderWay = 0;
 
 whenCallSettles(sendNextGroup);
 
 /** POST /ingest's one call: at once while there is room, else in the next group. */
 export function callIngest(ctx: Record<string, unknown>, events: unknown[]): Promise<DbReply> {
   const session = onlySession(events);
-  if (session === null || (!full() && waiting.length === 0)) {
-    return callApiFunction("ingest", ctx, events);
-  }
+  if (session === null) return callApiFunction("ingest", ctx, events);
+  if (!full() && waiting.length === 0) return counted(callApiFunction("ingest", ctx, events));
   return new Promise((resolve, reject) => {
     const key = `${ctx.key_digest ?? ""}:${ctx.static_tenant_id ?? ""}`;
     const firstEvent = String((events[0] as { event_id?: unknown } | undefined)?.event_id ?? "");
@@ -69,7 +75,16 @@ export function callIngest(ctx: Record<string, unknown>, events: unknown[]): Pro
 
 function full(): boolean {
   const { calls, connections } = callsUnderWay();
-  return calls >= connections * CALLS_PER_CONNECTION;
+  return ingestCallsUnderWay >= INGEST_CALLS || calls >= connections;
+}
+
+/** A single-session call, counted while under way; its end may let the next group go. */
+function counted<T>(call: Promise<T>): Promise<T> {
+  ingestCallsUnderWay++;
+  return call.finally(() => {
+    ingestCallsUnderWay--;
+    sendNextGroup();
+  });
 }
 
 /** The session every event names, "" for none, null for two or more. */
@@ -101,16 +116,16 @@ function sendNextGroup(): void {
 function send(group: Waiting[]): void {
   if (group.length === 1) {
     const [only] = group;
-    callApiFunction("ingest", only!.ctx, only!.events).then(only!.resolve, only!.reject);
+    counted(callApiFunction("ingest", only!.ctx, only!.events)).then(only!.resolve, only!.reject);
     return;
   }
   group.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-  callIngestGroup(group.map(({ ctx, events }) => ({ ctx, events }))).then(
+  counted(callIngestGroup(group.map(({ ctx, events }) => ({ ctx, events })))).then(
     (replies) => group.forEach((call, i) => call.resolve(replies[i]!)),
     (error) => {
       if (!statementRefused(error)) return group.forEach((call) => call.reject(error));
       for (const call of group) {
-        callApiFunction("ingest", call.ctx, call.events).then(call.resolve, call.reject);
+        counted(callApiFunction("ingest", call.ctx, call.events)).then(call.resolve, call.reject);
       }
     },
   );
