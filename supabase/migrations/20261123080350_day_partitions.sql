@@ -56,6 +56,7 @@ declare
   v_name text;
   v_from timestamptz;
   v_to timestamptz;
+  v_columns text;
   v_created integer := 0;
 begin
   select n.nspname, c.relname, a.attname,
@@ -67,6 +68,14 @@ begin
     join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum = p.partattrs[0]
    where p.partrelid = p_parent
      and p.partstrat = 'r';
+  -- The columns a row carries (a stored generated column is computed again by its new day).
+  select string_agg(format('%I', a.attname), ', ' order by a.attnum)
+    into v_columns
+    from pg_catalog.pg_attribute a
+   where a.attrelid = p_parent
+     and a.attnum > 0
+     and not a.attisdropped
+     and a.attgenerated = '';
   -- The default partition (<table>_default) catches rows for days without a partition.
   if to_regclass(format('%I.%I', v_schema, v_table || '_default')) is null then
     execute format('create table %I.%I partition of %s default', v_schema, v_table || '_default', p_parent);
@@ -87,11 +96,12 @@ begin
     begin
       -- Never block ingest for long: give up on a busy lock and retry at the next run.
       perform set_config('lock_timeout', '3s', true);
-      execute format('create table %I.%I (like %s including defaults including constraints)', v_schema, v_name, p_parent);
+      execute format('create table %I.%I (like %s including defaults including constraints including generated)',
+                     v_schema, v_name, p_parent);
       execute format(
         'with moved as (delete from %I.%I where %I >= %L and %I < %L returning *)
-         insert into %I.%I select * from moved',
-        v_schema, v_table || '_default', v_column, v_from, v_column, v_to, v_schema, v_name);
+         insert into %I.%I (%s) select %s from moved',
+        v_schema, v_table || '_default', v_column, v_from, v_column, v_to, v_schema, v_name, v_columns, v_columns);
       execute format('alter table %s attach partition %I.%I for values from (%L) to (%L)', p_parent, v_schema, v_name, v_from, v_to);
       perform sealog.secure_partition(format('%I.%I', v_schema, v_name)::regclass,
         format('%s. Partition of %s for %s (UTC).', v_class, v_table, v_day));

@@ -30,8 +30,10 @@
  *
  * Nothing here identifies a person: no end-user id, no session id. Raw rows that erasure
  * anonymises keep their figures, so the rollups need no change then; deleted raw rows
- * (tenants' shorter retention) write negative deltas; buckets past retention go with
- * sealog.purge_usage_rollups, called by the telemetry purge.
+ * (tenants' shorter retention) write negative deltas; blocks past retention go with
+ * sealog.purge_usage_rollups (its own pg_cron job; the telemetry purge calls it for the deltas):
+ * both rollups are partitioned by the UTC day of their bucket (every level's block lies inside
+ * one UTC day), so whole expired days are detached and dropped, not deleted row by row.
  */
 
 /** Section - Latency histogram */
@@ -144,7 +146,7 @@ create table sealog.usage_rollups (
   constraint usage_rollups_key unique nulls not distinct (tenant_id, span_minutes, detailed, bucket, model, provider, agent_id, status),
   constraint usage_rollups_summed_over_agents check (detailed or (agent_id is null and status is null)),
   constraint usage_rollups_bucket_aligned check (bucket = date_bin(make_interval(mins => span_minutes), bucket, timestamptz '2000-01-01 00:00+00'))
-);
+) partition by range (bucket);
 
 create table sealog.usage_risk_rollups (
   tenant_id uuid not null,
@@ -170,11 +172,20 @@ create table sealog.usage_risk_rollups (
   constraint usage_risk_rollups_key unique nulls not distinct (tenant_id, span_minutes, detailed, bucket, risk_tag, model, provider, agent_id, status),
   constraint usage_risk_rollups_summed_over_agents check (detailed or (agent_id is null and status is null)),
   constraint usage_risk_rollups_bucket_aligned check (bucket = date_bin(make_interval(mins => span_minutes), bucket, timestamptz '2000-01-01 00:00+00'))
-);
+) partition by range (bucket);
 
 comment on table sealog.usage_deltas is 'INTERNAL; pii=none; retention=telemetry. Changes to the usage rollups not folded yet: appended per telemetry insert (+) or delete (-), folded every minute.';
 comment on table sealog.usage_rollups is 'INTERNAL; pii=none; retention=telemetry. Usage per tenant, level (15 minutes to 1 day), bucket, model, provider, and agent and status (detailed) or not: counts, sums and a latency histogram; no end-user or session id.';
 comment on table sealog.usage_risk_rollups is 'INTERNAL; pii=none; retention=telemetry. usage_rollups per risk tag as well (an event under each of its tags, untagged ones under ''''), for usage grouped by risk tag.';
+
+-- Both rollups are partitioned by the day of their bucket (UTC), like telemetry: every level's
+-- block lies inside one UTC day, so a day's partition holds whole blocks and an expired day is
+-- dropped whole (sealog.purge_usage_rollups). The default partition and the first days here, once
+-- the tables' classification (which each partition repeats) is set;
+-- sealog.maintain_partitions() keeps them 7 days ahead. The deltas are not partitioned: the fold
+-- empties them every minute.
+select sealog.create_day_partitions(t, now(), 7, 90)
+  from unnest(array['sealog.usage_rollups', 'sealog.usage_risk_rollups']::regclass[]) as t;
 
 do $$
 declare
@@ -493,6 +504,9 @@ returns table (
 language plpgsql
 stable
 set search_path = ''
+-- A read of a few thousand rows, whose plan costs each probe of the day-partitioned rollups as
+-- if against every day: past jit_above_cost, JIT compiled it for seconds on each new session.
+set jit = off
 as $$
 declare
   -- The whole 15-minute buckets inside [p_from, p_to): [v_inner_from, v_inner_to), maybe empty.
@@ -707,11 +721,16 @@ begin
          k.sign * r.reasoning_tokens, k.sign * r.cost_micro_usd, k.sign * r.pii_or_secret_events,
          r.latency_pairs, k.sign, k.also_at
     from unnest(v_spans, v_starts, v_signs, v_ats, v_also_ats) as k(span_minutes, start_minutes, sign, at, also_at)
-    join sealog.usage_rollups as r
-      on r.tenant_id = any (p_tenant_ids)
-     and r.span_minutes = k.span_minutes
-     and r.detailed = p_detailed
-     and r.bucket = v_origin + make_interval(mins => k.start_minutes)
+   -- One probe of one day's partition per block: a lateral subquery kept apart (offset 0) is
+   -- a nested loop whose partitions are pruned at each probe; joined plainly, each probe is
+   -- costed as if against every day, and the plan hashes a scan of all of them.
+   cross join lateral (
+     select * from sealog.usage_rollups as b
+      where b.tenant_id = any (p_tenant_ids)
+        and b.span_minutes = k.span_minutes
+        and b.detailed = p_detailed
+        and b.bucket = v_origin + make_interval(mins => k.start_minutes)
+     offset 0) as r
    where not p_by_risk
   union all
   select r.tenant_id, k.at, r.model, r.provider, r.agent_id, r.status, nullif(r.risk_tag, ''),
@@ -720,11 +739,13 @@ begin
          k.sign * r.reasoning_tokens, k.sign * r.cost_micro_usd, k.sign * r.pii_or_secret_events,
          r.latency_pairs, k.sign, k.also_at
     from unnest(v_spans, v_starts, v_signs, v_ats, v_also_ats) as k(span_minutes, start_minutes, sign, at, also_at)
-    join sealog.usage_risk_rollups as r
-      on r.tenant_id = any (p_tenant_ids)
-     and r.span_minutes = k.span_minutes
-     and r.detailed = p_detailed
-     and r.bucket = v_origin + make_interval(mins => k.start_minutes)
+   cross join lateral (
+     select * from sealog.usage_risk_rollups as b
+      where b.tenant_id = any (p_tenant_ids)
+        and b.span_minutes = k.span_minutes
+        and b.detailed = p_detailed
+        and b.bucket = v_origin + make_interval(mins => k.start_minutes)
+     offset 0) as r
    where p_by_risk
   union all
   select d.tenant_id, d.bucket, d.model, d.provider, d.agent_id, d.status, nullif(d.risk_tag, ''),
@@ -772,16 +793,6 @@ comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean
 
 /** Section - Retention */
 
--- The hourly purge deletes each tenant's expired blocks through the keys, from the oldest
--- entry of each (tenant, level) prefix: until vacuum removes them, the deleted entries sit
--- exactly there and every run reads them again (a bitmap scan sets no hint that would skip
--- them): 30,000 index pages and 200 ms for 1,654 rows after a catch-up's 212,000 deletes,
--- 73 pages and 2 ms after a vacuum. At autovacuum's default 20% a 10-million-event
--- deployment would wait some ten days of deletes for it; at 1% (11,000 rows at that size)
--- it comes within a day.
-alter table sealog.usage_rollups set (autovacuum_vacuum_scale_factor = 0.01);
-alter table sealog.usage_risk_rollups set (autovacuum_vacuum_scale_factor = 0.01);
-
 create function sealog.purge_usage_rollups(p_now timestamptz default now(), p_rollups boolean default true)
 returns bigint
 language plpgsql
@@ -790,56 +801,59 @@ set search_path = ''
 set lock_timeout = '1s'
 as $$
 declare
-  v_tenant record;
+  v_cutoff timestamptz := sealog.retention_cutoff('telemetry', p_now);
+  v_cutoff_day timestamptz := pg_catalog.date_trunc('day', v_cutoff, 'UTC');
+  v_table regclass;
+  v_part regclass;
+  v_override record;
+  v_rollups record;
+  v_risk record;
   v_rows bigint := 0;
   v_count bigint;
 begin
-  -- Buckets (of every level) that end at or before the cutoff hold only rows past retention.
-  -- Without p_rollups, only the deltas: for the telemetry purge, inside its lock.
-  -- Each tenant in turn, at its own cutoff (its override, if any): the rollups' keys lead with
-  -- (tenant_id, span_minutes, detailed, bucket), so each delete reads only the expired rows
-  -- of one tenant. A predicate on bucket alone would scan both tables whole, every hour
-  -- (3.6 s at 10 million events), and an index on bucket misleads the usage reads' plans.
+  -- Blocks (of every level) that end at or before the cutoff hold only rows past retention.
+  -- Without p_rollups, only the deltas: for the telemetry purge, inside its lock. Whole days
+  -- past the cutoff are detached, last (sealog.detach_expired_partitions; dropped apart by
+  -- sealog.purge_detached_days): their cost does not grow with their rows and they write no
+  -- WAL per row. What is deleted row by row is bounded: the boundary day's expired blocks,
+  -- default-partition stragglers, and each shorter override's tenant's own rows.
   if p_rollups then
-    for v_tenant in
-      -- The tenants with rollups, one index probe each (a loose index scan).
-      with recursive rollup_tenants(tenant_id) as (
-        (select tenant_id from sealog.usage_rollups order by tenant_id limit 1)
-        union all
-        select (select r.tenant_id from sealog.usage_rollups as r
-                 where r.tenant_id > t.tenant_id order by r.tenant_id limit 1)
-          from rollup_tenants as t
-         where t.tenant_id is not null
-      ), risk_rollup_tenants(tenant_id) as (
-        (select tenant_id from sealog.usage_risk_rollups order by tenant_id limit 1)
-        union all
-        select (select r.tenant_id from sealog.usage_risk_rollups as r
-                 where r.tenant_id > t.tenant_id order by r.tenant_id limit 1)
-          from risk_rollup_tenants as t
-         where t.tenant_id is not null
-      )
-      select tenant_id, sealog.retention_cutoff('telemetry', p_now, tenant_id) as cutoff
-        from (select tenant_id from rollup_tenants union select tenant_id from risk_rollup_tenants) as t
-       where tenant_id is not null
-       order by tenant_id
-    loop
-      -- The smallest level's bound limits the index range; the exact end per level filters.
-      delete from sealog.usage_rollups
-       where tenant_id = v_tenant.tenant_id
-         and span_minutes = any (sealog.usage_levels())
-         and detailed = any (array[false, true])
-         and bucket <= v_tenant.cutoff - interval '15 minutes'
-         and bucket + make_interval(mins => span_minutes) <= v_tenant.cutoff;
-      get diagnostics v_count = row_count;
-      v_rows := v_rows + v_count;
-      delete from sealog.usage_risk_rollups
-       where tenant_id = v_tenant.tenant_id
-         and span_minutes = any (sealog.usage_levels())
-         and detailed = any (array[false, true])
-         and bucket <= v_tenant.cutoff - interval '15 minutes'
-         and bucket + make_interval(mins => span_minutes) <= v_tenant.cutoff;
-      get diagnostics v_count = row_count;
-      v_rows := v_rows + v_count;
+    foreach v_table in array array['sealog.usage_rollups', 'sealog.usage_risk_rollups']::regclass[] loop
+      -- 1. Each tenant with a shorter retention, at its own cutoff, in the days that stay for
+      --    everyone: through the keys, which lead with (tenant_id, span_minutes, detailed,
+      --    bucket), so each delete reads only that tenant's expired rows. The smallest level's
+      --    bound limits the index range; the exact end per level filters.
+      for v_override in
+        select o.tenant_id, sealog.retention_cutoff('telemetry', p_now, o.tenant_id) as cutoff
+          from sealog.retention_overrides as o
+          join sealog.retention_policies as p on p.category = o.category
+         where o.category = 'telemetry'
+           and o.retention < p.retention
+         order by o.tenant_id
+      loop
+        execute format(
+          'delete from %s
+            where tenant_id = $1
+              and span_minutes = any (sealog.usage_levels())
+              and detailed = any (array[false, true])
+              and bucket >= $2
+              and bucket <= $3 - interval ''15 minutes''
+              and bucket + make_interval(mins => span_minutes) <= $3', v_table)
+          using v_override.tenant_id, v_cutoff_day, v_override.cutoff;
+        get diagnostics v_count = row_count;
+        v_rows := v_rows + v_count;
+      end loop;
+      -- 2. The boundary day's blocks that end by the cutoff, from its partition alone, and
+      --    3. stragglers in the default partition (days without a partition of their own).
+      foreach v_part in array array[
+        to_regclass(format('%s_p%s', v_table, to_char(v_cutoff_day at time zone 'UTC', 'YYYYMMDD'))),
+        to_regclass(v_table::text || '_default')] loop
+        continue when v_part is null;
+        execute format('delete from %s where bucket + make_interval(mins => span_minutes) <= $1', v_part)
+          using v_cutoff;
+        get diagnostics v_count = row_count;
+        v_rows := v_rows + v_count;
+      end loop;
     end loop;
   end if;
   -- The deltas of expired buckets: at most the minute since the last fold, and the negative
@@ -855,6 +869,21 @@ begin
      and d.bucket <= c.cutoff - interval '15 minutes';
   get diagnostics v_count = row_count;
   v_rows := v_rows + v_count;
+  if p_rollups then
+    -- 4. Whole expired days of both tables, all or none, with the bounds of every detach (500 ms
+    --    per lock): one table's days detached without the other's are undone, and all go at the
+    --    next run. The detach holds each parent's lock until this commits, which comes at once.
+    begin
+      select * into v_rollups from sealog.detach_expired_partitions('sealog.usage_rollups', v_cutoff);
+      select * into v_risk from sealog.detach_expired_partitions('sealog.usage_risk_rollups', v_cutoff);
+      if not (v_rollups.complete and v_risk.complete) then
+        raise exception using errcode = 'lock_not_available', message = coalesce(v_rollups.note, v_risk.note);
+      end if;
+    exception when lock_not_available then
+      raise notice 'usage rollups: %; expired days detached at the next run', sqlerrm;
+      return null;
+    end;
+  end if;
   return v_rows;
 exception when lock_not_available then
   -- A fold holds the rows: nothing is deleted this time (null), all of it at the next run.
@@ -862,7 +891,7 @@ exception when lock_not_available then
   return null;
 end
 $$;
-comment on function sealog.purge_usage_rollups(timestamptz, boolean) is 'Deletes the usage rollups (every level; unless p_rollups is false) and the deltas whose blocks end at or before the telemetry retention cutoff, each tenant at its own cutoff (its override, if any), reading only the expired rows through the rollups'' keys; returns the rows deleted, or null when rows were locked (retried at the next run). Run hourly by pg_cron (sealog-purge-usage-rollups), and by sealog.purge_telemetry for the deltas alone.';
+comment on function sealog.purge_usage_rollups(timestamptz, boolean) is 'Purges the usage rollups (unless p_rollups is false) and the deltas whose blocks end at or before the telemetry retention cutoff: deletes the boundary day''s expired blocks, default-partition stragglers and each shorter override''s tenant''s expired blocks, then detaches whole expired days of both rollup tables, all or none (dropped by sealog-purge-detached-days); returns the rows deleted, or null when a lock was not available in time (the rest at the next run). Run hourly by pg_cron (sealog-purge-usage-rollups), and by sealog.purge_telemetry for the deltas alone.';
 
 /** Section - RLS and grants */
 

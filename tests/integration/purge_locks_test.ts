@@ -9,7 +9,8 @@
  * purge log and the access log would otherwise find.
  *
  * A lock held on a day that is not expired (a DBA's maintenance, a test's transaction) must not
- * fail a run either: listing the days reads their bounds without locking them.
+ * fail a run either: listing the days reads their bounds without locking them. The usage
+ * rollups' two tables detach their expired days together or not at all.
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
@@ -273,5 +274,37 @@ test("a read that holds the parent and then asks for a day the purge holds goes 
       rollback: reader,
       detachBefore: "2019-01-19 00:00:00+00",
     });
+  }
+});
+
+test("the usage rollups' expired days leave both tables or neither: a lock held on one table's day undoes the other's detach", async () => {
+  const [holder, purger] = [connect(), connect()];
+  const days = ["sealog.usage_rollups_p20190120", "sealog.usage_risk_rollups_p20190120"];
+  const attached = () =>
+    sql`select count(*)::int as n from pg_inherits where inhrelid::regclass::text in ${sql(days)}`
+      .then(([row]) => row!.n);
+  try {
+    // 2019-01-20 is past its 90 days at 2019-04-21 00:20 (the cutoff is 2019-01-21 00:00).
+    await sql`select sealog.create_day_partitions(t, '2019-01-20', 0, 0)
+                from unnest(array['sealog.usage_rollups', 'sealog.usage_risk_rollups']::regclass[]) as t`;
+    await holder`begin`;
+    await holder`lock table sealog.usage_risk_rollups_p20190120 in access exclusive mode`;
+
+    // The rollups' day is detached first, the risk rollups' waits 500 ms and gives way: both stay.
+    const [first] =
+      await purger`select sealog.purge_usage_rollups('2019-04-21 00:20:00+00') as rows`;
+    assert.equal(first!.rows, null, "the run says it did not finish");
+    assert.equal(await attached(), 2, "neither table's expired day left it");
+    await holder`rollback`;
+
+    const [next] =
+      await purger`select sealog.purge_usage_rollups('2019-04-21 01:20:00+00') as rows`;
+    assert.notEqual(next!.rows, null, "the next run finishes");
+    assert.equal(await attached(), 0, "and takes the expired day out of both tables");
+  } finally {
+    await holder`rollback`.catch(() => {});
+    await Promise.all([holder, purger].map((db) => db.end()));
+    await sql`select sealog.purge_detached_days()`;
+    for (const day of days) await sql`drop table if exists ${sql(day.split("."))}`;
   }
 });

@@ -2,8 +2,11 @@
 -- or before date_trunc('hour', p_now) - 90 days, one second either side, drops the days
 -- wholly before that cutoff and keeps the rest of the boundary day. Time is frozen in 2020,
 -- away from the suite's own rows; stragglers in the default partition go by the same cutoff.
+-- The usage rollups (their own job) expire the same way: a day wholly past the cutoff is
+-- detached whole, its rows never deleted one by one; the boundary day's expired blocks, the
+-- default's stragglers and a shorter override's tenant's blocks are deleted.
 begin;
-select plan(11);
+select plan(17);
 
 select count(*) as live_partitions
   from pg_inherits where inhparent = 'sealog.llm_request_logs'::regclass \gset
@@ -64,6 +67,55 @@ select results_eq(
            ('2020-06-15 00:00:00+00', 0, 1, true)$$,
   'every run is in the purge log with the rows deleted and the partitions dropped'
 );
+
+/** Section - Usage rollups: whole days detached, the rest deleted */
+
+select sealog.create_day_partitions(t, '2020-03-17 00:00:00+00', 0, 2)
+  from unnest(array['sealog.usage_rollups', 'sealog.usage_risk_rollups']::regclass[]) as t;
+select sealog_admin.create_tenant('rollups kept 90 days') as a \gset
+select sealog_admin.create_tenant('rollups kept 30 days') as b \gset
+select sealog_admin.set_retention_override(:'b', 'telemetry', interval '30 days');
+
+create function pg_temp.rollup(p_table text, p_label text, p_tenant uuid, p_span integer, p_bucket timestamptz)
+returns void language plpgsql as $$
+begin
+  execute format(
+    'insert into %s (tenant_id, span_minutes, detailed, bucket, model, %s events, errors, input_tokens,
+                     output_tokens, cache_read_input_tokens, cache_creation_input_tokens, reasoning_tokens,
+                     cost_micro_usd, pii_or_secret_events, latency_bins)
+     values ($1, $2, false, $3, $4, %s 1, 0, 1, 1, 0, 0, 0, 0, 0, ''{}'')',
+    p_table, case when p_table like '%risk%' then 'risk_tag,' else '' end,
+    case when p_table like '%risk%' then ''''',' else '' end)
+    using p_tenant, p_span, p_bucket, p_label;
+end
+$$;
+-- The label is the model; the cutoff at 2020-06-14 12:00 is 2020-03-16 12:00 (b's: 2020-05-15 12:00).
+select pg_temp.rollup('sealog.usage_rollups', 'expired_day', :'a', 15, '2020-03-15 10:00+00'),
+       pg_temp.rollup('sealog.usage_rollups', 'expired_day_whole', :'a', 1440, '2020-03-15 00:00+00'),
+       pg_temp.rollup('sealog.usage_rollups', 'boundary_expired', :'a', 15, '2020-03-16 11:45+00'),
+       pg_temp.rollup('sealog.usage_rollups', 'boundary_kept', :'a', 15, '2020-03-16 12:00+00'),
+       pg_temp.rollup('sealog.usage_rollups', 'boundary_day_whole', :'a', 1440, '2020-03-16 00:00+00'),
+       pg_temp.rollup('sealog.usage_rollups', 'straggler', :'a', 15, '2019-01-01 00:00+00'),
+       pg_temp.rollup('sealog.usage_rollups', 'override', :'b', 15, '2020-03-17 06:00+00'),
+       pg_temp.rollup('sealog.usage_risk_rollups', 'expired_day', :'a', 15, '2020-03-15 10:00+00'),
+       pg_temp.rollup('sealog.usage_risk_rollups', 'override', :'b', 15, '2020-03-17 06:00+00');
+
+select is(sealog.purge_usage_rollups('2020-06-14 12:00:00+00'), 4::bigint,
+  'the rollups purge deletes the boundary day''s expired block, the straggler and the override''s two blocks');
+select ok(to_regclass('sealog.usage_rollups_p20200315') is null and to_regclass('sealog.usage_risk_rollups_p20200315') is null,
+  'the expired day is detached from both rollup tables');
+select is((select count(*) from sealog.usage_rollups_p20200315_expired) + (select count(*) from sealog.usage_risk_rollups_p20200315_expired),
+  3::bigint, 'whole: its rows were not deleted one by one');
+select is(
+  (select array_agg(model order by bucket, span_minutes) from sealog.usage_rollups where tenant_id in (:'a', :'b')),
+  array['boundary_day_whole', 'boundary_kept'],
+  'the boundary day keeps its blocks that end after the cutoff; b loses its block of a day kept for everyone'
+);
+select ok(to_regclass('sealog.usage_rollups_p20200316') is not null and to_regclass('sealog.usage_rollups_p20200317') is not null,
+  'the boundary day and the next stay');
+select is(sealog.purge_detached_days() >= 2 and to_regclass('sealog.usage_rollups_p20200315_expired') is null
+          and to_regclass('sealog.usage_risk_rollups_p20200315_expired') is null, true,
+  'the detached days are dropped apart');
 
 select * from finish();
 rollback;
