@@ -19,6 +19,7 @@ import { startProfile } from "./profile.ts";
 import {
   API_KEY,
   ingestHeaders,
+  load,
   type LoadOptions,
   type LoadResult,
   progress,
@@ -265,8 +266,8 @@ export async function pauseScheduledPurges(sql: postgres.Sql): Promise<() => Pro
  * way, so both favour slow requests alike: a request overlaps a window with a probability that
  * grows with its own latency (a first version compared the overlapping requests with all the
  * others, and its "during" p50 came out 1.5 times the rest's with no purge effect to show).
- * Requests that overlap both a call and a control, or an excluded window (the vacuums that stand
- * for the time between scheduled runs), count on neither side.
+ * Requests that overlap both a call and a control, or an excluded window (none since the
+ * rollups expire by partition drop: earlier runs' vacuums of them), count on neither side.
  */
 function splitByWindows(run: LoadResult, windows: Windows) {
   const during: number[] = [];
@@ -302,15 +303,27 @@ function splitByWindows(run: LoadResult, windows: Windows) {
  * each), then twelve midnights' (one whole day detached and dropped each).
  */
 export async function purge(sql: postgres.Sql, totalRows: number) {
-  const loadOptions: LoadOptions = {
+  // Single-event requests, what an SDK sends per call: about five times as many requests a
+  // side as 100-event ones, so that a disk stall, which holds up the requests in flight on the
+  // 16 connections, is a small share of either side. At half the rate this machine answers
+  // (measured first): saturated, every request queues for the CPU, and any work at all, a
+  // purge's or not, lengthens the queue; below it, a purge slows ingest only by making it wait.
+  // Spaced evenly in time (bench/loadgen/run.mjs), so that every purge call meets the load.
+  const saturating: LoadOptions = {
     path: "/ingest",
     method: "POST",
     headers: ingestHeaders(API_KEY),
-    batch: 100,
+    batch: 1,
     connections: 16,
-    seconds: 1800,
+    seconds: 6,
     warmupSeconds: 2,
+  };
+  const capacity = (await load(saturating)).requestsPerS;
+  const loadOptions: LoadOptions = {
+    ...saturating,
+    seconds: 1800,
     timeline: true,
+    ratePerSecond: Math.round(capacity / 2),
   };
   const underLoad = async <Runs extends { category: string; at?: string }[]>(
     name: string,
@@ -358,12 +371,7 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
   await sql`checkpoint`;
   progress(`purge: catch-up among ${totalRows.toLocaleString("en-US")} rows, under load`);
   const catchUp = await underLoad("catch-up", (windows) => purgeAll(sql, null, windows));
-  // What autovacuum does before the next runs, hours or days later in a deployment and seconds
-  // later here: it removes the rollups' deleted rows once they pass 1% of the table
-  // (usage_rollups migration), which the next purge would otherwise read again in the index.
-  const vacuumRollups = () => sql`vacuum (analyze) sealog.usage_rollups, sealog.usage_risk_rollups`;
-  await vacuumRollups();
-  // And the catch-up's (its 22 dropped days, the rollups' deletes): hours pass before the next run.
+  // The catch-up's writes (its dropped days): hours pass before the next run.
   await sql`checkpoint`;
 
   const [next] = await sql<{ hour: Date; midnight: Date }[]>`
@@ -383,13 +391,6 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
   const scheduled = await underLoad("scheduled", async (windows) => {
     const runs = [];
     for (const [label, at] of times) {
-      // A day's deletes (about 21,000 rollup rows at 10 million events) pass that 1%: before
-      // each midnight's run a vacuum stands for the day gone by, its time counted on neither side.
-      if (label === "at midnight") {
-        const started = Date.now();
-        await vacuumRollups();
-        windows.excluded.push([started, Date.now()]);
-      }
       const ran = await purgeAll(sql, at, windows);
       runs.push(
         ...ran.map((run) => ({ ...run, at: `${label} (${at.toISOString().slice(0, 16)})` })),
@@ -400,6 +401,7 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
 
   return {
     totalRows,
+    load: { capacityRequestsPerS: capacity, ratePerSecond: loadOptions.ratePerSecond },
     expiredRows: {
       telemetry: Number(expired!.telemetry),
       apiAccessLogs: Number(expired!.access_log),

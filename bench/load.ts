@@ -47,6 +47,8 @@ export type LoadOptions = {
   warmupSeconds?: number;
   /** Report each response's end time and latency (LoadResult.timeline). */
   timeline?: boolean;
+  /** Requests per second over all connections, spaced evenly; as fast as answered by default. */
+  ratePerSecond?: number;
 };
 
 export const ingestHeaders = (key: string) => ({

@@ -23,6 +23,7 @@ import { Buffer } from "node:buffer";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { operatorDatabaseUrl } from "../cli/lib/database.ts";
+import { DB_POOL_SIZE_DEFAULT } from "../supabase/functions/_shared/config.ts";
 import { latencyChartSvg } from "./chart.ts";
 import { erasure, pauseScheduledPurges, purge, seedLargeTable } from "./large_tables.ts";
 import { reads, readsMarkdown } from "./reads.ts";
@@ -203,7 +204,7 @@ async function machine(sql: postgres.Sql) {
     deno: Deno.version.deno,
     node: nodeVersion,
     postgres: pg,
-    poolSize: Number(Deno.env.get("SEALOG_DB_POOL_SIZE") ?? 2),
+    poolSize: Number(Deno.env.get("SEALOG_DB_POOL_SIZE") ?? DB_POOL_SIZE_DEFAULT),
   };
 }
 
@@ -323,9 +324,15 @@ function purgesMarkdown(purges: Awaited<ReturnType<typeof purge>>[]): string[] {
       )
     ),
     "",
-    "Ingest under the purges (100 events/request, 16 connections, one load run per row): the requests in flight during each purge call against those in flight during a control window of the same length 0.75 s after it, with load alone.",
+    `Ingest under the purges (1 event/request, 16 connections, one load run per row, at half the rate the stack answered saturated just before: ${
+      purges.map((p) =>
+        `${int(p.load.ratePerSecond ?? 0)} of ${int(p.load.capacityRequestsPerS)}/s at ${
+          int(p.totalRows)
+        } rows`
+      ).join(", ")
+    }): the requests in flight during each purge call against those in flight during a control window of the same length 0.75 s after it, with load alone.`,
     "",
-    "| ingest, 100 events/request, 16 connections | requests/s | non-2xx | responses during / without | p50 ms during / without | p99 ms during / without | p99 ÷ without |",
+    "| ingest, 1 event/request, 16 connections | requests/s | non-2xx | responses during / without | p50 ms during / without | p99 ms during / without | p99 ÷ without |",
     "|---|---:|---:|---:|---:|---:|---:|",
     ...purges.flatMap((p) =>
       ([

@@ -1,7 +1,7 @@
 /**
  * One bounded load run with autocannon, under Node (see docs/performance.md for why).
  * Input: one JSON argument { url, method, headers, batch, keys, connections, seconds,
- * warmupSeconds }. SIGTERM ends the measured run early; the results cover the time it ran.
+ * warmupSeconds, ratePerSecond }. SIGTERM ends the measured run early; the results cover the time it ran.
  * With `batch`, every request carries a fresh batch of telemetry events with unique
  * event ids; each connection writes its own sessions, like one SDK per agent process.
  * With `keys`, connection n sends keys[n % keys.length] as its bearer token (one tenant per
@@ -11,6 +11,7 @@
  * caller that splits the run by what happened when (the purges' windows), and when this
  * process's event loop stalled.
  */
+import http from "node:http";
 import autocannon from "autocannon";
 
 const options = JSON.parse(process.argv[2] ?? "{}");
@@ -84,6 +85,90 @@ async function run(seconds, record) {
   return { result, latencies, timeline, statuses, errors };
 }
 
+/**
+ * With `ratePerSecond`: requests spaced evenly in time (request k due at k / rate s), over at
+ * most `connections` kept-alive connections; when all are busy, the due request waits for one.
+ * autocannon's own rate limit gives each connection a quota per second, sent as fast as it is
+ * answered: half the saturated rate would be half of each second saturated and half idle.
+ */
+async function pacedRun(seconds, record) {
+  const url = new URL(options.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const latencies = [];
+  const timeline = [];
+  const statuses = {};
+  let errors = 0;
+  let timeouts = 0;
+  let sent = 0;
+  let stopped = false;
+  const started = performance.now();
+  const endAt = started + seconds * 1000;
+  const interval = 1000 / options.ratePerSecond;
+  let wake = null;
+  const send = (connection) =>
+    new Promise((resolve) => {
+      const headers = { ...(options.headers ?? {}) };
+      if (options.keys) {
+        headers.Authorization = `Bearer ${options.keys[connection % options.keys.length]}`;
+      }
+      const body = options.batch ? batchBody(connection, options.batch) : undefined;
+      if (body) headers["Content-Length"] = Buffer.byteLength(body);
+      const sentAt = performance.now();
+      const request = http.request(url, {
+        method: options.method ?? "GET",
+        headers,
+        agent,
+        timeout: 30_000,
+      }, (response) => {
+        response.resume();
+        response.on("end", () => {
+          const latency = performance.now() - sentAt;
+          if (record) latencies.push(latency);
+          if (record && options.timeline) {
+            timeline.push([Date.now(), Math.round(latency * 100) / 100]);
+          }
+          statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
+          resolve();
+        });
+      });
+      request.on("timeout", () => {
+        timeouts++;
+        request.destroy(new Error("timeout"));
+      });
+      request.on("error", () => {
+        errors++;
+        resolve();
+      });
+      request.end(body);
+    });
+  current = { stop: () => (stopped = true) };
+  /** The requests in flight. */
+  const pending = new Set();
+  while (!stopped && performance.now() < endAt) {
+    const due = Math.floor((performance.now() - started) / interval) + 1;
+    while (sent < due && pending.size < options.connections) {
+      const connection = sent++ % options.connections;
+      const done = send(connection).then(() => {
+        pending.delete(done);
+        wake?.();
+      });
+      pending.add(done);
+    }
+    // Until the next request is due, or, when all connections are busy, until one frees.
+    const untilDue = started + sent * interval - performance.now();
+    await new Promise((resolve) => {
+      wake = resolve;
+      if (pending.size < options.connections) setTimeout(resolve, Math.max(0, untilDue));
+    });
+    wake = null;
+  }
+  const duration = Math.min(performance.now(), endAt) - started;
+  await Promise.all(pending);
+  agent.destroy();
+  current = null;
+  return { result: { duration: duration / 1000, timeouts }, latencies, timeline, statuses, errors };
+}
+
 function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -105,9 +190,10 @@ if (options.timeline) {
   }, 10).unref();
 }
 // Warm-up requests are not measured, but their stored events are counted.
-const warmup = options.warmupSeconds ? await run(options.warmupSeconds, false) : null;
+const runFor = options.ratePerSecond ? pacedRun : run;
+const warmup = options.warmupSeconds ? await runFor(options.warmupSeconds, false) : null;
 const cpuBefore = process.cpuUsage();
-const { result, latencies, timeline, statuses, errors } = await run(options.seconds, true);
+const { result, latencies, timeline, statuses, errors } = await runFor(options.seconds, true);
 const cpu = process.cpuUsage(cpuBefore);
 const sorted = Float64Array.from(latencies).sort();
 const seconds = result.duration;
