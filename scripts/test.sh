@@ -10,12 +10,16 @@ use_stack "${SEALOG_TEST_DATA_DIR:-$ROOT/.sealog/test}" "${SEALOG_TEST_DB_PORT:-
   "${SEALOG_TEST_POOLER_PORT:-54333}"
 
 failures=()
+# Each check's output is kept, so that a failure's own lines are repeated at the very end, where
+# a CI log that shows only its tail still shows them.
+# (Not in the stack's directory: the fresh database below starts by removing it.)
+STEP_LOGS="$(mktemp -d -t sealog-checks.XXXXXX)"
 step() { log "== $*"; }
 check() { # check NAME COMMAND...: runs the command, records a failure, carries on
   local name="$1"
   shift
   step "$name"
-  if ! "$@"; then failures+=("$name"); fi
+  if ! "$@" 2>&1 | tee "$STEP_LOGS/${#failures[@]}.log"; then failures+=("$name"); fi
 }
 
 ensure_packages
@@ -96,7 +100,13 @@ SERVER_PID=
 check "deno task soak" "$DENO" task soak
 
 if [ ${#failures[@]} -gt 0 ]; then
+  for i in "${!failures[@]}"; do
+    log "FAILED: ${failures[$i]}; the end of its output:"
+    # Without colour codes; Deno's test summary (ERRORS, FAILURES) is in these lines.
+    tail -n 60 "$STEP_LOGS/$i.log" | sed 's/\x1b\[[0-9;]*m//g'
+  done
   log "FAILED: ${failures[*]}"
   exit 1
 fi
+rm -rf "$STEP_LOGS"
 log "all checks passed"
