@@ -39,6 +39,22 @@ async function waitsForLock(pattern: string): Promise<void> {
 }
 
 /**
+ * A purge run, then the runs after it until one completes, as pg_cron's next runs would come
+ * (at most five): the tests running alongside insert into the same tables, and a detach waits
+ * at most 500 ms for the parent's lock. Every run's purge_id goes to `runs`, for cleanUp.
+ */
+async function untilComplete(
+  runs: number[],
+  purge: () => Promise<{ purge_id: number; complete: boolean; partitions_dropped: number }>,
+) {
+  for (let attempt = 1;; attempt++) {
+    const run = await purge();
+    runs.push(run.purge_id);
+    if (run.complete || attempt === 5) return run;
+  }
+}
+
+/**
  * Ends a test: rolls back the transaction it may have left open, closes its connections, then
  * removes what it wrote: its access-log rows, the day it left attached (detached at
  * `detachBefore`), every detached day, and its purge-log rows.
@@ -53,7 +69,13 @@ async function cleanUp(
   await Promise.all(connections.map((db) => db.end()));
   await sql`delete from sealog.api_access_log where path = ${PATH}`;
   if (options.detachBefore) {
-    await sql`select sealog.detach_expired_partitions('sealog.api_access_log', ${options.detachBefore})`;
+    // As a purge's, this detach gives way after 500 ms when the parent or the day is busy, and
+    // a day left attached would be found by the next test's purge: again until it is done.
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const [detach] = await sql`
+        select (sealog.detach_expired_partitions('sealog.api_access_log', ${options.detachBefore})).complete`;
+      if (detach!.complete) break;
+    }
   }
   await sql`select sealog.purge_detached_days()`;
   if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
@@ -99,15 +121,17 @@ test("a partition detach behind an open ingest transaction gives up at its lock_
     );
     await holder`commit`;
 
-    const [next] =
-      await purger`select sealog.purge_api_access_log('2019-04-11 01:20:00+00') as run`;
-    runs.push(next!.run.purge_id);
-    assert.equal(next!.run.complete, true);
-    assert.equal(next!.run.partitions_dropped, 1);
+    const next = await untilComplete(runs, async () => {
+      const [row] =
+        await purger`select sealog.purge_api_access_log('2019-04-11 01:20:00+00') as run`;
+      return row!.run;
+    });
+    assert.equal(next.complete, true);
+    assert.equal(next.partitions_dropped, 1);
     const [gone] = await sql`select to_regclass('sealog.api_access_log_p20190110') is null as gone`;
     assert.equal(gone!.gone, true, "the next run takes the expired day out of the table");
   } finally {
-    await cleanUp([holder, purger, ingest], runs);
+    await cleanUp([holder, purger, ingest], runs, { detachBefore: "2019-01-11 00:00:00+00" });
   }
 });
 
@@ -135,10 +159,11 @@ test("a lock held on a day that is not expired fails no purge run and no oldest-
       assert.equal(run.partitions_dropped, 1, "the expired day is dropped beside the held one");
     } else {
       // The tests running alongside may hold the parent with their inserts, as in the test
-      // above: then only the expired day's drop waits, never the held day.
-      assert.equal(
-        run.note,
-        "sealog.api_access_log: lock not available; retried at the next run",
+      // above, or the expired day with a read (the SOC 2 report's): then only the expired
+      // day's detach waits, never the held day.
+      assert.match(
+        String(run.note),
+        /^sealog\.api_access_log(_p20190112)?: lock not available; retried at the next run$/,
       );
     }
 
@@ -173,10 +198,12 @@ test("an expired day leaves its table in the purge's transaction and is dropped 
     await sql`select sealog.create_day_partitions('sealog.api_access_log', '2019-01-14', 0, 0)`;
     await insertLogRow(sql, "2019-01-14 12:00:00+00");
 
-    const [first] =
-      await purger`select sealog.purge_api_access_log('2019-04-15 00:20:00+00') as run`;
-    runs.push(first!.run.purge_id);
-    assert.equal(first!.run.partitions_dropped, 1);
+    const first = await untilComplete(runs, async () => {
+      const [row] =
+        await purger`select sealog.purge_api_access_log('2019-04-15 00:20:00+00') as run`;
+      return row!.run;
+    });
+    assert.equal(first.partitions_dropped, 1);
     const [after] = await sql`
       select (select count(*)::int from sealog.api_access_log
                where received_at >= '2019-01-14' and received_at < '2019-01-15') as rows,
@@ -203,7 +230,10 @@ test("an expired day leaves its table in the purge's transaction and is dropped 
     const [gone] = await sql`select to_regclass(${DAY}) is null as gone`;
     assert.equal(gone!.gone, true, "the next run drops it");
   } finally {
-    await cleanUp([holder, purger, ingest], runs, { rollback: holder });
+    await cleanUp([holder, purger, ingest], runs, {
+      rollback: holder,
+      detachBefore: "2019-01-15 00:00:00+00",
+    });
   }
 });
 
@@ -234,8 +264,9 @@ test("a purge waits for a lock on an expired day (a vacuum's) before it locks th
     if (run.complete) {
       assert.equal(run.partitions_dropped, 1, "the day is detached once the vacuum is done");
     } else {
-      // On a loaded machine the purge's second of lock_timeout may run out first.
-      assert.match(String(run.note), /api_access_log_p20190116: lock not available/);
+      // On a loaded machine the purge's 500 ms for a lock may run out first: the day's, or the
+      // parent's, which the tests running alongside hold with their inserts.
+      assert.match(String(run.note), /^sealog\.api_access_log(_p20190116)?: lock not available/);
     }
   } finally {
     await cleanUp([holder, purger, ingest], runs, {
