@@ -328,9 +328,14 @@ test("the usage rollups' expired days leave both tables or neither: a lock held 
     assert.equal(await attached(), 2, "neither table's expired day left it");
     await holder`rollback`;
 
-    const [next] =
-      await purger`select sealog.purge_usage_rollups('2019-04-21 01:20:00+00') as rows`;
-    assert.notEqual(next!.rows, null, "the next run finishes");
+    // The next run: the tests alongside fold usage into the rollup tables, which may hold one
+    // past the detach's 500 ms; again then, at most five times, as pg_cron's next runs would.
+    let next: unknown = null;
+    for (let attempt = 1; attempt <= 5 && next === null; attempt++) {
+      [{ rows: next }] = await purger`
+        select sealog.purge_usage_rollups('2019-04-21 01:20:00+00') as rows`;
+    }
+    assert.notEqual(next, null, "the next run finishes");
     assert.equal(await attached(), 0, "and takes the expired day out of both tables");
   } finally {
     await holder`rollback`.catch(() => {});
