@@ -44,6 +44,21 @@ Deno.test("hasDuplicateKey counts members, and takes the full scan when a \\u es
   assert.equal(check('"a:b"'), false);
 });
 
+Deno.test("hasDuplicateKey reads keys with escapes from the text, which this engine's JSON.parse can return wrongly", () => {
+  // Deno 2.9.6 (V8 15.0): once {"v8":…,"\\\\":…} was parsed (a key of two backslashes), the
+  // key of {"v8":…,"\\:":…} (backslash, colon) came back as the two backslashes, its escape
+  // unread (docs/resilience.md), so counting the ':' of the parsed keys saw a member missing.
+  const keys = ["\\", "\\\\", "\\a", "\\:", "a\\", '"', '\\"', "a", ":", "\n", "\u0061:"];
+  for (const first of keys) {
+    for (const second of keys) {
+      for (const key of [first, second]) {
+        const text = `[{"v8":"",${JSON.stringify(key)}:""}]`;
+        assert.equal(hasDuplicateKey(text, JSON.parse(text)), false, text);
+      }
+    }
+  }
+});
+
 Deno.test("readJsonBody answers 400 malformed_json to a body with a duplicate key", async () => {
   const app = new Hono<SealogEnv>();
   app.onError((error, c) => problem(c, (error as ApiError).code));
