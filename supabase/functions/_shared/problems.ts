@@ -157,8 +157,18 @@ export function sendJson(
   document: unknown,
   headers: Record<string, string>,
 ): Response {
+  return sendJsonText(c, status, JSON.stringify(document), headers);
+}
+
+/** Sends `text`, a JSON document already serialised, with `status` and `headers`. */
+export function sendJsonText(
+  c: Context,
+  status: ContentfulStatusCode,
+  text: string,
+  headers: Record<string, string>,
+): Response {
   for (const name in headers) c.header(name, headers[name]);
-  return c.body(JSON.stringify(document), status);
+  return c.body(text, status);
 }
 
 /** The problem+json body, for the API reference. */
