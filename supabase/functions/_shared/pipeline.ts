@@ -138,8 +138,8 @@ export async function callApi<F extends keyof ApiFunctions>(
  *
  * Timing-safe: an admitted and a refused reply run the same code. Both documents are built and
  * serialised and the rate-limit fields built for every reply, and which are sent is data, not a
- * branch around work; a 200 and a 401 carry as many header fields. So building a valid key's answer costs what
- * an unknown key's does (tests/soak/timing_test.ts).
+ * branch around work; a 200 and a 401 carry as many header fields. So building a valid key's
+ * answer costs what an unknown key's does (tests/soak/timing_test.ts).
  */
 export function respond(
   c: Context<SealogEnv>,
