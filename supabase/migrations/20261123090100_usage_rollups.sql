@@ -174,6 +174,14 @@ create table sealog.usage_risk_rollups (
   constraint usage_risk_rollups_bucket_aligned check (bucket = date_bin(make_interval(mins => span_minutes), bucket, timestamptz '2000-01-01 00:00+00'))
 ) partition by range (bucket);
 
+-- The hourly purge deletes the boundary day's blocks that end by the cutoff: found by bucket,
+-- not by reading the whole day's partition (sealog.purge_usage_rollups). The fold updates a
+-- block in place, never its bucket, so this index does not stop its updates being HOT.
+create index usage_rollups_bucket_idx on sealog.usage_rollups (bucket);
+create index usage_risk_rollups_bucket_idx on sealog.usage_risk_rollups (bucket);
+comment on index sealog.usage_rollups_bucket_idx is 'Serves the purge of the boundary day''s expired blocks, by bucket.';
+comment on index sealog.usage_risk_rollups_bucket_idx is 'Serves the purge of the boundary day''s expired blocks, by bucket.';
+
 comment on table sealog.usage_deltas is 'INTERNAL; pii=none; retention=telemetry. Changes to the usage rollups not folded yet: appended per telemetry insert (+) or delete (-), folded every minute.';
 comment on table sealog.usage_rollups is 'INTERNAL; pii=none; retention=telemetry. Usage per tenant, level (15 minutes to 1 day), bucket, model, provider, and agent and status (detailed) or not: counts, sums and a latency histogram; no end-user or session id.';
 comment on table sealog.usage_risk_rollups is 'INTERNAL; pii=none; retention=telemetry. usage_rollups per risk tag as well (an event under each of its tags, untagged ones under ''''), for usage grouped by risk tag.';
@@ -849,7 +857,10 @@ begin
         to_regclass(format('%s_p%s', v_table, to_char(v_cutoff_day at time zone 'UTC', 'YYYYMMDD'))),
         to_regclass(v_table::text || '_default')] loop
         continue when v_part is null;
-        execute format('delete from %s where bucket + make_interval(mins => span_minutes) <= $1', v_part)
+        -- The smallest level bounds the index range; the exact end per level filters.
+        execute format('delete from %s
+                         where bucket <= $1 - interval ''15 minutes''
+                           and bucket + make_interval(mins => span_minutes) <= $1', v_part)
           using v_cutoff;
         get diagnostics v_count = row_count;
         v_rows := v_rows + v_count;
@@ -857,16 +868,23 @@ begin
     end loop;
   end if;
   -- The deltas of expired buckets: at most the minute since the last fold, and the negative
-  -- ones of the telemetry purge's own row deletes. Each tenant's cutoff is computed once
-  -- (materialized: inlined into the join, it ran once per delta row).
+  -- ones of the telemetry purge's own row deletes. Each tenant's bound is computed once
+  -- (materialized: inlined into the join, it ran once per delta row), for every tenant (none
+  -- is ever deleted): the policy's cutoff, or its override's. So the planner can probe each
+  -- tenant's oldest deltas by the (tenant_id, bucket) index rather than read the whole queue,
+  -- a minute of ingest (3 to 14 ms of CPU under load), on every run.
   with cutoffs as materialized (
-    select tenant_id, sealog.retention_cutoff('telemetry', p_now, tenant_id) as cutoff
-      from (select distinct tenant_id from sealog.usage_deltas) as t
+    select t.tenant_id, coalesce(o.cutoff, v_cutoff) - interval '15 minutes' as bound
+      from sealog.tenants as t
+      left join (select o.tenant_id, sealog.retention_cutoff('telemetry', p_now, o.tenant_id) as cutoff
+                   from sealog.retention_overrides as o
+                  where o.category = 'telemetry') as o
+        on o.tenant_id = t.tenant_id
   )
   delete from sealog.usage_deltas as d
    using cutoffs as c
    where d.tenant_id = c.tenant_id
-     and d.bucket <= c.cutoff - interval '15 minutes';
+     and d.bucket <= c.bound;
   get diagnostics v_count = row_count;
   v_rows := v_rows + v_count;
   if p_rollups then
