@@ -378,12 +378,11 @@ begin
   -- cutoff) append negative deltas: those of expired buckets go now, before the detaches take
   -- the parent's lock. Only when there were such deletes: this reads the whole delta queue (a
   -- minute of ingest, 3 to 14 ms of CPU under load), and no other step of the run appends to
-  -- it; deltas that outlive the cutoff unfolded go in the rollups' job. The rollups' expired
-  -- buckets go in that job of their own (sealog-purge-usage-rollups): deleting them reads both
-  -- rollup tables, and under the parent's lock they stalled ingest for 1.3 to 1.6 s
-  -- (docs/performance.md).
+  -- it. The rollups' expired buckets go in a job of their own (sealog-purge-usage-rollups):
+  -- deleting them reads both rollup tables, and under the parent's lock they stalled ingest for
+  -- 1.3 to 1.6 s (docs/performance.md).
   v_deltas := case when v_rows.parent_rows_deleted > 0
-                   then sealog.purge_usage_rollups(p_now, p_rollups => false) else 0 end;
+                   then sealog.delete_expired_usage_deltas(p_now) else 0 end;
   return sealog.finish_partitioned_purge('telemetry', 'sealog.llm_request_logs', p_now, v_started,
                                          v_rows.rows_deleted, v_rows.tenant_overrides, v_rows.complete,
                                          v_rows.note)
