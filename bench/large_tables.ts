@@ -161,6 +161,48 @@ const GAP_MS = 750;
  * the requests in flight during the controls are the baseline of those in flight during the
  * calls, drawn the same way from the same run.
  */
+/**
+ * Runs one call under the load with its window, then a control window of the same length
+ * GAP_MS after it, with load alone.
+ */
+async function windowed<T>(windows: Windows, call: () => Promise<T>) {
+  await sleep(GAP_MS);
+  const startedAt = Date.now();
+  const started = performance.now();
+  const result = await call();
+  const seconds = (performance.now() - started) / 1000;
+  const endedAt = Date.now();
+  windows.purges.push([startedAt, endedAt]);
+  await sleep(GAP_MS);
+  windows.controls.push([Date.now(), Date.now() + (endedAt - startedAt)]);
+  await sleep(endedAt - startedAt);
+  return { result, seconds };
+}
+
+/**
+ * Yardsticks for the purges' windows, as long as their median call: a backend that spins on
+ * the CPU for that long, doing nothing else, and one that sleeps for that long. The spin shows
+ * what any work of that length costs ingest on these shared cores, the sleep what the windows
+ * show with no work at all.
+ */
+async function yardsticks(sql: postgres.Sql, ms: number, windows: Windows, kind: "spin" | "sleep") {
+  const runs = [];
+  for (let i = 0; i < YARDSTICK_CALLS; i++) {
+    const { seconds } = await windowed(windows, () =>
+      kind === "spin"
+        // A DO block takes no parameters; ms is a number this function computed.
+        ? sql.unsafe(
+          `do $$ declare v_end timestamptz := clock_timestamp() + interval '${
+            Math.round(ms)
+          } milliseconds'; begin while clock_timestamp() < v_end loop end loop; end $$`,
+        )
+        : sql`select pg_sleep(${ms / 1000})`);
+    runs.push({ category: kind, seconds: round(seconds) });
+  }
+  return runs;
+}
+const YARDSTICK_CALLS = 24;
+
 async function purgeAll(sql: postgres.Sql, at: Date | null, windows: Windows) {
   const runs = [];
   for (
@@ -186,16 +228,7 @@ async function purgeAll(sql: postgres.Sql, at: Date | null, windows: Windows) {
       ],
     ] as const
   ) {
-    await sleep(GAP_MS);
-    const startedAt = Date.now();
-    const started = performance.now();
-    const [result] = await call();
-    const seconds = (performance.now() - started) / 1000;
-    const endedAt = Date.now();
-    windows.purges.push([startedAt, endedAt]);
-    await sleep(GAP_MS);
-    windows.controls.push([Date.now(), Date.now() + (endedAt - startedAt)]);
-    await sleep(endedAt - startedAt);
+    const { result: [result], seconds } = await windowed(windows, call);
     const summary = result!.summary as Record<string, unknown>;
     runs.push({
       category,
@@ -398,10 +431,18 @@ export async function purge(sql: postgres.Sql, totalRows: number) {
     }
     return runs;
   });
+  // The yardsticks, as long as the median scheduled call (its window).
+  const callMs = percentile(
+    Float64Array.from(scheduled.purges.map((run) => run.seconds * 1000)).sort(),
+    50,
+  )!;
+  const spin = await underLoad("spin", (windows) => yardsticks(sql, callMs, windows, "spin"));
+  const idle = await underLoad("sleep", (windows) => yardsticks(sql, callMs, windows, "sleep"));
 
   return {
     totalRows,
     load: { capacityRequestsPerS: capacity, ratePerSecond: loadOptions.ratePerSecond },
+    yardsticks: { callMs: round(callMs), spin, sleep: idle },
     expiredRows: {
       telemetry: Number(expired!.telemetry),
       apiAccessLogs: Number(expired!.access_log),

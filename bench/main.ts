@@ -338,6 +338,8 @@ function purgesMarkdown(purges: Awaited<ReturnType<typeof purge>>[]): string[] {
       ([
         ["the catch-up purges", p.catchUp],
         ["the next scheduled purges", p.scheduled],
+        [`a CPU spin of ${p.yardsticks.callMs} ms (the median scheduled call)`, p.yardsticks.spin],
+        [`a sleep of ${p.yardsticks.callMs} ms`, p.yardsticks.sleep],
       ] as const).map(([name, r]) =>
         `| ${name}, ${int(p.totalRows)} rows | ${
           int(r.ingest.requestsPerS)
@@ -353,6 +355,10 @@ function purgesMarkdown(purges: Awaited<ReturnType<typeof purge>>[]): string[] {
       purges.map((p) => `**${p.scheduled.p99Ratio}** at ${int(p.totalRows)} rows`).join(", ")
     } (goal ≤ 1.5); during the catch-up: ${
       purges.map((p) => `${p.catchUp.p99Ratio} at ${int(p.totalRows)} rows`).join(", ")
+    }. The yardsticks, calls as long as the median scheduled one in their own load runs: a backend that only spins on the CPU, ${
+      purges.map((p) => `${p.yardsticks.spin.p99Ratio} at ${int(p.totalRows)} rows`).join(", ")
+    }; one that only sleeps, ${
+      purges.map((p) => `${p.yardsticks.sleep.p99Ratio} at ${int(p.totalRows)} rows`).join(", ")
     }.`,
     "",
   ];

@@ -793,7 +793,33 @@ comment on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean
 
 /** Section - Retention */
 
-create function sealog.purge_usage_rollups(p_now timestamptz default now(), p_rollups boolean default true)
+create function sealog.delete_expired_usage_deltas(p_now timestamptz)
+returns bigint
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_count bigint;
+begin
+  -- Each tenant's cutoff is computed once (materialized: inlined into the join, it ran once
+  -- per delta row). Reads the whole queue, a minute of ingest: the telemetry purge calls this
+  -- only after its own deletes through the parent appended deltas.
+  with cutoffs as materialized (
+    select tenant_id, sealog.retention_cutoff('telemetry', p_now, tenant_id) as cutoff
+      from (select distinct tenant_id from sealog.usage_deltas) as t
+  )
+  delete from sealog.usage_deltas as d
+   using cutoffs as c
+   where d.tenant_id = c.tenant_id
+     and d.bucket <= c.cutoff - interval '15 minutes';
+  get diagnostics v_count = row_count;
+  return v_count;
+end
+$$;
+comment on function sealog.delete_expired_usage_deltas(timestamptz) is 'Deletes the usage deltas whose 15-minute block ends at or before the tenant''s telemetry cutoff; returns how many. Called by sealog.purge_telemetry after its deletes through the parent, whose negative deltas of expired buckets must not reach the rollups.';
+
+create function sealog.purge_usage_rollups(p_now timestamptz default now())
 returns bigint
 language plpgsql
 security definer
@@ -812,78 +838,63 @@ declare
   v_count bigint;
 begin
   -- Blocks (of every level) that end at or before the cutoff hold only rows past retention.
-  -- Without p_rollups, only the deltas: for the telemetry purge, inside its lock. Whole days
-  -- past the cutoff are detached, last (sealog.detach_expired_partitions; dropped apart by
-  -- sealog.purge_detached_days): their cost does not grow with their rows and they write no
-  -- WAL per row. What is deleted row by row is bounded: the boundary day's expired blocks,
-  -- default-partition stragglers, and each shorter override's tenant's own rows.
-  if p_rollups then
-    foreach v_table in array array['sealog.usage_rollups', 'sealog.usage_risk_rollups']::regclass[] loop
-      -- 1. Each tenant with a shorter retention, at its own cutoff, in the days that stay for
-      --    everyone: through the keys, which lead with (tenant_id, span_minutes, detailed,
-      --    bucket), so each delete reads only that tenant's expired rows. The smallest level's
-      --    bound limits the index range; the exact end per level filters.
-      for v_override in
-        select o.tenant_id, sealog.retention_cutoff('telemetry', p_now, o.tenant_id) as cutoff
-          from sealog.retention_overrides as o
-          join sealog.retention_policies as p on p.category = o.category
-         where o.category = 'telemetry'
-           and o.retention < p.retention
-         order by o.tenant_id
-      loop
-        execute format(
-          'delete from %s
-            where tenant_id = $1
-              and span_minutes = any (sealog.usage_levels())
-              and detailed = any (array[false, true])
-              and bucket >= $2
-              and bucket <= $3 - interval ''15 minutes''
-              and bucket + make_interval(mins => span_minutes) <= $3', v_table)
-          using v_override.tenant_id, v_cutoff_day, v_override.cutoff;
-        get diagnostics v_count = row_count;
-        v_rows := v_rows + v_count;
-      end loop;
-      -- 2. The boundary day's blocks that end by the cutoff, from its partition alone, and
-      --    3. stragglers in the default partition (days without a partition of their own).
-      foreach v_part in array array[
-        to_regclass(format('%s_p%s', v_table, to_char(v_cutoff_day at time zone 'UTC', 'YYYYMMDD'))),
-        to_regclass(v_table::text || '_default')] loop
-        continue when v_part is null;
-        execute format('delete from %s where bucket + make_interval(mins => span_minutes) <= $1', v_part)
-          using v_cutoff;
-        get diagnostics v_count = row_count;
-        v_rows := v_rows + v_count;
-      end loop;
+  -- Whole days past the cutoff are detached, last (sealog.detach_expired_partitions; dropped
+  -- apart by sealog.purge_detached_days): their cost does not grow with their rows and they
+  -- write no WAL per row. What is deleted row by row is bounded: the boundary day's expired
+  -- blocks, default-partition stragglers, and each shorter override's tenant's own rows.
+  -- The deltas are not read: the fold empties them every minute, and one of an expired block
+  -- that it folds (a delta that waited past the cutoff) lands in a block this job deletes at
+  -- its next run. The telemetry purge deletes those its own deletes append.
+  foreach v_table in array array['sealog.usage_rollups', 'sealog.usage_risk_rollups']::regclass[] loop
+    -- 1. Each tenant with a shorter retention, at its own cutoff, in the days that stay for
+    --    everyone: through the keys, which lead with (tenant_id, span_minutes, detailed,
+    --    bucket), so each delete reads only that tenant's expired rows. The smallest level's
+    --    bound limits the index range; the exact end per level filters.
+    for v_override in
+      select o.tenant_id, sealog.retention_cutoff('telemetry', p_now, o.tenant_id) as cutoff
+        from sealog.retention_overrides as o
+        join sealog.retention_policies as p on p.category = o.category
+       where o.category = 'telemetry'
+         and o.retention < p.retention
+       order by o.tenant_id
+    loop
+      execute format(
+        'delete from %s
+          where tenant_id = $1
+            and span_minutes = any (sealog.usage_levels())
+            and detailed = any (array[false, true])
+            and bucket >= $2
+            and bucket <= $3 - interval ''15 minutes''
+            and bucket + make_interval(mins => span_minutes) <= $3', v_table)
+        using v_override.tenant_id, v_cutoff_day, v_override.cutoff;
+      get diagnostics v_count = row_count;
+      v_rows := v_rows + v_count;
     end loop;
-  end if;
-  -- The deltas of expired buckets: at most the minute since the last fold, and the negative
-  -- ones of the telemetry purge's own row deletes. Each tenant's cutoff is computed once
-  -- (materialized: inlined into the join, it ran once per delta row).
-  with cutoffs as materialized (
-    select tenant_id, sealog.retention_cutoff('telemetry', p_now, tenant_id) as cutoff
-      from (select distinct tenant_id from sealog.usage_deltas) as t
-  )
-  delete from sealog.usage_deltas as d
-   using cutoffs as c
-   where d.tenant_id = c.tenant_id
-     and d.bucket <= c.cutoff - interval '15 minutes';
-  get diagnostics v_count = row_count;
-  v_rows := v_rows + v_count;
-  if p_rollups then
-    -- 4. Whole expired days of both tables, all or none, with the bounds of every detach (500 ms
-    --    per lock): one table's days detached without the other's are undone, and all go at the
-    --    next run. The detach holds each parent's lock until this commits, which comes at once.
-    begin
-      select * into v_rollups from sealog.detach_expired_partitions('sealog.usage_rollups', v_cutoff);
-      select * into v_risk from sealog.detach_expired_partitions('sealog.usage_risk_rollups', v_cutoff);
-      if not (v_rollups.complete and v_risk.complete) then
-        raise exception using errcode = 'lock_not_available', message = coalesce(v_rollups.note, v_risk.note);
-      end if;
-    exception when lock_not_available then
-      raise notice 'usage rollups: %; expired days detached at the next run', sqlerrm;
-      return null;
-    end;
-  end if;
+    -- 2. The boundary day's blocks that end by the cutoff, from its partition alone, and
+    --    3. stragglers in the default partition (days without a partition of their own).
+    foreach v_part in array array[
+      to_regclass(format('%s_p%s', v_table, to_char(v_cutoff_day at time zone 'UTC', 'YYYYMMDD'))),
+      to_regclass(v_table::text || '_default')] loop
+      continue when v_part is null;
+      execute format('delete from %s where bucket + make_interval(mins => span_minutes) <= $1', v_part)
+        using v_cutoff;
+      get diagnostics v_count = row_count;
+      v_rows := v_rows + v_count;
+    end loop;
+  end loop;
+  -- 4. Whole expired days of both tables, all or none, with the bounds of every detach (500 ms
+  --    per lock): one table's days detached without the other's are undone, and all go at the
+  --    next run. The detach holds each parent's lock until this commits, which comes at once.
+  begin
+    select * into v_rollups from sealog.detach_expired_partitions('sealog.usage_rollups', v_cutoff);
+    select * into v_risk from sealog.detach_expired_partitions('sealog.usage_risk_rollups', v_cutoff);
+    if not (v_rollups.complete and v_risk.complete) then
+      raise exception using errcode = 'lock_not_available', message = coalesce(v_rollups.note, v_risk.note);
+    end if;
+  exception when lock_not_available then
+    raise notice 'usage rollups: %; expired days detached at the next run', sqlerrm;
+    return null;
+  end;
   return v_rows;
 exception when lock_not_available then
   -- A fold holds the rows: nothing is deleted this time (null), all of it at the next run.
@@ -891,7 +902,7 @@ exception when lock_not_available then
   return null;
 end
 $$;
-comment on function sealog.purge_usage_rollups(timestamptz, boolean) is 'Purges the usage rollups (unless p_rollups is false) and the deltas whose blocks end at or before the telemetry retention cutoff: deletes the boundary day''s expired blocks, default-partition stragglers and each shorter override''s tenant''s expired blocks, then detaches whole expired days of both rollup tables, all or none (dropped by sealog-purge-detached-days); returns the rows deleted, or null when a lock was not available in time (the rest at the next run). Run hourly by pg_cron (sealog-purge-usage-rollups), and by sealog.purge_telemetry for the deltas alone.';
+comment on function sealog.purge_usage_rollups(timestamptz) is 'Purges the usage rollups whose blocks end at or before the telemetry retention cutoff: deletes the boundary day''s expired blocks, default-partition stragglers and each shorter override''s tenant''s expired blocks, then detaches whole expired days of both rollup tables, all or none (dropped by sealog-purge-detached-days); returns the rows deleted, or null when a lock was not available in time (the rest at the next run). Run hourly by pg_cron (sealog-purge-usage-rollups).';
 
 /** Section - RLS and grants */
 
@@ -922,7 +933,8 @@ revoke all on function sealog.fold_usage_deltas() from public, anon, authenticat
 revoke all on function sealog.usage_blocks(integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.usage_signed_head(integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text, boolean) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.purge_usage_rollups(timestamptz, boolean) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_usage_rollups(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.delete_expired_usage_deltas(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
 
 -- Every minute, UTC: the rollup tables lag at most a minute (plus the fold). cron.schedule
 -- upserts by name, so re-running this is harmless.

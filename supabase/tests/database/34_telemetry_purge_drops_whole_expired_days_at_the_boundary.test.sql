@@ -6,7 +6,7 @@
 -- detached whole, its rows never deleted one by one; the boundary day's expired blocks, the
 -- default's stragglers and a shorter override's tenant's blocks are deleted.
 begin;
-select plan(17);
+select plan(20);
 
 select count(*) as live_partitions
   from pg_inherits where inhparent = 'sealog.llm_request_logs'::regclass \gset
@@ -67,6 +67,31 @@ select results_eq(
            ('2020-06-15 00:00:00+00', 0, 1, true)$$,
   'every run is in the purge log with the rows deleted and the partitions dropped'
 );
+
+/** Section - Rows at the cutoff reach their bucket's deltas */
+
+-- A row exactly at the cutoff is due, but its 15-minute bucket starts there and stays: it is
+-- deleted through the parent, whose usage trigger appends its negative delta, in the boundary
+-- day's partition and in the default alike (the purge looks for such rows first, and goes
+-- through the parent only when it finds one).
+create function pg_temp.bucket_events(p_bucket timestamptz) returns bigint language sql as $$
+  select coalesce(sum(events), 0)::bigint from sealog.usage_deltas
+   where tenant_id = '00000000-0000-4000-8000-000000000034' and bucket = p_bucket
+     and risk_tag is null -- (the deltas by risk tag repeat the events, untagged ones under '')
+$$;
+select is(pg_temp.bucket_events('2020-03-16 12:00+00'), 1::bigint,
+  'the boundary day: the deltas of the bucket at the cutoff count only the row that stays');
+
+insert into probe (label, occurred_at) values
+  ('default_at_cutoff', '2020-03-22 13:00:00+00'), ('default_younger', '2020-03-22 13:00:01+00');
+insert into sealog.llm_request_logs (tenant_id, occurred_at, event_id, session_id, model, input_tokens, output_tokens)
+select '00000000-0000-4000-8000-000000000034', occurred_at, event_id, 'purge-probe', 'model', 1, 1
+  from probe where label like 'default%';
+-- The cutoff at 2020-06-20 13:00 is 2020-03-22 13:00, a day without a partition of its own.
+select is((sealog.purge_telemetry('2020-06-20 13:00:00+00') ->> 'rows_deleted')::int, 1,
+  'the default partition''s row at the cutoff is deleted');
+select is(pg_temp.bucket_events('2020-03-22 13:00+00'), 1::bigint,
+  'and its negative delta reaches its bucket, which counts only the row that stays');
 
 /** Section - Usage rollups: whole days detached, the rest deleted */
 
