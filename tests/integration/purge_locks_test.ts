@@ -39,19 +39,27 @@ async function waitsForLock(pattern: string): Promise<void> {
 }
 
 /**
- * A purge run, then the runs after it until one completes, as pg_cron's next runs would come
- * (at most five): the tests running alongside insert into the same tables, and a detach waits
- * at most 500 ms for the parent's lock. Every run's purge_id goes to `runs`, for cleanUp.
+ * Runs `run` again until `done` holds of its result, at most `attempts` times, as pg_cron's
+ * next runs would come: the tests running alongside insert into the same tables, and a detach
+ * waits at most 500 ms for a lock.
  */
-async function untilComplete(
+async function retried<T>(run: () => Promise<T>, done: (result: T) => boolean, attempts = 5) {
+  for (let attempt = 1;; attempt++) {
+    const result = await run();
+    if (done(result) || attempt === attempts) return result;
+  }
+}
+
+/** A purge run, then the runs after it until one completes; every purge_id goes to `runs`. */
+function untilComplete(
   runs: number[],
   purge: () => Promise<{ purge_id: number; complete: boolean; partitions_dropped: number }>,
 ) {
-  for (let attempt = 1;; attempt++) {
+  return retried(async () => {
     const run = await purge();
     runs.push(run.purge_id);
-    if (run.complete || attempt === 5) return run;
-  }
+    return run;
+  }, (run) => run.complete);
 }
 
 /**
@@ -68,14 +76,19 @@ async function cleanUp(
   if (open) await open`rollback`.catch(() => {});
   await Promise.all(connections.map((db) => db.end()));
   await sql`delete from sealog.api_access_log where path = ${PATH}`;
-  if (options.detachBefore) {
+  const detachBefore = options.detachBefore;
+  if (detachBefore) {
     // As a purge's, this detach gives way after 500 ms when the parent or the day is busy, and
     // a day left attached would be found by the next test's purge: again until it is done.
-    for (let attempt = 1; attempt <= 10; attempt++) {
-      const [detach] = await sql`
-        select (sealog.detach_expired_partitions('sealog.api_access_log', ${options.detachBefore})).complete`;
-      if (detach!.complete) break;
-    }
+    await retried(
+      async () => {
+        const [detach] = await sql`
+        select (sealog.detach_expired_partitions('sealog.api_access_log', ${detachBefore})).complete`;
+        return detach!.complete as boolean;
+      },
+      (complete) => complete,
+      10,
+    );
   }
   await sql`select sealog.purge_detached_days()`;
   if (runs.length) await sql`delete from sealog.purge_log where purge_id in ${sql(runs)}`;
@@ -330,11 +343,11 @@ test("the usage rollups' expired days leave both tables or neither: a lock held 
 
     // The next run: the tests alongside fold usage into the rollup tables, which may hold one
     // past the detach's 500 ms; again then, at most five times, as pg_cron's next runs would.
-    let next: unknown = null;
-    for (let attempt = 1; attempt <= 5 && next === null; attempt++) {
-      [{ rows: next }] = await purger`
-        select sealog.purge_usage_rollups('2019-04-21 01:20:00+00') as rows`;
-    }
+    const next = await retried(async () => {
+      const [row] =
+        await purger`select sealog.purge_usage_rollups('2019-04-21 01:20:00+00') as rows`;
+      return row!.rows as unknown;
+    }, (rows) => rows !== null);
     assert.notEqual(next, null, "the next run finishes");
     assert.equal(await attached(), 0, "and takes the expired day out of both tables");
   } finally {
