@@ -28,7 +28,15 @@ export type Sample = {
   lateMs: number;
   /** The machine's busy share of CPU since the previous sample, 0 to 1. */
   cpu: number | null;
-  active: { pid: number; type: string; wait: string | null; state: string; query: string }[];
+  active: {
+    pid: number;
+    type: string;
+    wait: string | null;
+    state: string;
+    query: string;
+    /** For a lock wait, the backends it waits for (pg_blocking_pids). */
+    blockedBy: number[] | null;
+  }[];
   bgwriter: Record<string, number>;
   wal: Record<string, number>;
 };
@@ -50,7 +58,8 @@ export function startEvidence() {
       const [row] = await sql`
         select (select coalesce(jsonb_agg(jsonb_build_object(
                   'pid', pid, 'type', backend_type, 'state', coalesce(state, ''),
-                  'wait', wait_event_type || '/' || wait_event, 'query', left(query, 60))), '[]')
+                  'wait', wait_event_type || '/' || wait_event, 'query', left(query, 60),
+                  'blockedBy', case when wait_event_type = 'Lock' then pg_blocking_pids(pid) end)), '[]')
                   from pg_stat_activity
                  where pid <> pg_backend_pid()
                    and (state is distinct from 'idle' or backend_type <> 'client backend')

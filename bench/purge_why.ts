@@ -132,13 +132,23 @@ function explain(e: Evidence) {
   }
 }
 
-/** The wait events sampled in [from, to], counted; other processes' prefixed by their type. */
+/**
+ * The wait events sampled in [from, to], counted; other processes' prefixed by their type, a
+ * lock wait followed by what holds it (its type, or its statement for a client backend).
+ */
 function waitsIn(e: Evidence, from: number, to: number) {
   const waits = new Map<string, number>();
   for (const x of e.samples.filter((x) => x.at >= from && x.at <= to)) {
     for (const a of x.active) {
       if (!a.wait || a.wait.startsWith("Extension/")) continue; // pg_cron's launcher, idle
-      const key = `${a.type === "client backend" ? "" : `${a.type}:`}${a.wait}`;
+      const holders = (a.blockedBy ?? []).map((pid) => {
+        const holder = x.active.find((b) => b.pid === pid);
+        if (!holder) return `pid ${pid}`;
+        return holder.type === "client backend" ? holder.query.slice(0, 32) : holder.type;
+      });
+      const key = `${a.type === "client backend" ? "" : `${a.type}:`}${a.wait}${
+        holders.length ? ` (behind ${holders.join(", ")})` : ""
+      }`;
       waits.set(key, (waits.get(key) ?? 0) + 1);
     }
   }
