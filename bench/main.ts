@@ -280,11 +280,11 @@ function markdown(report: Awaited<ReturnType<typeof main>>): string {
     `seeded server-side at ${int(report.largeTable.rowsPerS)} rows/s (both tables at once).`,
     "",
     ...readsMarkdown(report.reads),
-    "| erasure of one end user | rows deleted | seconds | status |",
-    "|---|---:|---:|---|",
+    "| erasure of one end user | rows deleted | seconds | status | then the rollups' fold: deltas, seconds |",
+    "|---|---:|---:|---|---:|",
     ...report.erasure.map((e) =>
       `| ${int(e.subjectRows)} rows among ${int(e.totalRows)} | ${int(e.rowsDeleted)} | ` +
-      `${e.seconds} | ${e.status} |`
+      `${e.seconds} | ${e.status} | ${int(e.fold.deltas)}, ${e.fold.seconds} |`
     ),
     "",
     ...report.erasure.flatMap((e) =>
