@@ -52,7 +52,9 @@ as_admin -c 'create extension if not exists pg_stat_statements with schema exten
   -c 'grant pg_read_all_stats to postgres' -c 'grant pg_checkpoint to postgres'
 # What explains a slow request under the purges (bench/purge_evidence.ts reads the log): a
 # lock wait is logged, with its holder and statement, once it passes deadlock_timeout (20 ms
-# here, 1 s by default; the deadlock check it also times is all that changes).
+# here, 1 s by default). That also times the deadlock check: below the 500 ms a purge's detach
+# waits (docs/retention.md), a read holding the parent could lose a deadlock to it; the bench
+# runs only ingest beside the purges, which never locks an expired day.
 as_admin -c 'alter system set log_checkpoints = on' \
   -c 'alter system set log_autovacuum_min_duration = 0' -c 'alter system set log_lock_waits = on' \
   -c "alter system set deadlock_timeout = '20ms'" -c 'select pg_reload_conf()' >/dev/null

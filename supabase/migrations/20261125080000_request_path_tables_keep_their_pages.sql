@@ -5,8 +5,8 @@
  * do so takes the table's ACCESS EXCLUSIVE lock, which queues every insert and update behind
  * it. The fold empties usage_deltas every minute, so autovacuum then truncated it every minute:
  * under ingest load in the bench, both ingest calls waited 33 to 57 ms for that lock, once a
- * minute (docs/performance.md, "Autovacuum's truncation of the delta queue"). The pages are
- * filled again by the next minute's inserts, so giving them back saved nothing.
+ * minute (docs/performance.md, "What the 10-million-row p99 was"). The pages are filled again
+ * by the next minute's inserts, so giving them back saved nothing.
  * rate_limit_buckets (every request), session_state (every ingest) and api_keys (a key's last
  * use, once a minute) are rewritten in place in the same way. Each stays as large as the most it
  * held at once (a minute of deltas, or an erasure's; the shards; a day of sessions; the keys),
