@@ -13,6 +13,11 @@
  * and a manual `vacuum (truncate) <table>` gives that back when wanted.
  */
 
+-- Each alter takes the table's SHARE UPDATE EXCLUSIVE lock, which ingest does not conflict
+-- with; a running vacuum holds it off, hence the bounds (docs/dba-guide.md).
+set local lock_timeout = '5s';
+set local statement_timeout = '60s';
+
 alter table sealog.usage_deltas set (vacuum_truncate = false, toast.vacuum_truncate = false);
 alter table sealog.rate_limit_buckets set (vacuum_truncate = false);
 alter table sealog.session_state set (vacuum_truncate = false, toast.vacuum_truncate = false);
