@@ -100,6 +100,32 @@ test("a token from SEALOG_TENANT_TOKEN_MAP authenticates as its tenant", async (
   assert.equal(wrong.status, 401);
 });
 
+test("a key's last-use write in flight holds up none of its other requests", async () => {
+  const tenant = await createTenant();
+  assert.equal((await call("/ingest/whoami", { apiKey: tenant.apiKey })).status, 200);
+  await sql`update sealog.api_keys set last_used_at = now() - interval '2 minutes'
+             where key_id = ${tenant.keyId}`;
+  // The key's row locked as a request writing its last use holds it, until that one commits.
+  const held = sql.reserve();
+  const connection = await held;
+  try {
+    await connection`begin`;
+    await connection`select 1 from sealog.api_keys where key_id = ${tenant.keyId} for update`;
+    const timeout = new Promise<"blocked">((resolve) => setTimeout(() => resolve("blocked"), 5000));
+    const admitted = call("/ingest/whoami", { apiKey: tenant.apiKey }).then((r) => r.status);
+    assert.equal(await Promise.race([admitted, timeout]), 200);
+  } finally {
+    await connection`rollback`;
+    connection.release();
+  }
+  // The holder here wrote nothing, so the next request writes the last use.
+  assert.equal((await call("/ingest/whoami", { apiKey: tenant.apiKey })).status, 200);
+  const [key] = await sql`
+    select last_used_at > now() - interval '1 minute' as recent
+      from sealog.api_keys where key_id = ${tenant.keyId}`;
+  assert.equal(key!.recent, true);
+});
+
 test("a successful request records last_used_at; keys are stored only as digests", async () => {
   const tenant = await createTenant();
   await call("/ingest/whoami", { apiKey: tenant.apiKey });
