@@ -154,14 +154,6 @@ async function seedAccessLog(sql: postgres.Sql, tenantId: string, perDay: number
 const GAP_MS = 750;
 
 /**
- * The purges of the day-partitioned tables and the rollups' own, each timed by the client
- * (commit included) and by itself, as pg_cron would run them at `at` (null: now), then the drop
- * of the days they detached (sealog-purge-detached-days, within the minute). Each call's window
- * goes into `windows.purges`, and after it a control window of the same length, with load alone:
- * the requests in flight during the controls are the baseline of those in flight during the
- * calls, drawn the same way from the same run.
- */
-/**
  * Runs one call under the load with its window, then a control window of the same length
  * GAP_MS after it, with load alone.
  */
@@ -203,6 +195,14 @@ async function yardsticks(sql: postgres.Sql, ms: number, windows: Windows, kind:
 }
 const YARDSTICK_CALLS = 24;
 
+/**
+ * The purges of the day-partitioned tables and the rollups' own, each timed by the client
+ * (commit included) and by itself, as pg_cron would run them at `at` (null: now), then the drop
+ * of the days they detached (sealog-purge-detached-days, within the minute). Each call's window
+ * goes into `windows.purges`, and after it a control window of the same length, with load alone:
+ * the requests in flight during the controls are the baseline of those in flight during the
+ * calls, drawn the same way from the same run.
+ */
 async function purgeAll(sql: postgres.Sql, at: Date | null, windows: Windows) {
   const runs = [];
   for (
