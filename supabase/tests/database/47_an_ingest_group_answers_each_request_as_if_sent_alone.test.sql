@@ -4,12 +4,13 @@
 -- it, so that the Edge Function can send each again alone (nothing half-written). Requests of
 -- several tenants may share a group; each writes its own tenant's rows only.
 begin;
-select plan(12);
+select plan(14);
 
 select sealog_admin.create_tenant('ingest group tenant', 1000) as tenant_id \gset
 select sealog_admin.issue_key(:'tenant_id', sha256('group-key'), 'slg_live_grp1', array['ingest']) is not null as issued \gset
 select sealog_admin.create_tenant('ingest group neighbour', 1000) as neighbour_id \gset
 select sealog_admin.issue_key(:'neighbour_id', sha256('neighbour-key'), 'slg_live_grp2', array['ingest']) is not null as issued \gset
+select sealog_admin.issue_key(:'neighbour_id', sha256('reader-key'), 'slg_live_grp3', array['read']) is not null as issued \gset
 
 create temporary table probe on commit drop as
   select gen_random_uuid() as event_id, gen_random_uuid() as first_request, gen_random_uuid() as resend_request,
@@ -32,15 +33,19 @@ select sealog_api.ingest_group(jsonb_build_array(
   pg_temp.ingest_call(first_request, 'group-key', event_id, 5),
   pg_temp.ingest_call(resend_request, 'group-key', event_id, 5),
   pg_temp.ingest_call(unknown_request, 'unknown-key', gen_random_uuid(), 5),
-  pg_temp.ingest_call(gen_random_uuid(), 'neighbour-key', gen_random_uuid(), 9)
+  pg_temp.ingest_call(gen_random_uuid(), 'neighbour-key', gen_random_uuid(), 9),
+  pg_temp.ingest_call(gen_random_uuid(), 'reader-key', gen_random_uuid(), 11)
 )) as replies from probe \gset
 reset role;
 
-select is(jsonb_array_length(:'replies'), 4, 'one reply per request');
+select is(jsonb_array_length(:'replies'), 5, 'one reply per request');
 select is((:'replies'::jsonb -> 0) -> 'body', '{"accepted": 1, "duplicates": 0}', 'the first copy of an event is stored');
 select is((:'replies'::jsonb -> 1) -> 'body', '{"accepted": 0, "duplicates": 1}',
   'its resend in the same group is a duplicate, as when sent after it');
 select is((:'replies'::jsonb -> 2) ->> 'code', 'unauthorized', 'an unknown key in the group still gets its 401');
+select is((:'replies'::jsonb -> 4) ->> 'code', 'insufficient_scope', 'a key without the ingest scope in the group gets its 403');
+select is((select count(*)::int from sealog.llm_request_logs where tenant_id = :'neighbour_id' and input_tokens = 11), 0,
+  'and its event, stored by the group''s one statement with the others, is not stored');
 select is((select count(*)::int from sealog.llm_request_logs where tenant_id = :'tenant_id'), 1, 'the event is stored once');
 select is(
   (select array_agg(input_tokens::int) from sealog.llm_request_logs where tenant_id = :'neighbour_id'),
