@@ -34,12 +34,14 @@ test("requests waiting for the pool share a transaction, each stored, answered a
       (_, i) => telemetryEvent({ session_id: `group-${i % 4}`, input_tokens: i + 1 }),
     );
     const neighbour = await createTenant({ ratePerSecond: 100_000 });
-    // Every event twice at once, so a resend often shares the first copy's group, beside an
-    // unknown key, an invalid event and another tenant's requests.
+    // Every event twice at once, so a resend often shares the first copy's group, the first
+    // four a third time in one request over four sessions, beside an unknown key, an invalid
+    // event and another tenant's requests.
     const [replies, unknown, invalid, neighbours] = await Promise.all([
-      Promise.all(
-        [...events, ...events].map((event) => post(server.baseUrl, tenant.apiKey, [event])),
-      ),
+      Promise.all([
+        ...[...events, ...events].map((event) => post(server.baseUrl, tenant.apiKey, [event])),
+        post(server.baseUrl, tenant.apiKey, events.slice(0, 4)),
+      ]),
       post(server.baseUrl, `slg_live_${"x".repeat(43)}`, [telemetryEvent()]),
       post(server.baseUrl, tenant.apiKey, [telemetryEvent({ input_tokens: -1 })]),
       Promise.all(
@@ -59,7 +61,7 @@ test("requests waiting for the pool share a transaction, each stored, answered a
 
     assert.deepEqual(replies.map((r) => r.status), replies.map(() => 200));
     assert.equal(replies.reduce((sum, r) => sum + r.body.accepted!, 0), 30);
-    assert.equal(replies.reduce((sum, r) => sum + r.body.duplicates!, 0), 30);
+    assert.equal(replies.reduce((sum, r) => sum + r.body.duplicates!, 0), 34);
     assert.equal(unknown.status, 401);
     assert.equal(invalid.status, 422);
 
@@ -93,6 +95,13 @@ test("requests waiting for the pool share a transaction, each stored, answered a
     // A row's received_at is its transaction's start: fewer of them than requests means that
     // some requests shared one.
     assert.ok(logged!.transactions < ids.length - 1, `${logged!.transactions} transactions`);
+    // The request over four sessions waited among the others and shared a transaction too.
+    const [shared] = await sql`
+      select count(*)::int as n from sealog.api_access_log a
+       where a.tenant_id = ${tenant.tenantId}
+         and a.received_at = (select received_at from sealog.api_access_log
+                               where request_id = ${replies.at(-1)!.requestId})`;
+    assert.ok(shared!.n > 1, "the request over several sessions was grouped");
   } finally {
     await server.stop();
   }

@@ -1,20 +1,19 @@
 /**
- * Group commit for POST /ingest. A single-event request spends most of its database time
- * waiting for its commit's WAL flush, one flush per call (docs/performance.md, "Group commit
- * for single-event ingest"). So while two such
- * calls are under way, or every connection has a call running (none is sent behind another:
- * db.ts), the requests that wait are queued here; when a call ends, the oldest waiting
- * requests go as one call of sealog_api.ingest_group: one transaction, one flush. A request
- * that finds room goes at once, alone.
+ * Group commit for POST /ingest. A request spends much of its database time waiting for its
+ * commit's WAL flush, one flush per call (docs/performance.md, "Group commit for single-event
+ * ingest"). So while two such calls are under way, or every connection has a call running
+ * (none is sent behind another: db.ts), the requests that wait are queued here; when a call
+ * ends, the oldest waiting requests go as one call of sealog_api.ingest_group: one
+ * transaction, one flush, and one statement storing all their events. A request that finds
+ * room goes at once, alone.
  *
  * Each request stays whole: the database authenticates it, takes its rate-limit token,
  * stores its events and writes its access-log row as when it is sent alone, and its 2xx is
  * sent after the group commits. Requests of several keys may share a group: each touches
  * only its own tenant's rows, and its reply goes to its own HTTP request alone. A group is
- * ordered by key, session and first event id, and each request in it names one session, so
- * that concurrent groups lock a tenant's session rows and insert a resent event's key in one
- * order (a deadlock left, the database ends it). A request over several sessions is never
- * held back or grouped. When the database refuses the group's statement (a deadlock, a
+ * ordered by key, so that concurrent groups take their keys' rate-limit rows in one order,
+ * and its one statement inserts the events and updates the sessions each in key order, as a
+ * request sent alone does (a deadlock left, the database ends it). When the database refuses the group's statement (a deadlock, a
  * timeout, a bad value), nothing of it committed and each request is sent again alone, to
  * get its own answer.
  */
@@ -33,7 +32,7 @@ const GROUP_CALLS = 32;
 const GROUP_EVENTS = 500;
 
 /**
- * Single-session calls (alone or grouped) under way at once before requests wait: two
+ * Calls of POST /ingest (alone or grouped) under way at once before requests wait: two
  * commits overlap, one flushing while the next fills; more would split the waiting requests
  * into smaller groups, each its own flush (a pool of 16 served 995 single-event requests/s
  * where two calls at once served 1,594: docs/performance.md).
@@ -41,34 +40,25 @@ const GROUP_EVENTS = 500;
 const INGEST_CALLS = 2;
 
 type Waiting = IngestCall & {
-  /** The group's order: key, session, then first event id. */
-  order: string;
+  /** The group's order: the key, then arrival (the sort is stable). */
+  key: string;
   resolve: (reply: DbReply) => void;
   reject: (error: unknown) => void;
 };
 
 /** Requests waiting for room, oldest first. */
 const waiting: Waiting[] = [];
-/** Single-session calls (alone or grouped) sent and not answered. */
+/** Calls of POST /ingest (alone or grouped) sent and not answered. */
 let ingestCallsUnderWay = 0;
 
 whenCallSettles(sendNextGroup);
 
 /** POST /ingest's one call: at once while there is room, else in the next group. */
 export function callIngest(ctx: Record<string, unknown>, events: unknown[]): Promise<DbReply> {
-  const session = onlySession(events);
-  if (session === null) return callApiFunction("ingest", ctx, events);
   if (!full() && waiting.length === 0) return counted(callApiFunction("ingest", ctx, events));
   return new Promise((resolve, reject) => {
     const key = `${ctx.key_digest ?? ""}:${ctx.static_tenant_id ?? ""}`;
-    const firstEvent = String((events[0] as { event_id?: unknown } | undefined)?.event_id ?? "");
-    waiting.push({
-      ctx,
-      events,
-      order: `${key}\u0000${session}\u0000${firstEvent}`,
-      resolve,
-      reject,
-    });
+    waiting.push({ ctx, events, key, resolve, reject });
     sendNextGroup();
   });
 }
@@ -78,24 +68,13 @@ function full(): boolean {
   return ingestCallsUnderWay >= INGEST_CALLS || calls >= connections;
 }
 
-/** A single-session call, counted while under way; its end may let the next group go. */
+/** A call of POST /ingest, counted while under way; its end may let the next group go. */
 function counted<T>(call: Promise<T>): Promise<T> {
   ingestCallsUnderWay++;
   return call.finally(() => {
     ingestCallsUnderWay--;
     sendNextGroup();
   });
-}
-
-/** The session every event names, "" for none, null for two or more. */
-function onlySession(events: unknown[]): string | null {
-  let session: string | undefined;
-  for (const event of events) {
-    const id = String((event as { session_id?: unknown }).session_id ?? "");
-    if (session !== undefined && id !== session) return null;
-    session = id;
-  }
-  return session ?? "";
 }
 
 function sendNextGroup(): void {
@@ -119,7 +98,7 @@ function send(group: Waiting[]): void {
     counted(callApiFunction("ingest", only!.ctx, only!.events)).then(only!.resolve, only!.reject);
     return;
   }
-  group.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+  group.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   counted(callIngestGroup(group.map(({ ctx, events }) => ({ ctx, events })))).then(
     (replies) => group.forEach((call, i) => call.resolve(replies[i]!)),
     (error) => {
