@@ -130,9 +130,9 @@ Deno.test("every code the SQL answers is in the problem catalogue, with its stat
   }
 });
 
-/** The column list of the `jsonb_to_recordset(p_events) as e(...)` head of a sealog_api function. */
+/** The column list of the `jsonb_to_recordset(<events>) as e(...)` head of a function. */
 function recordsetColumns(sql: string, fn: string): string[] {
-  const head = /jsonb_to_recordset\(p_events\) as e\(([^)]*)\)/.exec(functionBody(sql, fn));
+  const head = /jsonb_to_recordset\([\w.]+\) as e\(([^)]*)\)/.exec(functionBody(sql, fn));
   assert.ok(head, `${fn} has no jsonb_to_recordset head`);
   return head[1]!.split(",").map((column) => column.trim().split(/\s+/)[0]!).sort();
 }
@@ -141,7 +141,7 @@ Deno.test("the SQL reads exactly the fields the Edge Function validated and send
   const sql = await migrations();
   // Every field of the schema, plus `i` (the event's index in the batch).
   assert.deepEqual(
-    recordsetColumns(sql, "sealog_api.ingest"),
+    recordsetColumns(sql, "sealog.store_events"),
     ["i", ...Object.keys(TelemetryEvent.shape)].sort(),
   );
   // Auth events are stored as the validator finishes them (the user id may become a pseudonym).
