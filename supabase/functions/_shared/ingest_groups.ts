@@ -13,9 +13,9 @@
  * only its own tenant's rows, and its reply goes to its own HTTP request alone. A group is
  * ordered by key, so that concurrent groups take their keys' rate-limit rows in one order,
  * and its one statement inserts the events and updates the sessions each in key order, as a
- * request sent alone does (a deadlock left, the database ends it). When the database refuses the group's statement (a deadlock, a
- * timeout, a bad value), nothing of it committed and each request is sent again alone, to
- * get its own answer.
+ * request sent alone does (a deadlock left, the database ends it). When the database refuses
+ * the group's statement (a deadlock, a timeout, a bad value), nothing of it committed and
+ * each request is sent again alone, to get its own answer.
  */
 import {
   callApiFunction,
