@@ -152,10 +152,10 @@ comment on function sealog_api.ingest(jsonb, jsonb) is 'POST /ingest: stores a v
 
 /** Section - POST /ingest, requests grouped into one transaction */
 
--- When the pool is busy, the Edge Function sends the POST /ingest requests that waited, each
--- within one session, as one call here (_shared/ingest_groups.ts): one commit, so one WAL flush,
--- for the group instead of one per request, and one statement storing every admitted request's
--- events (sealog.store_events). Each request is still whole on its own: it is authenticated and
+-- When the pool is busy, the Edge Function sends the POST /ingest requests that waited as one
+-- call here (_shared/ingest_groups.ts): one commit, so one WAL flush, for the group instead of
+-- one per request, and one statement storing every admitted request's events
+-- (sealog.store_events). Each request is still whole on its own: it is authenticated and
 -- takes its token in the order given, its events are stored in its own tenant's rows, and it
 -- writes its access-log row, exactly as when it is sent alone. The group commits or fails as
 -- one; after a failure the Edge Function sends each request alone. A group may hold several

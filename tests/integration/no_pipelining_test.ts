@@ -27,8 +27,8 @@ test("more concurrent requests than connections: one call at a time on each", as
       return response.status;
     };
     const unknownKey = `slg_live_${"D".repeat(43)}`;
-    // Each kind of call: key checks, refused keys, ingest over two sessions (never grouped)
-    // and single-session ingest (grouped when it waits).
+    // Each kind of call: key checks, refused keys, and ingest over two sessions and over one
+    // (either grouped when it waits).
     const statuses = await Promise.all(Array.from({ length: 96 }, (_, i) => {
       switch (i % 4) {
         case 0:
