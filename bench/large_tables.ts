@@ -197,46 +197,54 @@ const YARDSTICK_CALLS = 24;
 
 /**
  * The purges of the day-partitioned tables and the rollups' own, each timed by the client
- * (commit included) and by itself, as pg_cron would run them at `at` (null: now), then the drop
- * of the days they detached (sealog-purge-detached-days, within the minute). Each call's window
- * goes into `windows.purges`, and after it a control window of the same length, with load alone:
- * the requests in flight during the controls are the baseline of those in flight during the
- * calls, drawn the same way from the same run.
+ * (commits included) and by itself, as pg_cron would run them at `at` (null: now), then the drop
+ * of the days they detached (sealog-purge-detached-days, within the minute). Each runs as its
+ * job does (sealog.one_day_per_transaction): one expired day per transaction, called again after
+ * each commit until none is left or a step removed none. Each job's window goes into
+ * `windows.purges`, and after it a control window of the same length, with load alone: the
+ * requests in flight during the controls are the baseline of those in flight during the calls,
+ * drawn the same way from the same run.
  */
 async function purgeAll(sql: postgres.Sql, at: Date | null, windows: Windows) {
   const runs = [];
   for (
-    const [category, call] of [
-      ["telemetry", () => sql`select sealog.purge_telemetry(coalesce(${at}, now())) as summary`],
+    const [category, step] of [
+      ["telemetry", () => sql`select sealog.purge_telemetry(coalesce(${at}, now()), 1) as summary`],
       [
         "api_access_logs",
-        () => sql`select sealog.purge_api_access_log(coalesce(${at}, now())) as summary`,
+        () => sql`select sealog.purge_api_access_log(coalesce(${at}, now()), 1) as summary`,
       ],
-      // Telemetry's rollups, in their own job and transaction (sealog-purge-usage-rollups).
+      // Telemetry's rollups, in their own job and transactions (sealog-purge-usage-rollups).
       [
         "usage_rollups",
-        () =>
-          sql`select jsonb_build_object('rows_deleted',
-                sealog.purge_usage_rollups(coalesce(${at}, now()))) as summary`,
+        () => sql`select sealog.purge_usage_rollups(coalesce(${at}, now()), 1) as summary`,
       ],
-      // The days the two purges above detached, dropped in a transaction of their own.
-      [
-        "detached days",
-        () =>
-          sql`select jsonb_build_object('partitions_dropped', sealog.purge_detached_days(),
-                                        'complete', true) as summary`,
-      ],
+      // The days the jobs above detached, dropped in transactions of their own.
+      ["detached days", () => sql`select sealog.purge_detached_days(1) as summary`],
     ] as const
   ) {
-    const { result: [result], seconds } = await windowed(windows, call);
-    const summary = result!.summary as Record<string, unknown>;
+    const { result: steps, seconds } = await windowed(windows, async () => {
+      const summaries: Record<string, unknown>[] = [];
+      for (;;) {
+        const [row] = await step();
+        const summary = row!.summary as Record<string, unknown>;
+        summaries.push(summary);
+        if (!Number(summary.partitions_dropped ?? 0) || !Number(summary.partitions_left ?? 0)) {
+          break;
+        }
+      }
+      return summaries;
+    });
+    const sum = (key: string) => steps.reduce((n, s) => n + Number(s[key] ?? 0), 0);
+    const last = steps.at(-1)!;
     runs.push({
       category,
       seconds: round(seconds),
-      functionMs: summary.duration_ms === undefined ? null : Number(summary.duration_ms),
-      rowsDeleted: Number(summary.rows_deleted ?? 0),
-      partitionsDropped: Number(summary.partitions_dropped ?? 0),
-      complete: (summary.complete ?? summary.rows_deleted !== null) as boolean,
+      transactions: steps.length,
+      functionMs: last.duration_ms === undefined ? null : sum("duration_ms"),
+      rowsDeleted: sum("rows_deleted"),
+      partitionsDropped: sum("partitions_dropped"),
+      complete: (last.complete ?? true) as boolean,
     });
   }
   return runs;

@@ -140,7 +140,9 @@ comment on function sealog.maintain_partitions(timestamptz, integer, integer) is
 create function sealog.detach_expired_partitions(
   p_parent regclass,
   p_cutoff timestamptz,
+  p_max_days integer default null,
   out partitions_dropped bigint,
+  out partitions_left bigint,
   out complete boolean,
   out note text
 )
@@ -172,6 +174,12 @@ begin
            where i.inhparent = p_parent
              and pg_catalog.pg_get_expr(c.relpartbound, 0) <> 'DEFAULT') as d
    where d.upper_bound <= p_cutoff;
+  -- The oldest p_max_days of them (all when null); the rest are partitions_left. The jobs
+  -- detach one day per transaction (sealog.one_day_per_transaction): a detach holds the
+  -- parent's lock until commit, so a catch-up of many days would otherwise stall ingest for
+  -- all of them at once.
+  partitions_left := coalesce(cardinality(v_days), 0);
+  v_days := v_days[1:coalesce(p_max_days, partitions_left)];
   begin
     -- Each day's own lock first, before the parent's: a vacuum of an old day (autovacuum gives
     -- way only after deadlock_timeout, an anti-wraparound one never) is waited for while ingest
@@ -190,15 +198,21 @@ begin
       execute format('alter table %s rename to %I', v_day,
                      (select c.relname from pg_catalog.pg_class c where c.oid = v_day) || '_expired');
       partitions_dropped := partitions_dropped + 1;
+      partitions_left := partitions_left - 1;
     end loop;
   exception when lock_not_available or deadlock_detected then
+    partitions_left := partitions_left + partitions_dropped;
     partitions_dropped := 0;
     complete := false;
     note := format('%s: lock not available; retried at the next run', v_waiting_for);
+    return;
   end;
+  if partitions_left > 0 then
+    note := format('%s: %s expired days left for the next transaction', p_parent, partitions_left);
+  end if;
 end
 $$;
-comment on function sealog.detach_expired_partitions(regclass, timestamptz) is 'Detaches the daily partitions of a table whose whole day is at or before the cutoff, renamed <day>_expired for sealog.purge_detached_days to drop; partitions_dropped counts them; all or none: complete is false, and none is detached, when a lock was not available within 500 ms.';
+comment on function sealog.detach_expired_partitions(regclass, timestamptz, integer) is 'Detaches the daily partitions of a table whose whole day is at or before the cutoff, the oldest p_max_days of them (all when null), renamed <day>_expired for sealog.purge_detached_days to drop; partitions_dropped counts them, partitions_left the expired days still attached; all or none: complete is false, and none is detached, when a lock was not available within 500 ms.';
 
 create function sealog.detached_days()
 returns setof text
@@ -219,43 +233,67 @@ as $$
 $$;
 comment on function sealog.detached_days() is 'The expired days that the purges detached from their tables and sealog.purge_detached_days has not dropped yet.';
 
-create function sealog.purge_detached_days()
-returns integer
+create function sealog.purge_detached_days(p_max_days integer default null)
+returns jsonb
 language plpgsql
 security definer
 set search_path = ''
 set lock_timeout = '1s'
 as $$
 declare
-  v_day record;
+  v_days text[] := array(select sealog.detached_days());
+  v_day text;
   v_dropped integer := 0;
 begin
-  -- The drop locks the detached day alone, so its commit's unlink stalls nothing; no role
-  -- reads a partition directly, so nothing waits on it either. A day left by a failed run
-  -- goes at the next.
-  for v_day in select d as day from sealog.detached_days() as d loop
+  -- The drop locks the detached day alone, so nothing waits on its lock (no role reads a
+  -- partition directly). Its commit truncates the day's files, and ingest's commits waited
+  -- behind 44 days' truncation in the bench (docs/performance.md): the job drops one day per
+  -- transaction (sealog.one_day_per_transaction). A day left by a failed run goes at the next.
+  foreach v_day in array v_days loop
+    exit when v_dropped >= p_max_days;
     begin
-      execute format('drop table if exists %s', v_day.day);
+      execute format('drop table if exists %s', v_day);
       v_dropped := v_dropped + 1;
     exception when lock_not_available then
-      raise notice '%: lock not available; dropped at the next run', v_day.day;
+      raise notice '%: lock not available; dropped at the next run', v_day;
     end;
   end loop;
-  return v_dropped;
+  return jsonb_build_object('partitions_dropped', v_dropped,
+                            'partitions_left', cardinality(v_days) - v_dropped);
 end
 $$;
-comment on function sealog.purge_detached_days() is 'Drops the expired days that the purges detached (sealog.detach_expired_partitions), each in this transaction apart from the detach; returns how many. Run every minute by pg_cron (sealog-purge-detached-days).';
+comment on function sealog.purge_detached_days(integer) is 'Drops the expired days that the purges detached (sealog.detach_expired_partitions), at most p_max_days of them (all when null), in this transaction apart from the detach; returns partitions_dropped and partitions_left (those still to drop). Run every minute by pg_cron (sealog-purge-detached-days), one day per transaction.';
+
+create function sealog.one_day_per_transaction(p_step regproc, p_now timestamptz default null)
+returns text
+language sql
+stable
+set search_path = ''
+as $$
+  -- A DO block, not a procedure: a procedure that commits may have no SET clause, and every
+  -- function of ours pins search_path. It calls p_step(p_max_days => 1) and commits, until no
+  -- expired day is left, or a step removed none (a lock it could not get: the rest go at the
+  -- next run, not in a loop that waits for the lock again). p_now freezes the purge's time
+  -- (tests); the jobs leave it out, so each step purges as of its own transaction's start.
+  select format('do $job$ declare v_step jsonb; begin loop v_step := %s(%sp_max_days => 1); '
+                'exit when (v_step ->> ''partitions_dropped'')::integer = 0 '
+                'or (v_step ->> ''partitions_left'')::integer = 0; commit; end loop; end $job$',
+                p_step, case when p_now is not null then format('p_now => %L, ', p_now) end)
+$$;
+comment on function sealog.one_day_per_transaction(regproc, timestamptz) is 'The pg_cron command of a job that detaches or drops expired days: calls the step function with p_max_days => 1 (and p_now, when given) and commits after each call, until no expired day is left or a step removed none. A detach holds its parent''s lock until commit and a drop''s commit truncates the day''s files, so a catch-up of many days stalls ingest for one day at a time.';
 
 revoke all on function sealog.secure_partition(regclass, text) from public, anon, authenticated, service_role;
 revoke all on function sealog.create_day_partitions(regclass, timestamptz, integer, integer) from public, anon, authenticated, service_role;
 revoke all on function sealog.maintain_partitions(timestamptz, integer, integer) from public, anon, authenticated, service_role;
-revoke all on function sealog.detach_expired_partitions(regclass, timestamptz) from public, anon, authenticated, service_role;
+revoke all on function sealog.detach_expired_partitions(regclass, timestamptz, integer) from public, anon, authenticated, service_role;
 revoke all on function sealog.detached_days() from public, anon, authenticated, service_role;
-revoke all on function sealog.purge_detached_days() from public, anon, authenticated, service_role;
+revoke all on function sealog.purge_detached_days(integer) from public, anon, authenticated, service_role;
+revoke all on function sealog.one_day_per_transaction(regproc, timestamptz) from public, anon, authenticated, service_role;
 
 -- Daily, UTC, before the purges. cron.schedule upserts by name, so re-running this is harmless.
 -- Each table's own migration creates its first days with sealog.create_day_partitions.
 select cron.schedule('sealog-partitions', '5 0 * * *', 'select sealog.maintain_partitions()');
 -- Every minute: a purge's detached days are dropped within a minute of its commit, and the
 -- run costs one catalog scan when there are none.
-select cron.schedule('sealog-purge-detached-days', '* * * * *', 'select sealog.purge_detached_days()');
+select cron.schedule('sealog-purge-detached-days', '* * * * *',
+                     sealog.one_day_per_transaction('sealog.purge_detached_days'));

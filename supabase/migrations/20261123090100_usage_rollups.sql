@@ -819,8 +819,8 @@ end
 $$;
 comment on function sealog.delete_expired_usage_deltas(timestamptz) is 'Deletes the usage deltas whose 15-minute block ends at or before the tenant''s telemetry cutoff; returns how many. Called by sealog.purge_telemetry after its deletes through the parent, whose negative deltas of expired buckets must not reach the rollups.';
 
-create function sealog.purge_usage_rollups(p_now timestamptz default now())
-returns bigint
+create function sealog.purge_usage_rollups(p_now timestamptz default now(), p_max_days integer default null)
+returns jsonb
 language plpgsql
 security definer
 set search_path = ''
@@ -882,27 +882,31 @@ begin
       v_rows := v_rows + v_count;
     end loop;
   end loop;
-  -- 4. Whole expired days of both tables, all or none, with the bounds of every detach (500 ms
-  --    per lock): one table's days detached without the other's are undone, and all go at the
-  --    next run. The detach holds each parent's lock until this commits, which comes at once.
+  -- 4. Whole expired days of both tables (the oldest p_max_days of each), all or none, with
+  --    the bounds of every detach (500 ms per lock): one table's days detached without the
+  --    other's are undone, and all go at the next run. The detach holds each parent's lock
+  --    until this commits, which comes at once.
   begin
-    select * into v_rollups from sealog.detach_expired_partitions('sealog.usage_rollups', v_cutoff);
-    select * into v_risk from sealog.detach_expired_partitions('sealog.usage_risk_rollups', v_cutoff);
+    select * into v_rollups from sealog.detach_expired_partitions('sealog.usage_rollups', v_cutoff, p_max_days);
+    select * into v_risk from sealog.detach_expired_partitions('sealog.usage_risk_rollups', v_cutoff, p_max_days);
     if not (v_rollups.complete and v_risk.complete) then
       raise exception using errcode = 'lock_not_available', message = coalesce(v_rollups.note, v_risk.note);
     end if;
   exception when lock_not_available then
     raise notice 'usage rollups: %; expired days detached at the next run', sqlerrm;
-    return null;
+    return jsonb_build_object('rows_deleted', v_rows, 'partitions_dropped', 0, 'complete', false);
   end;
-  return v_rows;
+  return jsonb_build_object('rows_deleted', v_rows,
+                            'partitions_dropped', v_rollups.partitions_dropped + v_risk.partitions_dropped,
+                            'partitions_left', v_rollups.partitions_left + v_risk.partitions_left,
+                            'complete', true);
 exception when lock_not_available then
-  -- A fold holds the rows: nothing is deleted this time (null), all of it at the next run.
+  -- A fold holds the rows: nothing is deleted this time, all of it at the next run.
   raise notice 'usage rollups: rows locked; purged at the next run';
-  return null;
+  return jsonb_build_object('rows_deleted', 0, 'partitions_dropped', 0, 'complete', false);
 end
 $$;
-comment on function sealog.purge_usage_rollups(timestamptz) is 'Purges the usage rollups whose blocks end at or before the telemetry retention cutoff: deletes the boundary day''s expired blocks, default-partition stragglers and each shorter override''s tenant''s expired blocks, then detaches whole expired days of both rollup tables, all or none (dropped by sealog-purge-detached-days); returns the rows deleted, or null when a lock was not available in time (the rest at the next run). Run hourly by pg_cron (sealog-purge-usage-rollups).';
+comment on function sealog.purge_usage_rollups(timestamptz, integer) is 'Purges the usage rollups whose blocks end at or before the telemetry retention cutoff: deletes the boundary day''s expired blocks, default-partition stragglers and each shorter override''s tenant''s expired blocks, then detaches whole expired days of both rollup tables, the oldest p_max_days of each (all when null), all or none (dropped by sealog-purge-detached-days); returns rows_deleted, partitions_dropped, partitions_left and complete (false when a lock was not available in time: the rest at the next run). Run hourly by pg_cron (sealog-purge-usage-rollups), one day per transaction.';
 
 /** Section - RLS and grants */
 
@@ -933,7 +937,7 @@ revoke all on function sealog.fold_usage_deltas() from public, anon, authenticat
 revoke all on function sealog.usage_blocks(integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.usage_signed_head(integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.usage_parts(uuid[], timestamptz, timestamptz, boolean, text, text, boolean) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.purge_usage_rollups(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_usage_rollups(timestamptz, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.delete_expired_usage_deltas(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
 
 -- Every minute, UTC: the rollup tables lag at most a minute (plus the fold). cron.schedule

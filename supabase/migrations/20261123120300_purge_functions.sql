@@ -318,7 +318,8 @@ create function sealog.finish_partitioned_purge(
   p_rows_deleted bigint,
   p_tenant_overrides bigint,
   p_complete boolean,
-  p_note text
+  p_note text,
+  p_max_days integer default null
 )
 returns jsonb
 language plpgsql
@@ -331,18 +332,21 @@ begin
   -- The expired days are detached last: a detach locks the parent until this transaction
   -- commits, which must then come at once (their drops come after it, in
   -- sealog.purge_detached_days).
-  select * into v_drops from sealog.detach_expired_partitions(p_table, sealog.retention_cutoff(p_category, p_now));
+  select * into v_drops
+    from sealog.detach_expired_partitions(p_table, sealog.retention_cutoff(p_category, p_now), p_max_days);
   return sealog.record_purge(p_category, p_now, p_started, p_rows_deleted, v_drops.partitions_dropped,
                              p_tenant_overrides, p_complete and v_drops.complete,
-                             nullif(concat_ws('; ', p_note, v_drops.note), ''));
+                             nullif(concat_ws('; ', p_note, v_drops.note), ''))
+         || jsonb_build_object('partitions_left', v_drops.partitions_left);
 end
 $$;
-comment on function sealog.finish_partitioned_purge(text, regclass, timestamptz, timestamptz, bigint, bigint, boolean, text) is 'The end of a day-partitioned category''s run, once its rows are deleted (the figures of delete_expired_partitioned_rows): whole expired days detached, then its purge-log row, returned as the run''s result.';
+comment on function sealog.finish_partitioned_purge(text, regclass, timestamptz, timestamptz, bigint, bigint, boolean, text, integer) is 'The end of a day-partitioned category''s run, once its rows are deleted (the figures of delete_expired_partitioned_rows): whole expired days detached (the oldest p_max_days, all when null), then its purge-log row, returned as the run''s result with partitions_left.';
 
 create function sealog.partitioned_purge(
   p_category text,
   p_table regclass,
-  p_now timestamptz
+  p_now timestamptz,
+  p_max_days integer default null
 )
 returns jsonb
 language plpgsql
@@ -356,12 +360,13 @@ begin
   -- Row deletes first, while ingest runs alongside them (they take row locks only).
   select * into v_rows from sealog.delete_expired_partitioned_rows(p_category, p_table, p_now);
   return sealog.finish_partitioned_purge(p_category, p_table, p_now, v_started, v_rows.rows_deleted,
-                                         v_rows.tenant_overrides, v_rows.complete, v_rows.note);
+                                         v_rows.tenant_overrides, v_rows.complete, v_rows.note,
+                                         p_max_days);
 end
 $$;
-comment on function sealog.partitioned_purge(text, regclass, timestamptz) is 'The whole run of a day-partitioned category kept in one table: delete_expired_partitioned_rows, then finish_partitioned_purge (whole expired days detached, its purge-log row).';
+comment on function sealog.partitioned_purge(text, regclass, timestamptz, integer) is 'The whole run of a day-partitioned category kept in one table: delete_expired_partitioned_rows, then finish_partitioned_purge (whole expired days detached, its purge-log row).';
 
-create function sealog.purge_telemetry(p_now timestamptz default now())
+create function sealog.purge_telemetry(p_now timestamptz default now(), p_max_days integer default null)
 returns jsonb
 language plpgsql
 security definer
@@ -385,22 +390,22 @@ begin
                    then sealog.delete_expired_usage_deltas(p_now) else 0 end;
   return sealog.finish_partitioned_purge('telemetry', 'sealog.llm_request_logs', p_now, v_started,
                                          v_rows.rows_deleted, v_rows.tenant_overrides, v_rows.complete,
-                                         v_rows.note)
+                                         v_rows.note, p_max_days)
          || jsonb_build_object('usage_delta_rows_deleted', v_deltas);
 end
 $$;
-comment on function sealog.purge_telemetry(timestamptz) is 'Purges telemetry, hourly: deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers, then the usage deltas of expired buckets (the rollups go in sealog-purge-usage-rollups), then detaches whole daily partitions past 90 days (dropped by sealog-purge-detached-days).';
+comment on function sealog.purge_telemetry(timestamptz, integer) is 'Purges telemetry, hourly: deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers, then the usage deltas of expired buckets (the rollups go in sealog-purge-usage-rollups), then detaches whole daily partitions past 90 days, the oldest p_max_days of them (all when null; its job: one per transaction), dropped by sealog-purge-detached-days.';
 
-create function sealog.purge_api_access_log(p_now timestamptz default now())
+create function sealog.purge_api_access_log(p_now timestamptz default now(), p_max_days integer default null)
 returns jsonb
 language sql
 security definer
 set search_path = ''
 set lock_timeout = '1s'
 as $$
-  select sealog.partitioned_purge('api_access_logs', 'sealog.api_access_log', p_now)
+  select sealog.partitioned_purge('api_access_logs', 'sealog.api_access_log', p_now, p_max_days)
 $$;
-comment on function sealog.purge_api_access_log(timestamptz) is 'Purges the API access log, hourly: drops whole daily partitions past 90 days and deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers.';
+comment on function sealog.purge_api_access_log(timestamptz, integer) is 'Purges the API access log, hourly: deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers, then detaches whole daily partitions past 90 days, the oldest p_max_days of them (all when null; its job: one per transaction), dropped by sealog-purge-detached-days.';
 
 /** Section - Batched categories */
 
@@ -496,11 +501,11 @@ revoke all on function sealog.delete_in_batches(regclass, text, text, integer, i
 revoke all on function sealog.delete_past_overrides(text, regclass, text, timestamptz, integer, integer, text, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.delete_expired_partitioned_rows(text, regclass, timestamptz, text) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.finish_partitioned_purge(text, regclass, timestamptz, timestamptz, bigint, bigint, boolean, text) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.partitioned_purge(text, regclass, timestamptz) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.finish_partitioned_purge(text, regclass, timestamptz, timestamptz, bigint, bigint, boolean, text, integer) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.partitioned_purge(text, regclass, timestamptz, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.batched_purge(text, regclass, text, timestamptz, integer, integer, text) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.purge_telemetry(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.purge_api_access_log(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_telemetry(timestamptz, integer) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.purge_api_access_log(timestamptz, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_session_state(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_ephemeral(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_cron_history(timestamptz, integer, integer) from public, anon, authenticated, service_role, sealog_edge;

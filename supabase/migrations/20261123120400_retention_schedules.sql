@@ -1,7 +1,10 @@
 /**
  * Retention schedules: one pg_cron job per purge, in UTC, named sealog-<what>, owned by the
  * role that runs migrations (postgres), the only role that may execute the purge functions.
- * cron.schedule upserts by job name, so re-running this migration changes nothing.
+ * cron.schedule upserts by job name, so re-running this migration changes nothing. The jobs
+ * of day-partitioned tables run sealog.one_day_per_transaction's command: their purge function
+ * detaches at most one expired day per transaction, so a catch-up stalls ingest for one day's
+ * detach at a time.
  *
  *   00:05  sealog-partitions                (day_partitions) every partitioned table 7 days ahead
  *   hourly at :15  sealog-purge-telemetry       90 days: whole days dropped, the boundary day's
@@ -18,9 +21,9 @@
 set local lock_timeout = '5s';
 set local statement_timeout = '60s';
 
-select cron.schedule('sealog-purge-telemetry', '15 * * * *', 'select sealog.purge_telemetry()');
-select cron.schedule('sealog-purge-api-access-log', '20 * * * *', 'select sealog.purge_api_access_log()');
-select cron.schedule('sealog-purge-usage-rollups', '16 * * * *', 'select sealog.purge_usage_rollups()');
+select cron.schedule('sealog-purge-telemetry', '15 * * * *', sealog.one_day_per_transaction('sealog.purge_telemetry'));
+select cron.schedule('sealog-purge-api-access-log', '20 * * * *', sealog.one_day_per_transaction('sealog.purge_api_access_log'));
+select cron.schedule('sealog-purge-usage-rollups', '16 * * * *', sealog.one_day_per_transaction('sealog.purge_usage_rollups'));
 select cron.schedule('sealog-purge-ephemeral', '25 0 * * *', 'select sealog.purge_ephemeral()');
 select cron.schedule('sealog-purge-cron-history', '30 0 * * *', 'select sealog.purge_cron_history()');
 select cron.schedule('sealog-purge-purge-log', '35 0 * * *', 'select sealog.purge_purge_log()');

@@ -30,7 +30,7 @@ values
 
 /** Section - Purge */
 
-create function sealog.purge_auth_events(p_now timestamptz default now())
+create function sealog.purge_auth_events(p_now timestamptz default now(), p_max_days integer default null)
 returns jsonb
 language plpgsql
 security definer
@@ -51,18 +51,20 @@ begin
     from sealog.delete_expired_partitioned_rows('auth_events', 'sealog.auth_events', p_now);
   select * into v_deliveries
     from sealog.delete_expired_partitioned_rows('auth_events', 'sealog.auth_hook_deliveries', p_now, 'received_at');
-  select * into v_event_days from sealog.detach_expired_partitions('sealog.auth_events', v_cutoff);
-  select * into v_delivery_days from sealog.detach_expired_partitions('sealog.auth_hook_deliveries', v_cutoff);
+  select * into v_event_days from sealog.detach_expired_partitions('sealog.auth_events', v_cutoff, p_max_days);
+  select * into v_delivery_days
+    from sealog.detach_expired_partitions('sealog.auth_hook_deliveries', v_cutoff, p_max_days);
   return sealog.record_purge(
     'auth_events', p_now, v_started, v_events.rows_deleted + v_deliveries.rows_deleted,
     v_event_days.partitions_dropped + v_delivery_days.partitions_dropped, v_events.tenant_overrides,
     v_events.complete and v_deliveries.complete and v_event_days.complete and v_delivery_days.complete,
-    nullif(concat_ws('; ', v_events.note, v_deliveries.note, v_event_days.note, v_delivery_days.note), ''));
+    nullif(concat_ws('; ', v_events.note, v_deliveries.note, v_event_days.note, v_delivery_days.note), ''))
+    || jsonb_build_object('partitions_left', v_event_days.partitions_left + v_delivery_days.partitions_left);
 end
 $$;
-comment on function sealog.purge_auth_events(timestamptz) is 'Purges auth events and hook deliveries older than one year (or a tenant''s shorter override), hourly: whole daily partitions dropped, the boundary day''s expired hours deleted.';
-revoke all on function sealog.purge_auth_events(timestamptz) from public, anon, authenticated, service_role, sealog_edge;
+comment on function sealog.purge_auth_events(timestamptz, integer) is 'Purges auth events and hook deliveries older than one year (or a tenant''s shorter override), hourly: the boundary day''s expired hours deleted, then whole daily partitions detached, the oldest p_max_days of each table (all when null; its job: one per transaction), dropped by sealog-purge-detached-days.';
+revoke all on function sealog.purge_auth_events(timestamptz, integer) from public, anon, authenticated, service_role, sealog_edge;
 
 /** Section - Schedule (cron.schedule upserts by name) */
 
-select cron.schedule('sealog-purge-auth-events', '40 * * * *', 'select sealog.purge_auth_events()');
+select cron.schedule('sealog-purge-auth-events', '40 * * * *', sealog.one_day_per_transaction('sealog.purge_auth_events'));

@@ -227,8 +227,9 @@ test("an expired day leaves its table in the purge's transaction and is dropped 
     // The drop waits behind a lock on the detached day (as a slow unlink would hold it)...
     await holder`begin`;
     await holder.unsafe(`lock table ${DAY} in access share mode`);
-    const drop = purger`select sealog.purge_detached_days() as dropped`.execute();
-    await waitsForLock("select sealog.purge_detached_days()%");
+    const drop = purger`
+      select (sealog.purge_detached_days() ->> 'partitions_dropped')::int as dropped`.execute();
+    await waitsForLock("%select (sealog.purge_detached_days()%");
     // ...while ingest writes the parent, under a lock_timeout it would hit if the drop held it.
     await ingest.begin(async (tx) => {
       await tx`set local lock_timeout = '500ms'`;
@@ -238,7 +239,8 @@ test("an expired day leaves its table in the purge's transaction and is dropped 
     assert.equal(dropped!.dropped, 0, "the held day is left for the next run");
     await holder`commit`;
 
-    const [next] = await purger`select sealog.purge_detached_days() as dropped`;
+    const [next] = await purger`
+      select (sealog.purge_detached_days() ->> 'partitions_dropped')::int as dropped`;
     assert.ok(next!.dropped >= 1);
     const [gone] = await sql`select to_regclass(${DAY}) is null as gone`;
     assert.equal(gone!.gone, true, "the next run drops it");
@@ -336,8 +338,8 @@ test("the usage rollups' expired days leave both tables or neither: a lock held 
 
     // The rollups' day is detached first, the risk rollups' waits 500 ms and gives way: both stay.
     const [first] =
-      await purger`select sealog.purge_usage_rollups('2019-04-21 00:20:00+00') as rows`;
-    assert.equal(first!.rows, null, "the run says it did not finish");
+      await purger`select sealog.purge_usage_rollups('2019-04-21 00:20:00+00') as run`;
+    assert.equal(first!.run.complete, false, "the run says it did not finish");
     assert.equal(await attached(), 2, "neither table's expired day left it");
     await holder`rollback`;
 
@@ -345,10 +347,10 @@ test("the usage rollups' expired days leave both tables or neither: a lock held 
     // past the detach's 500 ms; again then, at most five times, as pg_cron's next runs would.
     const next = await retried(async () => {
       const [row] =
-        await purger`select sealog.purge_usage_rollups('2019-04-21 01:20:00+00') as rows`;
-      return row!.rows as unknown;
-    }, (rows) => rows !== null);
-    assert.notEqual(next, null, "the next run finishes");
+        await purger`select sealog.purge_usage_rollups('2019-04-21 01:20:00+00') as run`;
+      return row!.run.complete as boolean;
+    }, (complete) => complete);
+    assert.equal(next, true, "the next run finishes");
     assert.equal(await attached(), 0, "and takes the expired day out of both tables");
   } finally {
     await holder`rollback`.catch(() => {});

@@ -42,8 +42,9 @@ select is_empty(
             and f.proargnames[1] = 'p_now'
             and f.proargtypes[0] = 'timestamptz'::regtype
             and f.pronargs = f.pronargdefaults
-            and f.pronargs = case p.purge_method when 'drop_partitions' then 1 else 3 end)$$,
-  'every finite policy has one purge function: (p_now) for partitioned categories, (p_now, p_batch_size, p_max_batches) for batched ones, all defaulted'
+            and f.proargnames[2:] = case p.purge_method when 'drop_partitions' then array['p_max_days']
+                                                        else array['p_batch_size', 'p_max_batches'] end)$$,
+  'every finite policy has one purge function: (p_now, p_max_days) for partitioned categories, (p_now, p_batch_size, p_max_batches) for batched ones, all defaulted'
 );
 
 select is_empty(
@@ -54,8 +55,10 @@ select is_empty(
           where j.jobname = p.purge_job
             and j.active
             and j.username = 'postgres'
-            and j.command = format('select %s()', p.purge_function))$$,
-  'every finite policy has an active pg_cron job, owned by postgres, that runs its purge function'
+            and j.command = case p.purge_method
+                              when 'drop_partitions' then sealog.one_day_per_transaction(p.purge_function::regproc)
+                              else format('select %s()', p.purge_function) end)$$,
+  'every finite policy has an active pg_cron job, owned by postgres, that runs its purge function (one expired day per transaction for partitioned categories)'
 );
 
 select is_empty(

@@ -6,7 +6,7 @@
 -- detached whole, its rows never deleted one by one; the boundary day's expired blocks, the
 -- default's stragglers and a shorter override's tenant's blocks are deleted.
 begin;
-select plan(20);
+select plan(21);
 
 select count(*) as live_partitions
   from pg_inherits where inhparent = 'sealog.llm_request_logs'::regclass \gset
@@ -32,7 +32,7 @@ $$;
 
 -- A: 11:59:59, 'older' is 90 days old, but the cutoff is the top of the hour (11:00).
 select is(sealog.purge_telemetry('2020-06-14 11:59:59+00') - 'purge_id' - 'ran_at' - 'duration_ms' - 'usage_delta_rows_deleted',
-  '{"category": "telemetry", "complete": true, "rows_deleted": 1, "tenant_overrides": 0, "partitions_dropped": 1}'::jsonb,
+  '{"category": "telemetry", "complete": true, "rows_deleted": 1, "tenant_overrides": 0, "partitions_dropped": 1, "partitions_left": 0}'::jsonb,
   'the day wholly before the cutoff is dropped, the straggler deleted');
 select ok(to_regclass('sealog.llm_request_logs_p20200315') is null, '2020-03-15''s partition is gone');
 select is(pg_temp.remaining(), array['older', 'boundary', 'younger', 'next_day'],
@@ -125,7 +125,8 @@ select pg_temp.rollup('sealog.usage_rollups', 'expired_day', :'a', 15, '2020-03-
        pg_temp.rollup('sealog.usage_risk_rollups', 'expired_day', :'a', 15, '2020-03-15 10:00+00'),
        pg_temp.rollup('sealog.usage_risk_rollups', 'override', :'b', 15, '2020-03-17 06:00+00');
 
-select is(sealog.purge_usage_rollups('2020-06-14 12:00:00+00'), 4::bigint,
+select is(sealog.purge_usage_rollups('2020-06-14 12:00:00+00'),
+  '{"rows_deleted": 4, "partitions_dropped": 2, "partitions_left": 0, "complete": true}'::jsonb,
   'the rollups purge deletes the boundary day''s expired block, the straggler and the override''s two blocks');
 select ok(to_regclass('sealog.usage_rollups_p20200315') is null and to_regclass('sealog.usage_risk_rollups_p20200315') is null,
   'the expired day is detached from both rollup tables');
@@ -138,7 +139,9 @@ select is(
 );
 select ok(to_regclass('sealog.usage_rollups_p20200316') is not null and to_regclass('sealog.usage_rollups_p20200317') is not null,
   'the boundary day and the next stay');
-select is(sealog.purge_detached_days() >= 2 and to_regclass('sealog.usage_rollups_p20200315_expired') is null
+select is(sealog.purge_detached_days(1) - 'partitions_left', '{"partitions_dropped": 1}'::jsonb,
+  'a step of the drop job drops one detached day');
+select is((sealog.purge_detached_days() ->> 'partitions_dropped')::int >= 1 and to_regclass('sealog.usage_rollups_p20200315_expired') is null
           and to_regclass('sealog.usage_risk_rollups_p20200315_expired') is null, true,
   'the detached days are dropped apart');
 

@@ -17,7 +17,7 @@ insert into sealog.api_access_log (request_id, received_at, method, path, status
 
 select is(
   sealog.purge_api_access_log('2020-06-14 07:45:00+00') - 'purge_id' - 'ran_at' - 'duration_ms',
-  '{"category": "api_access_logs", "complete": true, "rows_deleted": 4, "tenant_overrides": 0, "partitions_dropped": 0}'::jsonb,
+  '{"category": "api_access_logs", "complete": true, "rows_deleted": 4, "tenant_overrides": 0, "partitions_dropped": 0, "partitions_left": 0}'::jsonb,
   'at 07:45 the cutoff is 2020-03-16 07:00: three rows of that day and the straggler go'
 );
 select results_eq(

@@ -34,7 +34,7 @@ select ok(
 );
 select ok(
   jsonb_path_exists(:'report'::jsonb,
-    '$.controls[*] ? (@.id == "least_privilege").evidence.security_definer_functions[*] ? (@.function == "sealog.purge_telemetry(timestamp with time zone)" && @.search_path == "\"\"" && @.executable_by.size() == 1 && @.executable_by[0] == "postgres")'),
+    '$.controls[*] ? (@.id == "least_privilege").evidence.security_definer_functions[*] ? (@.function == "sealog.purge_telemetry(timestamp with time zone,integer)" && @.search_path == "\"\"" && @.executable_by.size() == 1 && @.executable_by[0] == "postgres")'),
   'least-privilege evidence lists SECURITY DEFINER functions with search_path and grantees'
 );
 select ok(

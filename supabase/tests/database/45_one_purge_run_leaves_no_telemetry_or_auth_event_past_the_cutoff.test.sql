@@ -47,7 +47,7 @@ select set_config('test.tenant', :'tenant_id', true);
 select is(
   sealog.purge_telemetry('2020-06-14 13:20:00+00') - 'purge_id' - 'ran_at' - 'duration_ms'
     - 'usage_delta_rows_deleted',
-  '{"category": "telemetry", "complete": true, "rows_deleted": 130001, "tenant_overrides": 0, "partitions_dropped": 1}'::jsonb,
+  '{"category": "telemetry", "complete": true, "rows_deleted": 130001, "tenant_overrides": 0, "partitions_dropped": 1, "partitions_left": 0}'::jsonb,
   'one telemetry run drops the expired day and deletes the boundary day''s 130,001 expired rows'
 );
 select is(pg_temp.left_past('sealog.llm_request_logs', 'occurred_at', '2020-03-16 13:00:00+00'), 0::bigint,
@@ -60,7 +60,7 @@ select is(sealog.soc2_data_retention('2020-06-14 13:20:00+00') ->> 'status', 'pa
 -- Auth events and hook deliveries: one year; at 2021-03-16 13:20 the cutoff is 2020-03-16 13:00.
 select is(
   sealog.purge_auth_events('2021-03-16 13:20:00+00') - 'purge_id' - 'ran_at' - 'duration_ms',
-  '{"category": "auth_events", "complete": true, "rows_deleted": 260002, "tenant_overrides": 0, "partitions_dropped": 2}'::jsonb,
+  '{"category": "auth_events", "complete": true, "rows_deleted": 260002, "tenant_overrides": 0, "partitions_dropped": 2, "partitions_left": 0}'::jsonb,
   'one auth-event run drops both tables'' expired day and deletes both boundary days'' expired rows'
 );
 select is(pg_temp.left_past('sealog.auth_events', 'occurred_at', '2020-03-16 13:00:00+00'), 0::bigint,
