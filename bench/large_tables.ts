@@ -199,8 +199,9 @@ const YARDSTICK_CALLS = 24;
  * The purges of the day-partitioned tables and the rollups' own, each timed by the client
  * (commits included) and by itself, as pg_cron would run them at `at` (null: now), then the drop
  * of the days they detached (sealog-purge-detached-days, within the minute). Each runs as its
- * job does (sealog.one_day_per_transaction): one expired day per transaction, called again after
- * each commit until none is left or a step removed none. Each job's window goes into
+ * job does (sealog.one_day_per_transaction): a call that detaches nothing (the row deletes), then
+ * one expired day per call, each its own transaction, until none is left or a step removed none.
+ * Each job's window goes into
  * `windows.purges`, and after it a control window of the same length, with load alone: the
  * requests in flight during the controls are the baseline of those in flight during the calls,
  * drawn the same way from the same run.
@@ -209,29 +210,40 @@ async function purgeAll(sql: postgres.Sql, at: Date | null, windows: Windows) {
   const runs = [];
   for (
     const [category, step] of [
-      ["telemetry", () => sql`select sealog.purge_telemetry(coalesce(${at}, now()), 1) as summary`],
+      [
+        "telemetry",
+        (days: number) =>
+          sql`select sealog.purge_telemetry(coalesce(${at}, now()), ${days}) as summary`,
+      ],
       [
         "api_access_logs",
-        () => sql`select sealog.purge_api_access_log(coalesce(${at}, now()), 1) as summary`,
+        (days: number) =>
+          sql`select sealog.purge_api_access_log(coalesce(${at}, now()), ${days}) as summary`,
       ],
       // Telemetry's rollups, in their own job and transactions (sealog-purge-usage-rollups).
       [
         "usage_rollups",
-        () => sql`select sealog.purge_usage_rollups(coalesce(${at}, now()), 1) as summary`,
+        (days: number) =>
+          sql`select sealog.purge_usage_rollups(coalesce(${at}, now()), ${days}) as summary`,
       ],
       // The days the jobs above detached, dropped in transactions of their own.
-      ["detached days", () => sql`select sealog.purge_detached_days(1) as summary`],
+      [
+        "detached days",
+        (days: number) => sql`select sealog.purge_detached_days(${days}) as summary`,
+      ],
     ] as const
   ) {
     const { result: steps, seconds } = await windowed(windows, async () => {
       const summaries: Record<string, unknown>[] = [];
-      for (;;) {
-        const [row] = await step();
-        const summary = row!.summary as Record<string, unknown>;
-        summaries.push(summary);
-        if (!Number(summary.partitions_dropped ?? 0) || !Number(summary.partitions_left ?? 0)) {
-          break;
-        }
+      const call = async (days: number) => {
+        const [row] = await step(days);
+        summaries.push(row!.summary as Record<string, unknown>);
+        return summaries.at(-1)!;
+      };
+      let summary = await call(0);
+      while (Number(summary.partitions_left ?? 0) > 0) {
+        summary = await call(1);
+        if (!Number(summary.partitions_dropped ?? 0)) break;
       }
       return summaries;
     });

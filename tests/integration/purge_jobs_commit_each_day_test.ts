@@ -58,7 +58,7 @@ async function cleanUp(now: string, days: string[]) {
   await sql`select sealog.purge_detached_days()`;
 }
 
-test("the access log's job detaches three expired days in three transactions", async () => {
+test("the access log's job deletes rows, then detaches three expired days, in four transactions", async () => {
   // At 2018-04-04 00:20 the 90-day cutoff is 2018-01-04 00:00: these three days are past it.
   const now = "2018-04-04 00:20:00+00";
   const days = ["2018-01-01", "2018-01-02", "2018-01-03"];
@@ -69,10 +69,10 @@ test("the access log's job detaches three expired days in three transactions", a
     const runs = await runsAt(now);
     assert.deepEqual(
       runs.map((r) => r.partitions_dropped),
-      [1, 1, 1],
-      "one purge-log row per day: each step detached one",
+      [0, 1, 1, 1],
+      "the row deletes' step detaches nothing, then one purge-log row per day: each step detached one",
     );
-    assert.equal(new Set(runs.map((r) => r.txid)).size, 3, "each in a transaction of its own");
+    assert.equal(new Set(runs.map((r) => r.txid)).size, 4, "each in a transaction of its own");
     assert.ok(runs.every((r) => r.complete));
     const [left] = await sql`
       select count(*)::int as n from pg_inherits
@@ -92,20 +92,21 @@ test("the job stops, and does not wait again and again, when a step cannot get a
     await seedDays(days);
     await holder`begin`;
     await holder.unsafe(`lock table ${partitionName(days[0]!)} in access share mode`);
-    // The first step waits 500 ms for the oldest day and gives way; the loop ends there. A loop
-    // that went on while days are left would wait for the lock until the holder let go.
+    // After the row deletes' step, the first day's step waits 500 ms for the oldest day and
+    // gives way; the loop ends there. A loop that went on while days are left would wait for the
+    // lock until the holder let go.
     await job.unsafe(await jobCommand(now));
     const runs = await runsAt(now);
     assert.deepEqual(
       runs.map((r) => [r.partitions_dropped, r.complete]),
-      [[0, false]],
-      "one step, which says it did not finish",
+      [[0, true], [0, false]],
+      "one day's step, which says it did not finish",
     );
     await holder`rollback`;
     await job.unsafe(await jobCommand(now));
     assert.deepEqual(
-      (await runsAt(now)).slice(1).map((r) => r.partitions_dropped),
-      [1, 1],
+      (await runsAt(now)).slice(2).map((r) => r.partitions_dropped),
+      [0, 1, 1],
       "the next run detaches both, one a transaction",
     );
   } finally {
