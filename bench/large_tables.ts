@@ -200,11 +200,11 @@ const YARDSTICK_CALLS = 24;
  * (commits included) and by itself, as pg_cron would run them at `at` (null: now), then the drop
  * of the days they detached (sealog-purge-detached-days, within the minute). Each runs as its
  * job does (sealog.one_day_per_transaction): a call that detaches nothing (the row deletes), then
- * one expired day per call, each its own transaction, until none is left or a step removed none.
- * Each job's window goes into
- * `windows.purges`, and after it a control window of the same length, with load alone: the
- * requests in flight during the controls are the baseline of those in flight during the calls,
- * drawn the same way from the same run.
+ * one expired day per call, each its own transaction, until none is left or a step removed none;
+ * the same loop as the job's DO block, here because the report needs each step's summary. Each
+ * job's window goes into `windows.purges`, and after it a control window of the same length, with
+ * load alone: the requests in flight during the controls are the baseline of those in flight
+ * during the calls, drawn the same way from the same run.
  */
 async function purgeAll(sql: postgres.Sql, at: Date | null, windows: Windows) {
   const runs = [];
