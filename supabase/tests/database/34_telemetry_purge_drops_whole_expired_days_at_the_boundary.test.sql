@@ -8,6 +8,10 @@
 begin;
 select plan(21);
 
+-- pg_cron's fold (every minute, on this database) would make the rollups' detach below give
+-- way if it held their lock then; purge_locks_test is the one about giving way.
+lock table sealog.usage_deltas, sealog.usage_rollups, sealog.usage_risk_rollups in access exclusive mode;
+
 select count(*) as live_partitions
   from pg_inherits where inhparent = 'sealog.llm_request_logs'::regclass \gset
 
