@@ -273,17 +273,17 @@ as $$
   -- A DO block, not a procedure: a procedure that commits may have no SET clause, and every
   -- function of ours pins search_path. Its first call (p_max_days => 0) runs the row deletes
   -- and detaches nothing, so their WAL is flushed at a commit that holds no parent's lock; then
-  -- one call a day (p_max_days => 1), each committed, until no expired day is left, or a step
-  -- removed none (a lock it could not get: the rest go at the next run, not in a loop that
-  -- waits for the lock again). p_now freezes the purge's time (tests); the jobs leave it out,
-  -- so each step purges as of its own transaction's start.
+  -- one call a day (p_max_days => 1, which deletes no rows), each committed, until no expired
+  -- day is left, or a step removed none (a lock it could not get: the rest go at the next run,
+  -- not in a loop that waits for the lock again). p_now freezes the purge's time (tests); the
+  -- jobs leave it out, so each step purges as of its own transaction's start.
   select format('do $job$ declare v_step jsonb := %1$s(%2$sp_max_days => 0); begin '
                 'while (v_step ->> ''partitions_left'')::integer > 0 loop commit; '
                 'v_step := %1$s(%2$sp_max_days => 1); '
                 'exit when (v_step ->> ''partitions_dropped'')::integer = 0; end loop; end $job$',
                 p_step, case when p_now is not null then format('p_now => %L, ', p_now) end)
 $$;
-comment on function sealog.one_day_per_transaction(regproc, timestamptz) is 'The pg_cron command of a job that detaches or drops expired days: calls the step function with p_max_days => 0 (its row deletes alone), then with p_max_days => 1 (and p_now, when given), committing after each call, until no expired day is left or a step removed none. A detach holds its parent''s lock until commit and a drop''s commit truncates the day''s files, so a catch-up of many days stalls ingest for one day at a time, and never for the flush of the row deletes'' WAL.';
+comment on function sealog.one_day_per_transaction(regproc, timestamptz) is 'The pg_cron command of a job that detaches or drops expired days: calls the step function with p_max_days => 0 (its row deletes alone), then with p_max_days => 1 (one day, no row deletes; and p_now, when given), committing after each call, until no expired day is left or a step removed none. A detach holds its parent''s lock until commit and a drop''s commit truncates the day''s files, so a catch-up of many days stalls ingest for one day at a time, and never for the flush of the row deletes'' WAL.';
 
 revoke all on function sealog.secure_partition(regclass, text) from public, anon, authenticated, service_role;
 revoke all on function sealog.create_day_partitions(regclass, timestamptz, integer, integer) from public, anon, authenticated, service_role;

@@ -845,43 +845,47 @@ begin
   -- The deltas are not read: the fold empties them every minute, and one of an expired block
   -- that it folds (a delta that waited past the cutoff) lands in a block this job deletes at
   -- its next run. The telemetry purge deletes those its own deletes append.
-  foreach v_table in array array['sealog.usage_rollups', 'sealog.usage_risk_rollups']::regclass[] loop
-    -- 1. Each tenant with a shorter retention, at its own cutoff, in the days that stay for
-    --    everyone: through the keys, which lead with (tenant_id, span_minutes, detailed,
-    --    bucket), so each delete reads only that tenant's expired rows. The smallest level's
-    --    bound limits the index range; the exact end per level filters.
-    for v_override in
-      select o.tenant_id, sealog.retention_cutoff('telemetry', p_now, o.tenant_id) as cutoff
-        from sealog.retention_overrides as o
-        join sealog.retention_policies as p on p.category = o.category
-       where o.category = 'telemetry'
-         and o.retention < p.retention
-       order by o.tenant_id
-    loop
-      execute format(
-        'delete from %s
-          where tenant_id = $1
-            and span_minutes = any (sealog.usage_levels())
-            and detailed = any (array[false, true])
-            and bucket >= $2
-            and bucket <= $3 - interval ''15 minutes''
-            and bucket + make_interval(mins => span_minutes) <= $3', v_table)
-        using v_override.tenant_id, v_cutoff_day, v_override.cutoff;
-      get diagnostics v_count = row_count;
-      v_rows := v_rows + v_count;
+  -- A day step of the job (p_max_days > 0) only detaches: the job's first call (0) deleted
+  -- the rows.
+  if coalesce(p_max_days, 0) = 0 then
+    foreach v_table in array array['sealog.usage_rollups', 'sealog.usage_risk_rollups']::regclass[] loop
+      -- 1. Each tenant with a shorter retention, at its own cutoff, in the days that stay for
+      --    everyone: through the keys, which lead with (tenant_id, span_minutes, detailed,
+      --    bucket), so each delete reads only that tenant's expired rows. The smallest level's
+      --    bound limits the index range; the exact end per level filters.
+      for v_override in
+        select o.tenant_id, sealog.retention_cutoff('telemetry', p_now, o.tenant_id) as cutoff
+          from sealog.retention_overrides as o
+          join sealog.retention_policies as p on p.category = o.category
+         where o.category = 'telemetry'
+           and o.retention < p.retention
+         order by o.tenant_id
+      loop
+        execute format(
+          'delete from %s
+            where tenant_id = $1
+              and span_minutes = any (sealog.usage_levels())
+              and detailed = any (array[false, true])
+              and bucket >= $2
+              and bucket <= $3 - interval ''15 minutes''
+              and bucket + make_interval(mins => span_minutes) <= $3', v_table)
+          using v_override.tenant_id, v_cutoff_day, v_override.cutoff;
+        get diagnostics v_count = row_count;
+        v_rows := v_rows + v_count;
+      end loop;
+      -- 2. The boundary day's blocks that end by the cutoff, from its partition alone, and
+      --    3. stragglers in the default partition (days without a partition of their own).
+      foreach v_part in array array[
+        to_regclass(format('%s_p%s', v_table, to_char(v_cutoff_day at time zone 'UTC', 'YYYYMMDD'))),
+        to_regclass(v_table::text || '_default')] loop
+        continue when v_part is null;
+        execute format('delete from %s where bucket + make_interval(mins => span_minutes) <= $1', v_part)
+          using v_cutoff;
+        get diagnostics v_count = row_count;
+        v_rows := v_rows + v_count;
+      end loop;
     end loop;
-    -- 2. The boundary day's blocks that end by the cutoff, from its partition alone, and
-    --    3. stragglers in the default partition (days without a partition of their own).
-    foreach v_part in array array[
-      to_regclass(format('%s_p%s', v_table, to_char(v_cutoff_day at time zone 'UTC', 'YYYYMMDD'))),
-      to_regclass(v_table::text || '_default')] loop
-      continue when v_part is null;
-      execute format('delete from %s where bucket + make_interval(mins => span_minutes) <= $1', v_part)
-        using v_cutoff;
-      get diagnostics v_count = row_count;
-      v_rows := v_rows + v_count;
-    end loop;
-  end loop;
+  end if;
   -- 4. Whole expired days of both tables (the oldest p_max_days of each), all or none, with
   --    the bounds of every detach (500 ms per lock): one table's days detached without the
   --    other's are undone, and all go at the next run. The detach holds each parent's lock
@@ -906,7 +910,7 @@ exception when lock_not_available then
   return jsonb_build_object('rows_deleted', 0, 'partitions_dropped', 0, 'complete', false);
 end
 $$;
-comment on function sealog.purge_usage_rollups(timestamptz, integer) is 'Purges the usage rollups whose blocks end at or before the telemetry retention cutoff: deletes the boundary day''s expired blocks, default-partition stragglers and each shorter override''s tenant''s expired blocks, then detaches whole expired days of both rollup tables, the oldest p_max_days of each (all when null), all or none (dropped by sealog-purge-detached-days); returns rows_deleted, partitions_dropped, partitions_left and complete (false when a lock was not available in time: the rest at the next run). Run hourly by pg_cron (sealog-purge-usage-rollups), one day per transaction.';
+comment on function sealog.purge_usage_rollups(timestamptz, integer) is 'Purges the usage rollups whose blocks end at or before the telemetry retention cutoff: deletes the boundary day''s expired blocks, default-partition stragglers and each shorter override''s tenant''s expired blocks, then detaches whole expired days of both rollup tables, the oldest p_max_days of each (all when null; with p_max_days above 0, no row deletes), all or none (dropped by sealog-purge-detached-days); returns rows_deleted, partitions_dropped, partitions_left and complete (false when a lock was not available in time: the rest at the next run). Run hourly by pg_cron (sealog-purge-usage-rollups), one day per transaction.';
 
 /** Section - RLS and grants */
 

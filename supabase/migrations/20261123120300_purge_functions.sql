@@ -228,6 +228,7 @@ create function sealog.delete_expired_partitioned_rows(
   p_table regclass,
   p_now timestamptz,
   p_time_column text default null,
+  p_max_days integer default null,
   out rows_deleted bigint,
   out parent_rows_deleted bigint,
   out tenant_overrides bigint,
@@ -250,6 +251,15 @@ declare
 begin
   select * into strict v_policy from sealog.retention_policies where category = p_category;
   v_column := coalesce(p_time_column, v_policy.time_column);
+  -- A day step of the job (p_max_days > 0) only detaches: the job's first call (0) deleted
+  -- these rows, and looking again cost each step about 10 ms of CPU for nothing.
+  if p_max_days > 0 then
+    rows_deleted := 0;
+    parent_rows_deleted := 0;
+    tenant_overrides := 0;
+    complete := true;
+    return;
+  end if;
   -- Every row past the policy goes in this run, without a cap: what is deleted row by row is
   -- bounded by time (the boundary day's expired hours, about one hour of rows when the purge
   -- runs hourly), not by a count that traffic could outgrow. Whole expired days are left to
@@ -308,7 +318,7 @@ begin
   note := nullif(concat_ws('; ', note, v_step.note), '');
 end
 $$;
-comment on function sealog.delete_expired_partitioned_rows(text, regclass, timestamptz, text) is 'Deletes, without a cap, a day-partitioned table''s rows past the policy that no whole-day drop removes: tenants'' rows past their shorter override, the boundary day''s expired hours and default-partition stragglers; parent_rows_deleted counts those deleted through the parent, which fire its statement triggers.';
+comment on function sealog.delete_expired_partitioned_rows(text, regclass, timestamptz, text, integer) is 'Deletes, without a cap, a day-partitioned table''s rows past the policy that no whole-day drop removes: tenants'' rows past their shorter override, the boundary day''s expired hours and default-partition stragglers; parent_rows_deleted counts those deleted through the parent, which fire its statement triggers. With p_max_days > 0 (a day step of the purge job, whose first call deleted them) it deletes nothing.';
 
 create function sealog.finish_partitioned_purge(
   p_category text,
@@ -358,7 +368,7 @@ declare
   v_rows record;
 begin
   -- Row deletes first, while ingest runs alongside them (they take row locks only).
-  select * into v_rows from sealog.delete_expired_partitioned_rows(p_category, p_table, p_now);
+  select * into v_rows from sealog.delete_expired_partitioned_rows(p_category, p_table, p_now, null, p_max_days);
   return sealog.finish_partitioned_purge(p_category, p_table, p_now, v_started, v_rows.rows_deleted,
                                          v_rows.tenant_overrides, v_rows.complete, v_rows.note,
                                          p_max_days);
@@ -378,7 +388,8 @@ declare
   v_rows record;
   v_deltas bigint;
 begin
-  select * into v_rows from sealog.delete_expired_partitioned_rows('telemetry', 'sealog.llm_request_logs', p_now);
+  select * into v_rows
+    from sealog.delete_expired_partitioned_rows('telemetry', 'sealog.llm_request_logs', p_now, null, p_max_days);
   -- The raw deletes above that go through the parent (shorter tenant retentions, rows at the
   -- cutoff) append negative deltas: those of expired buckets go now, before the detaches take
   -- the parent's lock. Only when there were such deletes: this reads the whole delta queue (a
@@ -394,7 +405,7 @@ begin
          || jsonb_build_object('usage_delta_rows_deleted', v_deltas);
 end
 $$;
-comment on function sealog.purge_telemetry(timestamptz, integer) is 'Purges telemetry, hourly: deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers, then the usage deltas of expired buckets (the rollups go in sealog-purge-usage-rollups), then detaches whole daily partitions past 90 days, the oldest p_max_days of them (all when null; its job: one per transaction), dropped by sealog-purge-detached-days.';
+comment on function sealog.purge_telemetry(timestamptz, integer) is 'Purges telemetry, hourly: deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers, then the usage deltas of expired buckets (the rollups go in sealog-purge-usage-rollups), then detaches whole daily partitions past 90 days, the oldest p_max_days of them (all when null; with p_max_days above 0, no row deletes; its job: one day per transaction), dropped by sealog-purge-detached-days.';
 
 create function sealog.purge_api_access_log(p_now timestamptz default now(), p_max_days integer default null)
 returns jsonb
@@ -405,7 +416,7 @@ set lock_timeout = '1s'
 as $$
   select sealog.partitioned_purge('api_access_logs', 'sealog.api_access_log', p_now, p_max_days)
 $$;
-comment on function sealog.purge_api_access_log(timestamptz, integer) is 'Purges the API access log, hourly: deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers, then detaches whole daily partitions past 90 days, the oldest p_max_days of them (all when null; its job: one per transaction), dropped by sealog-purge-detached-days.';
+comment on function sealog.purge_api_access_log(timestamptz, integer) is 'Purges the API access log, hourly: deletes the boundary day''s expired hours, tenants'' rows past their shorter retention and stragglers, then detaches whole daily partitions past 90 days, the oldest p_max_days of them (all when null; with p_max_days above 0, no row deletes; its job: one day per transaction), dropped by sealog-purge-detached-days.';
 
 /** Section - Batched categories */
 
@@ -500,7 +511,7 @@ comment on function sealog.purge_purge_log(timestamptz, integer, integer) is 'De
 revoke all on function sealog.delete_in_batches(regclass, text, text, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.delete_past_overrides(text, regclass, text, timestamptz, integer, integer, text, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text) from public, anon, authenticated, service_role, sealog_edge;
-revoke all on function sealog.delete_expired_partitioned_rows(text, regclass, timestamptz, text) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.delete_expired_partitioned_rows(text, regclass, timestamptz, text, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.finish_partitioned_purge(text, regclass, timestamptz, timestamptz, bigint, bigint, boolean, text, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.partitioned_purge(text, regclass, timestamptz, integer) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.batched_purge(text, regclass, text, timestamptz, integer, integer, text) from public, anon, authenticated, service_role, sealog_edge;

@@ -48,9 +48,10 @@ begin
   -- Both tables' row deletes first, then both tables' detaches, which lock each parent until
   -- commit (as in sealog.finish_partitioned_purge).
   select * into v_events
-    from sealog.delete_expired_partitioned_rows('auth_events', 'sealog.auth_events', p_now);
+    from sealog.delete_expired_partitioned_rows('auth_events', 'sealog.auth_events', p_now, null, p_max_days);
   select * into v_deliveries
-    from sealog.delete_expired_partitioned_rows('auth_events', 'sealog.auth_hook_deliveries', p_now, 'received_at');
+    from sealog.delete_expired_partitioned_rows('auth_events', 'sealog.auth_hook_deliveries', p_now, 'received_at',
+                                                p_max_days);
   select * into v_event_days from sealog.detach_expired_partitions('sealog.auth_events', v_cutoff, p_max_days);
   select * into v_delivery_days
     from sealog.detach_expired_partitions('sealog.auth_hook_deliveries', v_cutoff, p_max_days);
@@ -62,7 +63,7 @@ begin
     || jsonb_build_object('partitions_left', v_event_days.partitions_left + v_delivery_days.partitions_left);
 end
 $$;
-comment on function sealog.purge_auth_events(timestamptz, integer) is 'Purges auth events and hook deliveries older than one year (or a tenant''s shorter override), hourly: the boundary day''s expired hours deleted, then whole daily partitions detached, the oldest p_max_days of each table (all when null; its job: one per transaction), dropped by sealog-purge-detached-days.';
+comment on function sealog.purge_auth_events(timestamptz, integer) is 'Purges auth events and hook deliveries older than one year (or a tenant''s shorter override), hourly: the boundary day''s expired hours deleted, then whole daily partitions detached, the oldest p_max_days of each table (all when null; with p_max_days above 0, no row deletes; its job: one day per transaction), dropped by sealog-purge-detached-days.';
 revoke all on function sealog.purge_auth_events(timestamptz, integer) from public, anon, authenticated, service_role, sealog_edge;
 
 /** Section - Schedule (cron.schedule upserts by name) */

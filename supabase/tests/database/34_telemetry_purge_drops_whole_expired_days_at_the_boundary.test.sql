@@ -6,7 +6,7 @@
 -- detached whole, its rows never deleted one by one; the boundary day's expired blocks, the
 -- default's stragglers and a shorter override's tenant's blocks are deleted.
 begin;
-select plan(21);
+select plan(24);
 
 -- pg_cron's fold (every minute, on this database) would make the rollups' detach below give
 -- way if it held their lock then; purge_locks_test is the one about giving way.
@@ -42,7 +42,11 @@ select ok(to_regclass('sealog.llm_request_logs_p20200315') is null, '2020-03-15'
 select is(pg_temp.remaining(), array['older', 'boundary', 'younger', 'next_day'],
   'rows younger than the hour-aligned cutoff stay until the next hour''s run');
 
--- B: 12:00:00, the cutoff is 2020-03-16 12:00: the boundary day's expired hours go.
+-- B: 12:00:00, the cutoff is 2020-03-16 12:00: the boundary day's expired hours go, but not
+-- in a day step of the job (p_max_days above 0), which only detaches: its first call deletes.
+select is((sealog.purge_telemetry('2020-06-14 12:00:00+00', p_max_days => 1) ->> 'rows_deleted')::int, 0,
+  'a day step of the job deletes no rows');
+select is(pg_temp.remaining(), array['older', 'boundary', 'younger', 'next_day'], 'so the boundary day''s rows are all there');
 select is((sealog.purge_telemetry('2020-06-14 12:00:00+00') ->> 'rows_deleted')::int, 2,
   'the next hour''s run deletes the two rows at or before the cutoff');
 select is(pg_temp.remaining(), array['younger', 'next_day'],
@@ -64,8 +68,9 @@ select is(
 
 select results_eq(
   $$select ran_at, rows_deleted, partitions_dropped, complete from sealog.purge_log
-     where category = 'telemetry' and ran_at < '2021-01-01' order by ran_at$$,
+     where category = 'telemetry' and ran_at < '2021-01-01' order by ran_at, purge_id$$,
   $$values ('2020-06-14 11:59:59+00'::timestamptz, 1::bigint, 1::bigint, true),
+           ('2020-06-14 12:00:00+00', 0, 0, true),
            ('2020-06-14 12:00:00+00', 2, 0, true),
            ('2020-06-14 12:59:59+00', 0, 0, true),
            ('2020-06-15 00:00:00+00', 0, 1, true)$$,
@@ -129,8 +134,11 @@ select pg_temp.rollup('sealog.usage_rollups', 'expired_day', :'a', 15, '2020-03-
        pg_temp.rollup('sealog.usage_risk_rollups', 'expired_day', :'a', 15, '2020-03-15 10:00+00'),
        pg_temp.rollup('sealog.usage_risk_rollups', 'override', :'b', 15, '2020-03-17 06:00+00');
 
+select is(sealog.purge_usage_rollups('2020-06-14 12:00:00+00', p_max_days => 1),
+  '{"rows_deleted": 0, "partitions_dropped": 2, "partitions_left": 0, "complete": true}'::jsonb,
+  'a day step of the rollups'' job detaches the expired day of each table and deletes no rows');
 select is(sealog.purge_usage_rollups('2020-06-14 12:00:00+00'),
-  '{"rows_deleted": 4, "partitions_dropped": 2, "partitions_left": 0, "complete": true}'::jsonb,
+  '{"rows_deleted": 4, "partitions_dropped": 0, "partitions_left": 0, "complete": true}'::jsonb,
   'the rollups purge deletes the boundary day''s expired block, the straggler and the override''s two blocks');
 select ok(to_regclass('sealog.usage_rollups_p20200315') is null and to_regclass('sealog.usage_risk_rollups_p20200315') is null,
   'the expired day is detached from both rollup tables');
