@@ -252,7 +252,7 @@ begin
   select * into strict v_policy from sealog.retention_policies where category = p_category;
   v_column := coalesce(p_time_column, v_policy.time_column);
   -- A day step of the job (p_max_days > 0) only detaches: the job's first call (0) deleted
-  -- these rows, and looking again cost each step about 10 ms of CPU for nothing.
+  -- these rows, and looking again cost each step 1 to 7 ms (bench).
   if p_max_days > 0 then
     rows_deleted := 0;
     parent_rows_deleted := 0;
