@@ -7,8 +7,9 @@ begin;
 select plan(19);
 
 -- pg_cron's fold runs every minute on this database (after the Deno tests' ingest, for
--- seconds); a purge gives way to a lock it cannot get in time and leaves the day to its next run. Taken here,
--- first, so that this test's purges finish: purge_locks_test is the one about giving way.
+-- seconds); a purge gives way to a lock it cannot get in time and leaves the day to its next
+-- run. Taken here, first, so that this test's purges finish: purge_locks_test is the one about
+-- giving way.
 lock table sealog.llm_request_logs, sealog.usage_deltas, sealog.usage_rollups, sealog.usage_risk_rollups
   in access exclusive mode;
 
