@@ -8,11 +8,12 @@
  * expired days are detached, whatever they hold (and dropped apart, within the minute, by
  * sealog.purge_detached_days), and the rest past the policy (the boundary day's expired hours,
  * tenants' shorter overrides, default-partition stragglers) is deleted without a cap, so one
- * run leaves no row past the cutoff in its table at any volume. Small tables go in
- * bounded batches (p_batch_size rows, at most p_max_batches per run). lock_timeout keeps a
- * purge from queueing ingest behind it: a step that cannot get its lock within a second is
- * skipped and retried at the next run. Every run writes one sealog.purge_log row;
- * complete = false says it stopped early.
+ * run leaves no row past the cutoff in its table at any volume; the boundary day's hours and
+ * the stragglers go in paced slices that take at most a tenth of a core
+ * (sealog.delete_in_slices). Small tables go in bounded batches (p_batch_size rows, at most
+ * p_max_batches per run). lock_timeout keeps a purge from queueing ingest behind it: a step
+ * that cannot get its lock within a second is skipped and retried at the next run. Every run
+ * writes one sealog.purge_log row; complete = false says it stopped early.
  */
 
 -- Never queue live traffic behind this migration: give up on a busy lock, retry the deploy.
@@ -80,6 +81,67 @@ begin
 end
 $$;
 comment on function sealog.delete_in_batches(regclass, text, text, integer, integer) is 'Deletes the rows of a table matching a predicate, p_batch_size at a time by key, for at most p_max_batches batches (complete is false when rows remain); with p_max_batches null, all of them in one statement.';
+
+create function sealog.delete_in_slices(
+  p_partition regclass,
+  p_predicate text,
+  out rows_deleted bigint,
+  out slices integer,
+  out complete boolean,
+  out note text
+)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  -- Eight pages (a few hundred rows, 1 to 2 ms of CPU) a slice, and after each a pause nine
+  -- times as long as the slice took: the delete takes at most a tenth of one core, in turns
+  -- short enough that the requests in flight beside it barely wait (docs/performance.md).
+  c_pages constant integer := 8;
+  c_pause_per_busy constant numeric := 9;
+  v_first bigint;
+  v_last bigint;
+  v_block bigint;
+  v_count bigint;
+  v_started timestamptz;
+begin
+  rows_deleted := 0;
+  slices := 0;
+  complete := true;
+  begin
+    -- The pages that hold matching rows, in one pass by the index the delete would use. A
+    -- day's rows lie in the order they arrived, so its expired hours fill its first pages,
+    -- and slices by page range (a TID range scan each) read every page once: slices by row
+    -- count would read the rows already deleted again at each slice.
+    -- p_predicate is built by the purge functions from constants and %L/%I-quoted values; no
+    -- caller outside this file can execute this function.
+    execute format('select (min(ctid)::text::point)[0]::bigint, (max(ctid)::text::point)[0]::bigint from %s where %s',
+                   p_partition, p_predicate)
+       into v_first, v_last;
+    v_block := v_first;
+    while v_block <= v_last loop
+      v_started := pg_catalog.clock_timestamp();
+      execute format('delete from %s where ctid >= $1 and ctid < $2 and (%s)', p_partition, p_predicate)
+        using format('(%s,0)', v_block)::tid, format('(%s,0)', v_block + c_pages)::tid;
+      get diagnostics v_count = row_count;
+      rows_deleted := rows_deleted + v_count;
+      slices := slices + 1;
+      v_block := v_block + c_pages;
+      if v_block <= v_last then
+        perform pg_catalog.pg_sleep(c_pause_per_busy
+                                    * extract(epoch from pg_catalog.clock_timestamp() - v_started));
+      end if;
+    end loop;
+  exception when lock_not_available then
+    -- Undoes this table's slices; its rows go at the next run.
+    rows_deleted := 0;
+    complete := false;
+    note := format('%s: rows locked; retried at the next run', p_partition);
+  end;
+end
+$$;
+comment on function sealog.delete_in_slices(regclass, text) is 'Deletes the rows of one table (a partition) matching a predicate, without a cap, in slices of eight pages between the first and the last page holding such rows, each followed by a pause nine times its own length, so the delete takes at most a tenth of a core; slices counts them. All or none: complete is false, and nothing is deleted, when a lock was not available.';
 
 create function sealog.delete_past_overrides(
   p_category text,
@@ -277,14 +339,14 @@ begin
   note := v_step.note;
 
   -- 2. The boundary day's rows before the cutoff (the day itself is kept), from its partition
-  --    directly. A statement on a partition fires none of the parent's statement triggers, so
+  --    directly, in paced slices (an hour of rows is thousands at our volumes). A statement on a partition fires none of the parent's statement triggers, so
   --    telemetry's usage trigger does not aggregate these rows (about 15 us a row) into negative
   --    deltas that the purge would delete at once: their 15-minute buckets have expired, and the
   --    rollups' own purge deletes the blocks that held them.
   v_boundary := to_regclass(format('%s_p%s', p_table, to_char(v_cutoff_day at time zone 'UTC', 'YYYYMMDD')));
   if v_boundary is not null then
     select * into v_step
-      from sealog.delete_in_batches(v_boundary, null, format('%I < %L', v_column, v_cutoff), null, null);
+      from sealog.delete_in_slices(v_boundary, format('%I < %L', v_column, v_cutoff));
     rows_deleted := rows_deleted + v_step.rows_deleted;
     complete := complete and v_step.complete;
     note := nullif(concat_ws('; ', note, v_step.note), '');
@@ -321,7 +383,7 @@ begin
   -- 4. Stragglers in the default partition before the cutoff (days without a partition, the
   --    boundary day's included), directly, as in step 2.
   select * into v_step
-    from sealog.delete_in_batches(v_default, null, format('%I < %L', v_column, v_cutoff), null, null);
+    from sealog.delete_in_slices(v_default, format('%I < %L', v_column, v_cutoff));
   rows_deleted := rows_deleted + v_step.rows_deleted;
   complete := complete and v_step.complete;
   note := nullif(concat_ws('; ', note, v_step.note), '');
@@ -528,6 +590,7 @@ comment on function sealog.purge_purge_log(timestamptz, integer, integer) is 'De
 /** Section - Grants: the scheduler (owner) only */
 
 revoke all on function sealog.delete_in_batches(regclass, text, text, integer, integer) from public, anon, authenticated, service_role, sealog_edge;
+revoke all on function sealog.delete_in_slices(regclass, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.delete_past_overrides(text, regclass, text, timestamptz, integer, integer, text, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.purge_expired_rows(text, regclass, text, timestamptz, integer, integer, text, text) from public, anon, authenticated, service_role, sealog_edge;
 revoke all on function sealog.delete_expired_partitioned_rows(text, regclass, timestamptz, text, integer) from public, anon, authenticated, service_role, sealog_edge;
